@@ -1,0 +1,268 @@
+"""Django settings for Himoya. Everything configurable comes from the environment
+through ``himoya.core.env`` (see ``.env.example``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from himoya.core.env import load_env, parse_database_url
+
+ENV = load_env()
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = ENV.var_dir
+HIMOYA_ENV = ENV.name
+PRODUCTION = ENV.is_production
+
+SECRET_KEY = ENV.secret("HIMOYA_SECRET_KEY")
+HIMOYA_DATA_KEYS = ENV.secret("HIMOYA_DATA_KEYS")
+HIMOYA_INDEX_KEY = ENV.secret("HIMOYA_INDEX_KEY")
+
+DEBUG = ENV.bool("HIMOYA_DEBUG", default=HIMOYA_ENV == "development")
+ALLOWED_HOSTS = ENV.list(
+    "HIMOYA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = ENV.list("HIMOYA_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "csp",
+    "django_htmx",
+    "himoya.core",
+    "himoya.accounts",
+    "himoya.public_site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "himoya.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "himoya.core.middleware.StaffAccessMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "himoya.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "himoya" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "himoya.core.context_processors.himoya",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": parse_database_url(
+        ENV.str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'himoya.sqlite3'}")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    # Shared between processes: TOTP codes already used and login rate limits live here.
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "himoya_cache",
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "staff:home"
+
+# django-allauth: staff accounts only, by invitation; no public sign-up.
+ACCOUNT_ADAPTER = "himoya.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/10m/ip,5/15m/key",
+    "reset_password": "5/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Himoya] "
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Himoya"
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_ADAPTER = "himoya.accounts.adapters.MFAAdapter"
+HIMOYA_TOTP_TEST_BYPASS = False
+
+# Sessions: short and idle-bound; cookies Secure, HttpOnly, SameSite=Strict.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = ENV.int("HIMOYA_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_NAME = "himoya_session"
+SESSION_COOKIE_SECURE = ENV.bool("HIMOYA_SECURE_COOKIES", default=True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_NAME = "himoya_csrf"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+LANGUAGE_COOKIE_NAME = "himoya_language"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Strict"
+
+# Security headers.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = ENV.bool("HIMOYA_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = ENV.int("HIMOYA_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Languages: Russian by default; Kazakh, Tajik and English complete.
+LANGUAGE_CODE = "ru"
+LANGUAGES = [
+    ("ru", "Русский"),
+    ("kk", "Қазақ тілі"),
+    ("tg", "Тоҷикӣ"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [BASE_DIR / "himoya" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = ENV.str("HIMOYA_TIME_ZONE", "Asia/Almaty")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(ENV.str("HIMOYA_STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_ROOT = Path(ENV.str("HIMOYA_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads are never served by URL: every download goes through a view that checks access.
+MEDIA_URL = "/staff/files/"
+HIMOYA_MAX_UPLOAD_BYTES = ENV.int("HIMOYA_MAX_UPLOAD_MB", 50) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+STORAGES = {
+    "default": {"BACKEND": "himoya.core.storage.EncryptedFileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+EMAIL_BACKEND = ENV.str(
+    "HIMOYA_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = ENV.str("HIMOYA_EMAIL_HOST", "localhost")
+EMAIL_PORT = ENV.int("HIMOYA_EMAIL_PORT", 587)
+EMAIL_HOST_USER = ENV.str("HIMOYA_EMAIL_USER")
+EMAIL_HOST_PASSWORD = ENV.str("HIMOYA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = ENV.bool("HIMOYA_EMAIL_TLS", default=True)
+DEFAULT_FROM_EMAIL = ENV.str("HIMOYA_FROM_EMAIL", "himoya@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Logs carry ids and request ids, never personal data or message text.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_pii": {"()": "himoya.core.logging.NoPersonalDataFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_pii"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": ENV.str("HIMOYA_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "INFO"},
+    },
+}
+
+HIMOYA_STAFF_PREFIXES = ("/staff/", "/api/")
+# Paths under the staff prefixes that answer without a completed login (deny by default).
+HIMOYA_PUBLIC_STAFF_PATHS = (
+    "/staff/accounts/login/",
+    "/staff/accounts/password/reset/",
+    "/staff/accounts/2fa/authenticate/",
+    "/staff/invite/",
+)
+HIMOYA_MFA_SETUP_PATHS = (
+    "/staff/accounts/2fa/",
+    "/staff/accounts/logout/",
+    "/staff/accounts/reauthenticate/",
+)
+HIMOYA_API_PUBLIC_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Himoya"
+admin.site.site_title = "Himoya"
+
+urlpatterns = [
+    path("", include("himoya.public_site.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/admin/", admin.site.urls),
+    path("staff/accounts/", include("allauth.urls")),
+    path("staff/", include("himoya.accounts.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from himoya.accounts import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.staff_list, name="staff_list"),
+    path("people/<int:pk>/", views.staff_edit, name="staff_edit"),
+    path("teams/", views.team_list, name="team_list"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("invite/<uidb64>/<token>/", views.invite_accept, name="invite_accept"),
+]

@@ -1,0 +1,135 @@
+"""Staff pages for the home dashboard, staff, teams, invitations and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from himoya.accounts import selectors, services
+from himoya.accounts.forms import InviteForm, StaffUpdateForm, TeamForm
+from himoya.accounts.models import Organisation, User
+from himoya.core.access import access_object
+from himoya.core.audit import verify_chain
+from himoya.core.policies import can
+
+
+def _organisation(request: HttpRequest) -> Organisation:
+    org = request.user.organisation  # type: ignore[union-attr]
+    if org is None:
+        raise Http404
+    return org
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    org = user.organisation  # type: ignore[union-attr]
+    context = {
+        "organisation": org,
+        "teams": user.teams.all(),  # type: ignore[union-attr]
+        "can_manage": org is not None and can(user, "organisation.manage_staff", org),
+    }
+    return render(request, "accounts/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def staff_list(request: HttpRequest) -> HttpResponse:
+    org = _organisation(request)
+    if not can(request.user, "organisation.manage_staff", org):
+        raise PermissionDenied
+    form = InviteForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_invite(
+                actor=request.user,
+                organisation=org,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                teams=form.cleaned_data["teams"],
+                base_url=request.build_absolute_uri("/"),
+                language=request.LANGUAGE_CODE,
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(request, _("The invitation has been sent."))
+            return redirect("staff:staff_list")
+    staff = selectors.staff_for(request.user, org)
+    return render(request, "accounts/staff_list.html", {"staff": staff, "form": form, "organisation": org})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _organisation(request)
+    member = access_object(selectors.staff_for(request.user, org), pk, user=request.user)
+    form = StaffUpdateForm(
+        request.POST or None, initial={"role": member.role, "is_active": member.is_active}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(
+                actor=request.user, user=member,
+                role=form.cleaned_data["role"], is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("staff:staff_list")
+    return render(request, "accounts/staff_edit.html", {"member": member, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def team_list(request: HttpRequest) -> HttpResponse:
+    org = _organisation(request)
+    manage = can(request.user, "organisation.manage_staff", org)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.team_create(actor=request.user, organisation=org, name=form.cleaned_data["name"])
+            except ValidationError as exc:
+                form.add_error("name", exc)
+            else:
+                messages.success(request, _("The team has been created."))
+                return redirect("staff:team_list")
+    teams = selectors.teams_for(request.user, org)
+    return render(request, "accounts/team_list.html", {"teams": teams, "form": form, "can_manage": manage})
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    org = _organisation(request)
+    if not can(request.user, "audit.view", org):
+        raise PermissionDenied
+    page = Paginator(selectors.audit_events_for(request.user, org).select_related("actor"), 50)
+    events = page.get_page(request.GET.get("page"))
+    report = verify_chain() if request.GET.get("verify") else None
+    return render(request, "accounts/audit_log.html", {"events": events, "report": report})
+
+
+@require_http_methods(["GET", "POST"])
+def invite_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Sets the password of an invited member; the link works once and expires."""
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/invite_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(request, _("Your password is set. Sign in and set up two-factor authentication."))
+        return redirect("account_login")
+    return render(request, "accounts/invite_accept.html", {"form": form, "invitee": user})

@@ -1,0 +1,104 @@
+"""Key rotation: re-encrypt under the primary key, recompute blind indexes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
+
+from himoya.core import crypto
+from himoya.core.audit import audit_record
+from himoya.core.fields import blind_index_fields, encrypted_fields
+from himoya.core.policies import require
+from himoya.core.storage import EncryptedFileSystemStorage
+
+
+@dataclass
+class RotationReport:
+    rows: int = 0
+    values: int = 0
+    files: int = 0
+    primary_id: str = ""
+
+
+def rotate_all(
+    *,
+    actor: Any,
+    batch_size: int = 500,
+    reindex: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RotationReport:
+    """Reads every encrypted value (with any key in the ring) and writes it back under the
+    primary key, and with ``reindex`` recomputes every blind index (after a change of
+    ``HIMOYA_INDEX_KEY``). Rows are rewritten in batches, each in its own transaction, so a long run
+    can be interrupted and resumed; a row already under the primary key is left alone."""
+    require(actor, "keys.rotate")
+    ring = crypto.keyring()
+    report = RotationReport(primary_id=ring.primary_id)
+    for model in apps.get_models():
+        enc = encrypted_fields(model)
+        idx = blind_index_fields(model)
+        if not enc and not (reindex and idx):
+            continue
+        names = [f.name for f in enc]
+        # Cast to plain text reads the stored tokens without decrypting them.
+        raw = {f"_raw_{f.attname}": Cast(F(f.attname), TextField()) for f in enc}
+        raw_names = list(raw)
+        qs = model._default_manager.annotate(**raw).order_by("pk")
+        last_pk: Any = None
+        while True:
+            page = qs if last_pk is None else qs.filter(pk__gt=last_pk)
+            raw_rows = list(page.values_list("pk", *raw_names)[:batch_size]) if raw_names else [
+                (pk,) for pk in page.values_list("pk", flat=True)[:batch_size]
+            ]
+            if not raw_rows:
+                break
+            last_pk = raw_rows[-1][0]
+            # Raw tokens tell which rows still carry an old key without decrypting them all.
+            stale = [r[0] for r in raw_rows if _needs_rekey(r[1:], ring.primary_id)]
+            targets = [r[0] for r in raw_rows] if reindex else stale
+            if not targets:
+                continue
+            with transaction.atomic():
+                objs = list(model._default_manager.filter(pk__in=targets))
+                for obj in objs:
+                    for f in idx:
+                        f.pre_save(obj, add=False)
+                fields = names + [f.name for f in idx]
+                model._default_manager.bulk_update(objs, fields, batch_size=batch_size)
+                report.rows += len(objs)
+                report.values += len(stale) * len(names)
+        if progress:
+            progress(f"{model._meta.label}: done")
+    storage = default_storage
+    if isinstance(storage, EncryptedFileSystemStorage) and os.path.isdir(storage.location):
+        for root, _dirs, files in os.walk(storage.location):
+            for name in files:
+                if name.endswith(".rekey"):
+                    continue
+                rel = os.path.relpath(os.path.join(root, name), storage.location)
+                if storage.reencrypt(rel):
+                    report.files += 1
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="keys.rotate",
+            data={
+                "rows": report.rows,
+                "files": report.files,
+                "primary": ring.primary_id,
+                "reindex": reindex,
+            },
+        )
+    return report
+
+
+def _needs_rekey(tokens: tuple[Any, ...], primary: str) -> bool:
+    return any(t is not None and crypto.token_key_id(t) != primary for t in tokens)
