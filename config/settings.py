@@ -83,7 +83,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": parse_database_url(
-        ENV.str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'himoya.sqlite3'}")
+        ENV.str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'himoya.sqlite3'}"
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -104,6 +104,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if HIMOYA_ENV == "test":
+    # Argon2 still, with test-sized cost so that hundreds of logins stay fast.
+    PASSWORD_HASHERS = ["himoya.core.hashers.TestArgon2Hasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
