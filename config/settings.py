@@ -40,8 +40,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "himoya.core",
     "himoya.accounts",
+    "himoya.search",
     "himoya.public_site",
 ]
+if HIMOYA_ENV == "test":
+    # A small model with encrypted fields that the platform tests exercise directly.
+    INSTALLED_APPS.append("tests.testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
