@@ -3,6 +3,7 @@ through ``himoya.core.env`` (see ``.env.example``)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -41,10 +42,13 @@ INSTALLED_APPS = [
     "himoya.core",
     "himoya.accounts",
     "himoya.search",
+    "himoya.cases",
     "himoya.public_site",
 ]
 if HIMOYA_ENV == "test":
     # A small model with encrypted fields that the platform tests exercise directly.
+    if str(BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(BASE_DIR))
     INSTALLED_APPS.append("tests.testapp")
 
 MIDDLEWARE = [

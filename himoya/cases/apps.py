@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "himoya.cases"
+    label = "cases"
+    verbose_name = _("Appeals and cases")
+
+    def ready(self) -> None:
+        from himoya.cases import policies  # noqa: F401

@@ -1,0 +1,149 @@
+"""Shipped data for the controlled vocabularies and regions.
+
+Loaded by a data migration and by ``himoya demo``; afterwards it is the coordinators'
+data to edit. Sources: ../shared/domain.md ("Controlled vocabularies to ship") and
+../shared/interchange.md (the codes). Region codes follow ISO 3166-2 and are shipped
+unverified until a coordinator confirms them.
+"""
+
+from __future__ import annotations
+
+VOCAB_SOURCE = "Himoya domain reference (domain.md, interchange.md)"
+REGION_SOURCE = "ISO 3166-2 (to be confirmed by a coordinator)"
+
+# vocabulary -> [(code, ru, kk, tg, en)]
+TERMS: dict[str, list[tuple[str, str, str, str, str]]] = {
+    "violation": [
+        ("torture", "Пытки", "Азаптау", "Шиканҷа", "Torture"),
+        ("ill_treatment",
+         "Жестокое, бесчеловечное или унижающее достоинство обращение",
+         "Қатыгез, адамгершілікке жатпайтын немесе ар-намысты қорлайтын қарым-қатынас",
+         "Муомилаи бераҳмона, ғайриинсонӣ ё таҳқиркунанда",
+         "Cruel, inhuman or degrading treatment"),
+        ("threats", "Угрозы и запугивание", "Қорқыту және үрейлендіру",
+         "Таҳдид ва тарсонидан", "Threats and intimidation"),
+        ("detention_conditions", "Условия содержания", "Ұстау жағдайлары",
+         "Шароити нигоҳдорӣ", "Conditions of detention"),
+        ("medical_care", "Отказ в медицинской помощи", "Медициналық көмектен бас тарту",
+         "Рад кардани кӯмаки тиббӣ", "Denial of medical care"),
+        ("unfair_trial", "Несправедливый суд или приговор", "Әділетсіз сот немесе үкім",
+         "Мурофиа ё ҳукми ғайриодилона", "Unfair trial or sentence"),
+        ("parole", "Отказ в УДО",
+         "Шартты түрде мерзімінен бұрын босатудан бас тарту",
+         "Рад кардани озодкунии пеш аз мӯҳлати шартӣ", "Parole refused"),
+        ("reprisal", "Преследование за жалобу (в т. ч. перевод)",
+         "Шағым үшін қудалау (соның ішінде басқа мекемеге ауыстыру)",
+         "Таъқиб барои шикоят (аз ҷумла интиқол)",
+         "Reprisal for complaining (incl. transfer)"),
+        ("death_in_custody", "Смерть под стражей", "Қамауда қайтыс болу",
+         "Марг дар ҳабс", "Death in custody"),
+        ("other", "Другое", "Басқа", "Дигар", "Other"),
+    ],
+    "agency": [
+        ("police", "Полиция / органы внутренних дел", "Полиция / ішкі істер органдары",
+         "Милитсия / мақомоти корҳои дохилӣ", "Police / internal affairs"),
+        ("penitentiary", "Уголовно-исполнительная система", "Қылмыстық-атқару жүйесі",
+         "Низоми иҷрои ҷазоҳои ҷиноятӣ", "Penitentiary service"),
+        ("national_security", "Органы национальной безопасности",
+         "Ұлттық қауіпсіздік органдары", "Мақомоти амнияти миллӣ", "National security"),
+        ("customs", "Таможенная служба", "Кеден қызметі", "Хадамоти гумрук", "Customs"),
+        ("prosecutor", "Прокуратура", "Прокуратура", "Прокуратура", "Prosecutor's office"),
+        ("military", "Военные", "Әскерилер", "Низомиён", "Military"),
+        ("other", "Другое", "Басқа", "Дигар", "Other"),
+        ("unknown", "Неизвестно", "Белгісіз", "Номаълум", "Unknown"),
+    ],
+    "channel": [
+        ("in_person", "Лично", "Жеке келу", "Шахсан", "In person"),
+        ("phone", "Телефон", "Телефон", "Телефон", "Phone"),
+        ("letter", "Письмо", "Хат", "Мактуб", "Letter"),
+        ("email", "Электронная почта", "Электрондық пошта", "Почтаи электронӣ", "E-mail"),
+        ("web", "Веб-форма", "Сайттағы форма", "Шакл дар сомона", "Web form"),
+        ("telegram", "Telegram", "Telegram", "Telegram", "Telegram"),
+        ("whatsapp", "WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp"),
+        ("visit", "Мониторинговый визит", "Мониторингтік бару", "Боздиди мониторингӣ",
+         "Monitoring visit"),
+    ],
+    "facility_type": [
+        ("ivs", "ИВС (изолятор временного содержания)", "Уақытша ұстау изоляторы",
+         "Тавқифгоҳи нигоҳдории муваққатӣ", "Temporary detention facility (IVS)"),
+        ("sizo", "СИЗО (следственный изолятор)", "Тергеу изоляторы",
+         "Тавқифгоҳи тафтишотӣ", "Pre-trial detention centre (SIZO)"),
+        ("colony", "Исправительная колония", "Түзеу колониясы", "Колонияи ислоҳӣ",
+         "Penal colony"),
+        ("special", "Специальное учреждение (в т. ч. для несовершеннолетних)",
+         "Арнаулы мекеме (соның ішінде кәмелетке толмағандарға арналған)",
+         "Муассисаи махсус (аз ҷумла барои ноболиғон)",
+         "Special institution (incl. for minors)"),
+        ("psychiatric", "Психиатрическое учреждение", "Психиатриялық мекеме",
+         "Муассисаи равонпизишкӣ", "Psychiatric institution"),
+        ("military", "Военное учреждение", "Әскери мекеме", "Муассисаи ҳарбӣ",
+         "Military facility"),
+        ("other", "Миграционное или иное учреждение", "Көші-қон немесе басқа мекеме",
+         "Муассисаи муҳоҷиратӣ ё дигар", "Migration or other facility"),
+    ],
+}
+
+# (country, ISO 3166-2 code, ru, kk, tg, en)
+REGIONS: list[tuple[str, str, str, str, str, str]] = [
+    ("KZ", "KZ-10", "Абайская область", "Абай облысы", "Вилояти Абай", "Abai Region"),
+    ("KZ", "KZ-11", "Акмолинская область", "Ақмола облысы", "Вилояти Ақмола", "Akmola Region"),
+    ("KZ", "KZ-15", "Актюбинская область", "Ақтөбе облысы", "Вилояти Актобе", "Aktobe Region"),
+    ("KZ", "KZ-19", "Алматинская область", "Алматы облысы", "Вилояти Алмаато", "Almaty Region"),
+    ("KZ", "KZ-23", "Атырауская область", "Атырау облысы", "Вилояти Атирау", "Atyrau Region"),
+    ("KZ", "KZ-27", "Западно-Казахстанская область", "Батыс Қазақстан облысы",
+     "Вилояти Қазоқистони Ғарбӣ", "West Kazakhstan Region"),
+    ("KZ", "KZ-31", "Жамбылская область", "Жамбыл облысы", "Вилояти Жамбил", "Jambyl Region"),
+    ("KZ", "KZ-33", "Жетысуская область", "Жетісу облысы", "Вилояти Жетису", "Zhetysu Region"),
+    ("KZ", "KZ-35", "Карагандинская область", "Қарағанды облысы", "Вилояти Қарағанда",
+     "Karaganda Region"),
+    ("KZ", "KZ-39", "Костанайская область", "Қостанай облысы", "Вилояти Қостанай",
+     "Kostanay Region"),
+    ("KZ", "KZ-43", "Кызылординская область", "Қызылорда облысы", "Вилояти Қизилӯрда",
+     "Kyzylorda Region"),
+    ("KZ", "KZ-47", "Мангистауская область", "Маңғыстау облысы", "Вилояти Манғистау",
+     "Mangystau Region"),
+    ("KZ", "KZ-55", "Павлодарская область", "Павлодар облысы", "Вилояти Павлодар",
+     "Pavlodar Region"),
+    ("KZ", "KZ-59", "Северо-Казахстанская область", "Солтүстік Қазақстан облысы",
+     "Вилояти Қазоқистони Шимолӣ", "North Kazakhstan Region"),
+    ("KZ", "KZ-61", "Туркестанская область", "Түркістан облысы", "Вилояти Туркистон",
+     "Turkistan Region"),
+    ("KZ", "KZ-62", "Улытауская область", "Ұлытау облысы", "Вилояти Улитау", "Ulytau Region"),
+    ("KZ", "KZ-63", "Восточно-Казахстанская область", "Шығыс Қазақстан облысы",
+     "Вилояти Қазоқистони Шарқӣ", "East Kazakhstan Region"),
+    ("KZ", "KZ-71", "Астана", "Астана", "Остона", "Astana"),
+    ("KZ", "KZ-75", "Алматы", "Алматы", "Алмаато", "Almaty"),
+    ("KZ", "KZ-79", "Шымкент", "Шымкент", "Шимкент", "Shymkent"),
+    ("TJ", "TJ-DU", "Душанбе", "Душанбе", "Душанбе", "Dushanbe"),
+    ("TJ", "TJ-SU", "Согдийская область", "Соғды облысы", "Вилояти Суғд", "Sughd Region"),
+    ("TJ", "TJ-KT", "Хатлонская область", "Хатлон облысы", "Вилояти Хатлон", "Khatlon Region"),
+    ("TJ", "TJ-GB", "Горно-Бадахшанская автономная область",
+     "Таулы Бадахшан автономиялық облысы", "Вилояти Мухтори Кӯҳистони Бадахшон",
+     "Gorno-Badakhshan Autonomous Region"),
+    ("TJ", "TJ-RA", "Районы республиканского подчинения", "Республикалық бағыныстағы аудандар",
+     "Ноҳияҳои тобеи ҷумҳурӣ", "Districts of Republican Subordination"),
+]
+
+
+def load_reference_data(term_model: type, region_model: type) -> None:
+    """Creates missing terms and regions; never overwrites a coordinator's edits."""
+    for vocabulary, rows in TERMS.items():
+        for order, (code, ru, kk, tg, en) in enumerate(rows):
+            term_model.objects.get_or_create(
+                vocabulary=vocabulary,
+                code=code,
+                defaults={
+                    "label_ru": ru, "label_kk": kk, "label_tg": tg, "label_en": en,
+                    "order": order, "source": VOCAB_SOURCE, "verified": True,
+                    "bit": order if vocabulary == "violation" else None,
+                },
+            )
+    for country, code, ru, kk, tg, en in REGIONS:
+        region_model.objects.get_or_create(
+            country=country,
+            name_ru=ru,
+            defaults={
+                "code": code, "name_kk": kk, "name_tg": tg, "name_en": en,
+                "source": REGION_SOURCE, "verified": False,
+            },
+        )
