@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from csp.constants import NONE, SELF
-from django.utils.translation import gettext_lazy as _
 
 from himoya.core.env import load_env, parse_database_url
 
@@ -43,6 +42,7 @@ INSTALLED_APPS = [
     "himoya.accounts",
     "himoya.search",
     "himoya.cases",
+    "himoya.api",
     "himoya.public_site",
 ]
 if HIMOYA_ENV == "test":

@@ -10,7 +10,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/admin/", admin.site.urls),
     path("staff/accounts/", include("allauth.urls")),
+    path("staff/cases/", include("himoya.cases.urls")),
+    path("staff/register/", include("himoya.cases.urls_register")),
     path("staff/", include("himoya.accounts.urls")),
+    path("api/v1/", include("himoya.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -90,12 +90,22 @@ class Facility(models.Model):
         Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("region")
     )
     type = models.ForeignKey(
-        Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"vocabulary": "facility_type"}, verbose_name=_("type"),
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "facility_type"},
+        verbose_name=_("type"),
     )
     agency = models.ForeignKey(
-        Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"vocabulary": "agency"}, verbose_name=_("managing agency"),
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "agency"},
+        verbose_name=_("managing agency"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
@@ -136,7 +146,9 @@ class Person(models.Model):
     )
     document_index = BlindIndexField(source="document_number", normaliser=normalise_text)
     # "YYYY-MM-DD" or "YYYY": identifying, so encrypted; the minor flag is kept plain.
-    birth_date = EncryptedCharField(_("date or year of birth"), max_length=10, blank=True, default="")
+    birth_date = EncryptedCharField(
+        _("date or year of birth"), max_length=10, blank=True, default=""
+    )
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     notes = EncryptedTextField(_("notes"), blank=True, default="")
     created_by = models.ForeignKey(
@@ -193,16 +205,29 @@ class Case(models.Model):
         Facility, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("place")
     )
     agency = models.ForeignKey(
-        Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"vocabulary": "agency"}, verbose_name=_("alleged perpetrator agency"),
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "agency"},
+        verbose_name=_("alleged perpetrator agency"),
     )
     team = models.ForeignKey(
-        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("team"),
     )
     lawyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="assigned_cases", verbose_name=_("lawyer"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        verbose_name=_("lawyer"),
     )
     has_minor_victim = models.BooleanField(default=False)
     created_by = models.ForeignKey(
@@ -261,14 +286,20 @@ class CaseParty(models.Model):
         verbose_name = _("person in the case")
         verbose_name_plural = _("persons in the case")
 
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.role}"
+
 
 class Violation(models.Model):
     """One alleged act: who did what, when and where."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="violations")
     type = models.ForeignKey(
-        Term, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"vocabulary": "violation"}, verbose_name=_("type"),
+        Term,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "violation"},
+        verbose_name=_("type"),
     )
     occurred_on = models.DateField(_("date"), null=True, blank=True)
     facility = models.ForeignKey(
@@ -280,6 +311,9 @@ class Violation(models.Model):
         indexes = [models.Index(fields=["type", "case"], name="violation_type_case")]
         verbose_name = _("violation")
         verbose_name_plural = _("violations")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.type_id}"
 
 
 class Urgency(models.TextChoices):
@@ -307,19 +341,30 @@ class Appeal(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
     received_on = models.DateField(_("received"))
     channel = models.ForeignKey(
-        Term, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"vocabulary": "channel"}, verbose_name=_("channel"),
+        Term,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "channel"},
+        verbose_name=_("channel"),
     )
     urgency = models.CharField(
         _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
     )
     content = EncryptedTextField(_("content of the appeal"), blank=True, default="")
     applicant = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals_made",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals_made",
         verbose_name=_("applicant"),
     )
     victim = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals_about",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals_about",
         verbose_name=_("victim"),
     )
     consent_processing = models.BooleanField(_("consents to processing of personal data"))
@@ -329,14 +374,19 @@ class Appeal(models.Model):
     attachment = models.FileField(_("scanned letter"), upload_to="appeals/%Y/", blank=True)
     legal_aid = models.BooleanField(_("legal aid given"), default=False)
     rehabilitation = models.CharField(
-        _("rehabilitation"), max_length=14, choices=Rehabilitation.choices,
+        _("rehabilitation"),
+        max_length=14,
+        choices=Rehabilitation.choices,
         default=Rehabilitation.NONE,
     )
     rehabilitation_started_on = models.DateField(_("rehabilitation started"), null=True, blank=True)
     # statistical snapshot
     country = models.CharField(_("country"), max_length=2)
     agency = models.ForeignKey(
-        Term, null=True, on_delete=models.PROTECT, related_name="+",
+        Term,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         limit_choices_to={"vocabulary": "agency"},
     )
     violation_mask = models.BigIntegerField(default=0)
@@ -358,6 +408,9 @@ class Appeal(models.Model):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
 
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.received_on}"
+
 
 class CustodyRecord(models.Model):
     """Where a person is held, since when."""
@@ -376,6 +429,9 @@ class CustodyRecord(models.Model):
         ordering = ["-since", "-id"]
         verbose_name = _("custody record")
         verbose_name_plural = _("custody records")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.facility_id} {self.since}"
 
 
 class Alert(models.Model):
@@ -398,6 +454,9 @@ class Alert(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="alert_recipient")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"
+
 
 class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
@@ -405,8 +464,12 @@ class Task(models.Model):
     due_on = models.DateField(_("due"), null=True, blank=True, db_index=True)
     remind_on = models.DateField(_("remind on"), null=True, blank=True, db_index=True)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="tasks", verbose_name=_("assignee"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("assignee"),
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -419,6 +482,9 @@ class Task(models.Model):
         ordering = ["done_at", "due_on", "id"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
+
+    def __str__(self) -> str:
+        return f"task {self.pk}"
 
 
 class Note(models.Model):
@@ -433,6 +499,9 @@ class Note(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("note")
         verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
 
 
 class Hearing(models.Model):
@@ -449,6 +518,9 @@ class Hearing(models.Model):
         ordering = ["starts_at"]
         verbose_name = _("court hearing")
         verbose_name_plural = _("court hearings")
+
+    def __str__(self) -> str:
+        return f"{self.court} {self.starts_at:%Y-%m-%d}"
 
 
 class Partner(models.Model):
@@ -493,6 +565,9 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"
+
 
 class CaseShare(models.Model):
     """An explicit, audited decision to let another organisation see a case."""
@@ -512,6 +587,9 @@ class CaseShare(models.Model):
             models.UniqueConstraint(fields=["case", "organisation"], name="share_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}->{self.organisation_id}"
+
 
 class CaseEvent(models.Model):
     """The case's timeline. ``data`` holds codes and ids, never text about people."""
@@ -527,6 +605,9 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"
+
 
 class CaseCounter(models.Model):
     """Per organisation and year, the last case number handed out."""
@@ -539,6 +620,9 @@ class CaseCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year"], name="counter_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
 class Publication(models.Model):
@@ -569,3 +653,6 @@ class Publication(models.Model):
             )
         ]
         indexes = [models.Index(fields=["organisation", "published_on"], name="pub_org_date")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,1 +1,97 @@
-"""Need-to-know rules for cases. The queryset form lives in selectors.visible_cases."""
+"""Need-to-know rules for cases.
+
+Who sees a case (the queryset form of this rule is ``selectors.visible_cases``):
+* its organisation's coordinators;
+* members of the case's team, its assigned lawyer and whoever registered it;
+* for an organisation the case was explicitly shared with: that organisation's
+  coordinators and, if the share names one, that team's members.
+Analysts and administrators see statistics, not identities: no case rule names them.
+
+Who changes a case: staff of the owning organisation who see it, in a role that does
+legal or intake work. Sharing, assigning and reopening are the coordinators'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from himoya.accounts.models import Role
+from himoya.core.policies import policy
+
+CASE_WORKERS = (Role.COORDINATOR, Role.LAWYER, Role.MONITOR, Role.INTAKE)
+NOTE_WRITERS = (*CASE_WORKERS, Role.DOCTOR, Role.PSYCHOLOGIST)
+REGISTRARS = (Role.COORDINATOR, Role.LAWYER, Role.MONITOR, Role.INTAKE)
+
+
+def _sees(user: Any, case: Any) -> bool:
+    from himoya.cases.selectors import visible_cases
+
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+def _own_org(user: Any, case: Any) -> bool:
+    return bool(user.organisation_id and user.organisation_id == case.organisation_id)
+
+
+@policy("case.view")
+def case_view(user: Any, case: Any) -> bool:
+    return _sees(user, case)
+
+
+@policy("case.edit")
+def case_edit(user: Any, case: Any) -> bool:
+    return user.role in CASE_WORKERS and _own_org(user, case) and _sees(user, case)
+
+
+@policy("case.note")
+def case_note(user: Any, case: Any) -> bool:
+    return user.role in NOTE_WRITERS and _own_org(user, case) and _sees(user, case)
+
+
+@policy("case.manage")
+def case_manage(user: Any, case: Any) -> bool:
+    """Assign, share, reopen: the owning organisation's coordinators."""
+    return user.role == Role.COORDINATOR and _own_org(user, case)
+
+
+@policy("appeal.register")
+def appeal_register(user: Any, organisation: Any) -> bool:
+    return user.role in REGISTRARS and user.organisation_id == getattr(organisation, "pk", None)
+
+
+@policy("case.export")
+def case_export(user: Any, organisation: Any) -> bool:
+    return user.role in (Role.COORDINATOR, Role.LAWYER) and (
+        user.organisation_id == getattr(organisation, "pk", None)
+    )
+
+
+@policy("register.import")
+def register_import(user: Any, organisation: Any) -> bool:
+    return user.role in (Role.COORDINATOR, Role.ADMIN) and (
+        user.organisation_id == getattr(organisation, "pk", None)
+    )
+
+
+@policy("stats.view")
+def stats_view(user: Any, organisation: Any) -> bool:
+    return user.role in (Role.ANALYST, Role.COORDINATOR, Role.ADMIN) and (
+        user.organisation_id == getattr(organisation, "pk", None)
+    )
+
+
+@policy("vocabulary.manage")
+def vocabulary_manage(user: Any, obj: Any) -> bool:
+    return user.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+@policy("facility.manage")
+def facility_manage(user: Any, obj: Any) -> bool:
+    return user.role in (Role.COORDINATOR, Role.ADMIN, Role.LAWYER, Role.MONITOR)
+
+
+@policy("partner.manage")
+def partner_manage(user: Any, organisation: Any) -> bool:
+    return user.role in (Role.COORDINATOR, Role.ADMIN) and (
+        user.organisation_id == getattr(organisation, "pk", None)
+    )

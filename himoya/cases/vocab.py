@@ -16,11 +16,25 @@ VOCABULARIES = (VIOLATION, AGENCY, CHANNEL, FACILITY_TYPE)
 
 CHANNELS = ("in_person", "phone", "letter", "email", "web", "telegram", "whatsapp", "visit")
 VIOLATIONS = (
-    "torture", "ill_treatment", "threats", "detention_conditions", "medical_care",
-    "unfair_trial", "parole", "reprisal", "death_in_custody", "other",
+    "torture",
+    "ill_treatment",
+    "threats",
+    "detention_conditions",
+    "medical_care",
+    "unfair_trial",
+    "parole",
+    "reprisal",
+    "death_in_custody",
+    "other",
 )
 AGENCIES = (
-    "police", "penitentiary", "national_security", "customs", "prosecutor", "military",
-    "other", "unknown",
+    "police",
+    "penitentiary",
+    "national_security",
+    "customs",
+    "prosecutor",
+    "military",
+    "other",
+    "unknown",
 )
 FACILITY_TYPES = ("ivs", "sizo", "colony", "special", "psychiatric", "military", "other")

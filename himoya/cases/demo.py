@@ -1,0 +1,207 @@
+"""Demo appeals and cases (every person, place and story here is invented)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from himoya.cases import services
+from himoya.cases.models import Case, CaseStatus, Facility, Outcome, Partner, Region
+from himoya.core.demo_loader import DemoContext
+
+FACILITIES = [
+    ("KZ", "Алматы", "ИВС департамента полиции (демо)", "ivs", "police"),
+    ("KZ", "Алматы", "СИЗО № 1 (демо)", "sizo", "penitentiary"),
+    (
+        "KZ",
+        "Карагандинская область",
+        "Исправительная колония средней безопасности (демо)",
+        "colony",
+        "penitentiary",
+    ),
+    (
+        "KZ",
+        "Павлодарская область",
+        "Колония для несовершеннолетних (демо)",
+        "special",
+        "penitentiary",
+    ),
+    ("TJ", "Душанбе", "Изолятор временного содержания ОВД (демо)", "ivs", "police"),
+    ("TJ", "Согдийская область", "Следственный изолятор (демо)", "sizo", "penitentiary"),
+    ("TJ", "Хатлонская область", "Исправительная колония (демо)", "colony", "penitentiary"),
+]
+
+FIRST = [
+    "Арман",
+    "Данияр",
+    "Айдос",
+    "Тимур",
+    "Руслан",
+    "Мадина",
+    "Алия",
+    "Бекзат",
+    "Сухроб",
+    "Фаридун",
+    "Шахло",
+    "Зарина",
+    "Парвиз",
+    "Манучехр",
+    "Гульнара",
+    "Ержан",
+]
+LAST = [
+    "Вымышленов",
+    "Примеров",
+    "Демонов",
+    "Тестбаев",
+    "Условнов",
+    "Образцов",
+    "Макетов",
+    "Пробиров",
+    "Фиктивов",
+    "Шаблонов",
+]
+
+STORIES = [
+    ("torture", "police", "Задержан на улице, в ИВС избит сотрудниками, требовали признание."),
+    ("ill_treatment", "penitentiary", "В СИЗО лишали сна и воды, угрожали расправой."),
+    ("detention_conditions", "penitentiary", "Переполненная камера, нет вентиляции и прогулок."),
+    ("medical_care", "penitentiary", "Администрация не выводит в медсанчасть после избиения."),
+    ("unfair_trial", "prosecutor", "Приговор основан на показаниях, данных под давлением."),
+    ("parole", "penitentiary", "Отказ в УДО без объяснения причин, жалоба на решение комиссии."),
+    ("reprisal", "penitentiary", "После жалобы на побои переведён в другую колонию."),
+    ("threats", "national_security", "Родственнику угрожали по телефону после обращения."),
+]
+
+
+def _facility(
+    ctx: DemoContext, country: str, region_name: str, name: str, ftype: str, agency: str
+) -> Facility:
+    existing = Facility.objects.filter(country=country, name=name).first()
+    if existing:
+        return existing
+    return services.facility_create(
+        actor=ctx.actor,
+        name=name,
+        country=country,
+        region=Region.objects.filter(country=country, name_ru=region_name).first(),
+        type_code=ftype,
+        agency_code=agency,
+        source="demo",
+    )
+
+
+def load(ctx: DemoContext) -> None:
+    facilities = {c: [] for c in ("KZ", "TJ")}  # type: dict[str, list[Facility]]
+    for country, region, name, ftype, agency in FACILITIES:
+        facilities[country].append(_facility(ctx, country, region, name, ftype, agency))
+    rng = random.Random(2026)  # noqa: S311  (deterministic fictional data)
+    today = timezone.localdate()
+    for slug, country in (("demo-kz", "KZ"), ("demo-tj", "TJ")):
+        org = ctx.objects[f"org:{slug}"]
+        if not Partner.objects.filter(organisation=org).exists():
+            services.partner_create(
+                actor=ctx.actor,
+                organisation=org,
+                name="Центр реабилитации «Пример» (демо)",
+                medical=True,
+                psychological=True,
+                country=country,
+            )
+            services.partner_create(
+                actor=ctx.actor,
+                organisation=org,
+                name="Адвокатская контора «Образец» (демо)",
+                legal=True,
+                country=country,
+            )
+        if Case.objects.filter(organisation=org).exists():
+            continue
+        lawyer = ctx.objects[f"user:{slug}:lawyer"]
+        team = lawyer.teams.first()
+        for i in range(14):
+            violation, agency, story = STORIES[i % len(STORIES)]
+            received = today - dt.timedelta(days=rng.randint(3, 700))
+            facility = rng.choice(facilities[country])
+            born = received.year - rng.randint(15, 60)
+            victim = services.PersonInput(
+                full_name=f"{rng.choice(LAST)} {rng.choice(FIRST)} (демо)",
+                sex=rng.choice(["male", "male", "male", "female"]),
+                birth_date=str(born),
+                phone=f"+7 700 000 {rng.randint(1000, 9999)}"
+                if country == "KZ"
+                else f"+992 90 000 {rng.randint(1000, 9999)}",
+            )
+            data = services.AppealInput(
+                received_on=received,
+                channel=rng.choice(
+                    ["in_person", "phone", "letter", "telegram", "whatsapp", "email", "visit"]
+                ),
+                consent_processing=True,
+                consent_representation=True,
+                content=story,
+                urgency="urgent" if i % 5 == 0 else "normal",
+                victim=victim,
+                country=country,
+                region=facility.region_id,
+                facility=facility.pk,
+                agency=agency,
+                violations=[violation]
+                + (["threats"] if i % 3 == 0 and violation != "threats" else []),
+                events_from=received - dt.timedelta(days=rng.randint(1, 30)),
+                summary=f"{story} (вымышленная история для демонстрации)",
+                legal_aid=i % 2 == 0,
+                rehabilitation="both" if i % 4 == 0 else "none",
+                rehabilitation_started_on=received if i % 4 == 0 else None,
+                team=team.pk if team else None,
+                lawyer=lawyer.pk,
+            )
+            appeal = services.appeal_register(actor=ctx.actor, organisation=org, data=data)
+            case = appeal.case
+            if i % 3 == 0:
+                services.task_add(
+                    actor=ctx.actor,
+                    case=case,
+                    title="Подготовить жалобу прокурору (демо)",
+                    due_on=today + dt.timedelta(days=rng.randint(-5, 20)),
+                )
+            if i % 4 == 1:
+                services.note_add(
+                    actor=ctx.actor,
+                    case=case,
+                    text="Созвонились с родственниками, назначена встреча (демо).",
+                )
+            steps = i % 5
+            path = [CaseStatus.IN_REVIEW, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_ANSWER]
+            for status in path[:steps]:
+                services.case_change_status(
+                    actor=ctx.actor, case=case, status=status, expected_version=case.version
+                )
+            if steps == 4:
+                services.case_change_status(
+                    actor=ctx.actor,
+                    case=case,
+                    status=CaseStatus.CLOSED,
+                    outcome=rng.choice(Outcome.values),
+                    expected_version=case.version,
+                )
+            if violation == "reprisal":
+                victim_person = appeal.victim
+                assert victim_person is not None
+                services.custody_record(
+                    actor=ctx.actor,
+                    case=case,
+                    person=victim_person,
+                    facility=facilities[country][0],
+                    since=received - dt.timedelta(days=60),
+                )
+                services.custody_record(
+                    actor=ctx.actor,
+                    case=case,
+                    person=victim_person,
+                    facility=facilities[country][-1],
+                    since=received - dt.timedelta(days=2),
+                )
+    ctx.lines.append("Demo cases: 14 per organisation, with tasks, notes and a transfer alert.")
