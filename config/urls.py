@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 admin.site.site_header = "Himoya"
 admin.site.site_title = "Himoya"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("himoya.public_site.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/admin/", admin.site.urls),

@@ -32,6 +32,9 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"fields": ("email", "full_name", "organisation", "role", "password1", "password2")}),
+        (
+            None,
+            {"fields": ("email", "full_name", "organisation", "role", "password1", "password2")},
+        ),
     )
     readonly_fields = ("last_login", "date_joined")

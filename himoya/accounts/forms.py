@@ -13,7 +13,9 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     teams = forms.ModelMultipleChoiceField(
-        label=_("Teams"), queryset=Team.objects.none(), required=False,
+        label=_("Teams"),
+        queryset=Team.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -28,8 +28,9 @@ from himoya.core.policies import require
 def organisation_create(*, actor: Any, slug: str, name: str, country: str = "") -> Organisation:
     require(actor, "organisation.create")
     if Organisation.objects.filter(slug=slug).exists():
-        raise ValidationError(_("An organisation with the short name %(slug)s already exists.")
-                              % {"slug": slug})
+        raise ValidationError(
+            _("An organisation with the short name %(slug)s already exists.") % {"slug": slug}
+        )
     with transaction.atomic():
         org = Organisation.objects.create(slug=slug, name=name, country=country.upper())
         audit_record(actor=actor, action="organisation.create", obj=org, organisation=org)
@@ -190,7 +191,10 @@ def user_update(
     with transaction.atomic():
         user.save(update_fields=["role", "is_staff", "is_active"])
         audit_record(
-            actor=actor, action="user.update", obj=user, organisation=user.organisation,
+            actor=actor,
+            action="user.update",
+            obj=user,
+            organisation=user.organisation,
             data=changed,
         )
     return user

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.mfa.signals import authentication_failed, authenticator_added, authenticator_removed
-from allauth.mfa.signals import authenticator_reset
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_reset,
+)
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 

@@ -64,7 +64,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The invitation has been sent."))
             return redirect("staff:staff_list")
     staff = selectors.staff_for(request.user, org)
-    return render(request, "accounts/staff_list.html", {"staff": staff, "form": form, "organisation": org})
+    return render(
+        request, "accounts/staff_list.html", {"staff": staff, "form": form, "organisation": org}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,8 +79,10 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(
-                actor=request.user, user=member,
-                role=form.cleaned_data["role"], is_active=form.cleaned_data["is_active"],
+                actor=request.user,
+                user=member,
+                role=form.cleaned_data["role"],
+                is_active=form.cleaned_data["is_active"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -98,14 +102,18 @@ def team_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.team_create(actor=request.user, organisation=org, name=form.cleaned_data["name"])
+                services.team_create(
+                    actor=request.user, organisation=org, name=form.cleaned_data["name"]
+                )
             except ValidationError as exc:
                 form.add_error("name", exc)
             else:
                 messages.success(request, _("The team has been created."))
                 return redirect("staff:team_list")
     teams = selectors.teams_for(request.user, org)
-    return render(request, "accounts/team_list.html", {"teams": teams, "form": form, "can_manage": manage})
+    return render(
+        request, "accounts/team_list.html", {"teams": teams, "form": form, "can_manage": manage}
+    )
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -130,6 +138,8 @@ def invite_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
-        messages.success(request, _("Your password is set. Sign in and set up two-factor authentication."))
+        messages.success(
+            request, _("Your password is set. Sign in and set up two-factor authentication.")
+        )
         return redirect("account_login")
     return render(request, "accounts/invite_accept.html", {"form": form, "invitee": user})

@@ -136,9 +136,9 @@ def not_in_future(value: dt.date | None, *, field_name: str) -> None:
         raise ValidationError({field_name: _("The date cannot be in the future.")})
 
 
-def _event(case: Case, kind: str, actor: Any, **data: Any) -> None:
+def _event(case: Case, event_kind: str, actor: Any, /, **data: Any) -> None:
     CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor if isinstance(actor, User) else None, data=data
+        case=case, kind=event_kind, actor=actor if isinstance(actor, User) else None, data=data
     )
 
 

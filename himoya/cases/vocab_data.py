@@ -8,6 +8,8 @@ unverified until a coordinator confirms them.
 
 from __future__ import annotations
 
+from typing import Any
+
 VOCAB_SOURCE = "Himoya domain reference (domain.md, interchange.md)"
 REGION_SOURCE = "ISO 3166-2 (to be confirmed by a coordinator)"
 
@@ -265,7 +267,7 @@ REGIONS: list[tuple[str, str, str, str, str, str]] = [
 ]
 
 
-def load_reference_data(term_model: type, region_model: type) -> None:
+def load_reference_data(term_model: Any, region_model: Any) -> None:
     """Creates missing terms and regions; never overwrites a coordinator's edits."""
     for vocabulary, rows in TERMS.items():
         for order, (code, ru, kk, tg, en) in enumerate(rows):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -32,7 +32,7 @@ def access_object(
     """
     try:
         obj = visible.get(pk=pk)
-    except (visible.model.DoesNotExist, ValueError, TypeError, ValidationError):
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     if audit_action:
         audit_record(actor=user, action=audit_action, obj=obj)

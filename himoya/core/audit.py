@@ -114,24 +114,34 @@ def verify_chain() -> ChainReport:
     for event in _events():
         if event.seq != expected_seq:
             return ChainReport(
-                False, checked, None, None, event.seq,
+                False,
+                checked,
+                None,
+                None,
+                event.seq,
                 f"event #{expected_seq} is missing (the chain jumps to #{event.seq})",
             )
         if event.prev_hash != prev_hash:
             return ChainReport(
-                False, checked, None, None, event.seq,
+                False,
+                checked,
+                None,
+                None,
+                event.seq,
                 f"event #{event.seq} does not follow the event before it "
                 "(an earlier event was removed, replaced or reordered)",
             )
         if compute_hash(event) != event.hash:
             return ChainReport(
-                False, checked, None, None, event.seq,
+                False,
+                checked,
+                None,
+                None,
+                event.seq,
                 f"event #{event.seq} was altered after it was written (its hash does not match)",
             )
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
         last = event
-    return ChainReport(
-        True, checked, last.seq if last else None, last.hash if last else None
-    )
+    return ChainReport(True, checked, last.seq if last else None, last.hash if last else None)

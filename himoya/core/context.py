@@ -13,7 +13,8 @@ class RequestFacts:
 
 
 _facts: contextvars.ContextVar[RequestFacts] = contextvars.ContextVar(
-    "himoya_request_facts", default=RequestFacts()
+    "himoya_request_facts",
+    default=RequestFacts(),  # noqa: B039  (frozen, immutable)
 )
 
 

@@ -56,7 +56,7 @@ class DemoSummary:
 
 def demo_totp_secret(email: str) -> str:
     """Stable per instance (derived from the secret key), different between instances."""
-    mac = hmac.new(settings.SECRET_KEY.encode(), b"demo-totp:" + email.encode(), hashlib.sha1)
+    mac = hmac.new(str(settings.SECRET_KEY).encode(), b"demo-totp:" + email.encode(), hashlib.sha1)
     return base64.b32encode(mac.digest()).decode()
 
 
@@ -73,9 +73,10 @@ def current_totp_code(email: str) -> str | None:
     from himoya.accounts.models import User
 
     user = User.objects.filter(email=email).first()
-    if user is None or not Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.TOTP
-    ).exists():
+    if (
+        user is None
+        or not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    ):
         return None
     return totp_now(demo_totp_secret(email))
 

@@ -49,15 +49,22 @@ def _read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
+# The Env methods are named after the types they return; these aliases keep the
+# annotations inside the class pointing at the builtins.
+Text = str
+Flag = bool
+Number = int
+
+
 @dataclass(frozen=True)
 class Env:
     """Typed access to the environment, with development fallbacks."""
 
-    environ: dict[str, str]
+    environ: dict[Text, Text]
     var_dir: Path
 
     @property
-    def name(self) -> str:
+    def name(self) -> Text:
         value = self.environ.get("HIMOYA_ENV", "development").strip().lower()
         if value not in {"development", "production", "test"}:
             raise ImproperlyConfigured(
@@ -66,19 +73,19 @@ class Env:
         return value
 
     @property
-    def is_production(self) -> bool:
+    def is_production(self) -> Flag:
         return self.name == "production"
 
-    def str(self, key: str, default: str = "") -> str:
+    def str(self, key: Text, default: Text = "") -> Text:
         return self.environ.get(key, default)
 
-    def bool(self, key: str, default: bool = False) -> bool:
+    def bool(self, key: Text, default: Flag = False) -> Flag:
         raw = self.environ.get(key)
         if raw is None or raw == "":
             return default
         return raw.strip().lower() in {"1", "true", "yes", "on"}
 
-    def int(self, key: str, default: int) -> int:
+    def int(self, key: Text, default: Number) -> Number:
         raw = self.environ.get(key)
         if not raw:
             return default
@@ -87,13 +94,13 @@ class Env:
         except ValueError as exc:
             raise ImproperlyConfigured(f"{key} must be a whole number, not {raw!r}") from exc
 
-    def list(self, key: str, default: list[str]) -> list[str]:
+    def list(self, key: Text, default: list[Text]) -> list[Text]:
         raw = self.environ.get(key)
         if raw is None or not raw.strip():
             return default
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def secret(self, key: str) -> str:
+    def secret(self, key: Text) -> Text:
         """A mandatory secret: from the environment, or in development from var/."""
         value = self.environ.get(key, "").strip()
         if value:
@@ -105,7 +112,7 @@ class Env:
             )
         return self._dev_secrets()[key]
 
-    def _dev_secrets(self) -> dict[str, str]:
+    def _dev_secrets(self) -> dict[Text, Text]:
         path = self.var_dir / "dev-secrets.env"
         if path.exists():
             values = _read_env_file(path)

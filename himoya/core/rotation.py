@@ -49,15 +49,17 @@ def rotate_all(
             continue
         names = [f.name for f in enc]
         # Cast to plain text reads the stored tokens without decrypting them.
-        raw = {f"_raw_{f.attname}": Cast(F(f.attname), TextField()) for f in enc}
+        raw = {f"_raw_{f.name}": Cast(F(f.name), TextField()) for f in enc}
         raw_names = list(raw)
         qs = model._default_manager.annotate(**raw).order_by("pk")
         last_pk: Any = None
         while True:
             page = qs if last_pk is None else qs.filter(pk__gt=last_pk)
-            raw_rows = list(page.values_list("pk", *raw_names)[:batch_size]) if raw_names else [
-                (pk,) for pk in page.values_list("pk", flat=True)[:batch_size]
-            ]
+            raw_rows = (
+                list(page.values_list("pk", *raw_names)[:batch_size])
+                if raw_names
+                else [(pk,) for pk in page.values_list("pk", flat=True)[:batch_size]]
+            )
             if not raw_rows:
                 break
             last_pk = raw_rows[-1][0]

@@ -23,7 +23,7 @@ def session_passed_mfa(request: HttpRequest) -> bool:
         return False
     if request.session.get(SESSION_FLAG) == str(user.pk):
         return True
-    records = get_authentication_records(request, user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, user)
     return any(record.get("method") == "mfa" for record in records)
 
 

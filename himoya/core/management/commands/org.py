@@ -9,7 +9,10 @@ from himoya.core.policies import SystemActor
 
 
 class Command(BaseCommand):
-    help = "Creates or lists organisations: `himoya org create SLUG --name NAME [--country CC]`, `himoya org list`."
+    help = (
+        "Creates or lists organisations: "
+        "`himoya org create SLUG --name NAME [--country CC]`, `himoya org list`."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
