@@ -279,14 +279,20 @@ class AppealInput:
     external_id: str | None = None
 
 
-def next_case_number(organisation: Organisation, year: int) -> str:
-    """Hands out K-<year>-<n> numbers without gaps under concurrency (row lock)."""
+def reserve_case_numbers(organisation: Organisation, year: int, count: int) -> list[str]:
+    """Hands out ``count`` consecutive K-<year>-<n> numbers without gaps under
+    concurrency (row lock); bulk writers such as the register import take a block."""
     counter, _created = CaseCounter.objects.get_or_create(organisation=organisation, year=year)
     counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last = F("last") + 1
+    counter.last = F("last") + count
     counter.save(update_fields=["last"])
     counter.refresh_from_db(fields=["last"])
-    return f"K-{year}-{counter.last:03d}"
+    return [f"K-{year}-{n:03d}" for n in range(counter.last - count + 1, counter.last + 1)]
+
+
+def next_case_number(organisation: Organisation, year: int) -> str:
+    """Hands out K-<year>-<n> numbers without gaps under concurrency (row lock)."""
+    return reserve_case_numbers(organisation, year, 1)[0]
 
 
 def violation_mask(terms: Iterable[Term]) -> int:
