@@ -1,0 +1,120 @@
+"""``himoya import-cases PATH [--org SLUG] [--dry-run]`` (shared/interchange.md)."""
+
+from __future__ import annotations
+
+import time
+from typing import IO, Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from himoya.cases.importing import (
+    ImportInvalid,
+    ImportResult,
+    OrganisationChoice,
+    import_cases,
+    organisation_for_import,
+)
+from himoya.core.policies import SystemActor
+
+
+class ProgressBar:
+    """A plain-text bar on stderr: redrawn in place on a terminal, a line every tenth
+    of the way otherwise (logs, CI)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.phase = ""
+        self.last_tenth = -1
+        self.started = time.monotonic()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        label = _("checking") if phase == "check" else _("writing")
+        total = max(total, done, 1)
+        if phase != self.phase:
+            if self.phase and self.tty:
+                self.stream.write("\n")
+            self.phase, self.last_tenth, self.started = phase, -1, time.monotonic()
+        filled = self.WIDTH * done // total
+        line = "%-9s [%s%s] %s/%s  %.0fs" % (  # noqa: UP031
+            label,
+            "#" * filled,
+            "." * (self.WIDTH - filled),
+            f"{done:,}",
+            f"{total:,}",
+            time.monotonic() - self.started,
+        )
+        if self.tty:
+            self.stream.write("\r" + line)
+        elif done * 10 // total != self.last_tenth:
+            self.last_tenth = done * 10 // total
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self.phase:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def report_invalid(command: BaseCommand, exc: ImportInvalid) -> CommandError:
+    for error in exc.errors:
+        where = (_("line %(line)s, column %(column)s") if error.column else _("line %(line)s")) % {
+            "line": error.line,
+            "column": error.column,
+        }
+        command.stderr.write(f"{where}: {error.reason}")
+    lines = len({e.line for e in exc.errors})
+    return CommandError(
+        _("%(count)s problem(s) on %(lines)s line(s); nothing was imported.")
+        % {"count": len(exc.errors), "lines": lines}
+    )
+
+
+def report_done(command: BaseCommand, result: ImportResult) -> None:
+    if result.dry_run:
+        message = _(
+            "The file is valid: %(rows)s rows (%(created)s would be created, %(updated)s "
+            "would be updated, %(unchanged)s unchanged). Nothing was written (--dry-run)."
+        )
+    else:
+        message = _(
+            "Imported %(rows)s rows: %(created)s created, %(updated)s updated, "
+            "%(unchanged)s unchanged; %(facilities_added)s places of detention and "
+            "%(regions_added)s regions added to the registries (unverified)."
+        )
+    command.stdout.write(message % result.counts())
+
+
+class Command(BaseCommand):
+    help = "Imports a case register (CSV or XLSX) into an organisation; all or nothing."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("path")
+        parser.add_argument("--org", default=None, help="the organisation's short name (slug)")
+        parser.add_argument("--dry-run", action="store_true", help="validate only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            organisation = organisation_for_import(options["org"])
+        except OrganisationChoice as exc:
+            raise CommandError(str(exc)) from None
+        bar = ProgressBar(self.stderr._out)  # type: ignore[attr-defined]
+        try:
+            result = import_cases(
+                actor=SystemActor("cli:import-cases"),
+                organisation=organisation,
+                source=options["path"],
+                dry_run=options["dry_run"],
+                progress=bar,
+            )
+        except ImportInvalid as exc:
+            bar.close()
+            raise report_invalid(self, exc) from None
+        except OSError as exc:
+            raise CommandError(str(exc)) from None
+        bar.close()
+        report_done(self, result)

@@ -1,0 +1,163 @@
+"""Staff pages under /staff/register/: upload, validation report, confirm, progress,
+statistics; and the forbidden paths."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from bench.generate import csv_bytes, register_rows
+from himoya.accounts.models import Role
+from himoya.cases.importing import import_cases
+from himoya.cases.models import Case, ImportJob
+from himoya.cases.stats import yearly_stats
+from himoya.core.models import AuditEvent
+from himoya.core.policies import SystemActor
+from tests.conftest import make_client
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def inline_jobs(settings: Any) -> None:
+    settings.HIMOYA_IMPORT_INLINE = True
+
+
+def user(org: Any, role: str) -> Any:
+    return UserFactory(organisation=org, role=role)
+
+
+def upload(client: Any, data: bytes, name: str = "register.csv", kind: str = "cases") -> Any:
+    return client.post(
+        reverse("register:index"),
+        {"kind": kind, "file": SimpleUploadedFile(name, data, content_type="text/csv")},
+    )
+
+
+def test_upload_check_confirm_import(org: Any) -> None:
+    client = make_client(user(org, Role.COORDINATOR))
+    assert client.get(reverse("register:index")).status_code == 200
+    response = upload(client, csv_bytes(register_rows(60, seed=8)))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("register:job", args=[job.pk])
+    assert job.status == ImportJob.Status.VALID and job.rows == 60
+    assert job.counts["created"] == 60
+    assert Case.objects.count() == 0  # checked, not imported yet
+    page = client.get(reverse("register:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert reverse("register:job_confirm", args=[job.pk]) in page.content.decode()
+    response = client.post(reverse("register:job_confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.counts["created"] == 60
+    assert not job.file  # the uploaded file is not kept
+    assert Case.objects.filter(organisation=org).count() == 60
+    summary = AuditEvent.objects.get(action="register.import")
+    assert summary.data["job"] == job.pk and summary.data["created"] == 60
+    assert AuditEvent.objects.filter(action="register.upload", object_id=str(job.pk)).exists()
+    # A second confirmation does nothing.
+    client.post(reverse("register:job_confirm", args=[job.pk]))
+    assert Case.objects.count() == 60
+
+
+def test_invalid_file_lists_each_problem_in_the_users_language(org: Any) -> None:
+    client = make_client(user(org, Role.COORDINATOR))
+    rows = list(register_rows(20, seed=8))
+    rows[2]["channel"] = "pigeon"
+    rows[6]["received_on"] = "2024-02-30"
+    client.post(reverse("set_language"), {"language": "en"})
+    upload(client, csv_bytes(rows))
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID and job.error_count == 2
+    assert job.errors == [
+        [4, "channel", "Unknown value “pigeon”."],
+        [8, "received_on", "Enter the date as YYYY-MM-DD."],
+    ]
+    assert not job.file
+    html = client.get(reverse("register:job", args=[job.pk])).content.decode()
+    assert "pigeon" in html and "received_on" in html
+    assert reverse("register:job_confirm", args=[job.pk]) not in html
+    assert client.post(reverse("register:job_confirm", args=[job.pk])).status_code == 302
+    assert Case.objects.count() == 0
+
+
+def test_running_job_is_polled_with_htmx(org: Any) -> None:
+    coordinator = user(org, Role.COORDINATOR)
+    job = ImportJob.objects.create(
+        organisation=org, created_by=coordinator, status=ImportJob.Status.RUNNING
+    )
+    client = make_client(coordinator)
+    html = client.get(reverse("register:job_status", args=[job.pk])).content.decode()
+    assert f'hx-get="{reverse("register:job_status", args=[job.pk])}"' in html
+    assert 'hx-trigger="every 1s"' in html
+    assert "<script" not in html and "style=" not in html
+    job.status = ImportJob.Status.DONE
+    job.save()
+    html = client.get(reverse("register:job_status", args=[job.pk])).content.decode()
+    assert "hx-trigger" not in html
+
+
+def test_oversize_upload_is_refused_before_storage(org: Any, settings: Any) -> None:
+    settings.HIMOYA_MAX_UPLOAD_BYTES = 2000
+    client = make_client(user(org, Role.COORDINATOR))
+    response = upload(client, csv_bytes(register_rows(200, seed=1)))
+    assert response.status_code in (400, 413)
+    assert not ImportJob.objects.exists()
+
+
+def test_lawyer_cannot_import(org: Any) -> None:
+    client = make_client(user(org, Role.LAWYER))
+    assert client.get(reverse("register:index")).status_code == 403
+    assert upload(client, csv_bytes(register_rows(3, seed=1))).status_code == 403
+    assert not ImportJob.objects.exists()
+
+
+def test_other_organisations_jobs_answer_404(org: Any, other_org: Any) -> None:
+    owner = user(org, Role.COORDINATOR)
+    upload(make_client(owner), csv_bytes(register_rows(5, seed=1)))
+    job = ImportJob.objects.get()
+    stranger = make_client(user(other_org, Role.COORDINATOR))
+    for name in ("register:job", "register:job_status"):
+        assert stranger.get(reverse(name, args=[job.pk])).status_code == 404
+    for name in ("register:job_confirm", "register:job_cancel"):
+        assert stranger.post(reverse(name, args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALID
+    assert Case.objects.count() == 0
+
+
+def test_analyst_sees_only_own_organisation_statistics(org: Any, other_org: Any) -> None:
+    system = SystemActor("test")
+
+    import_cases(
+        actor=system, organisation=org, source=io.BytesIO(csv_bytes(register_rows(30, seed=1)))
+    )
+    import_cases(
+        actor=system,
+        organisation=other_org,
+        source=io.BytesIO(csv_bytes(register_rows(50, seed=2, prefix="B"))),
+    )
+    year = 2022
+    own = yearly_stats(actor=system, year=year, organisation=org)
+    analyst = make_client(user(org, Role.ANALYST))
+    with translation.override("en"):
+        page = analyst.get(reverse("register:stats"), {"year": year})
+    assert page.status_code == 200
+    assert page.context["report"] == own
+    download = analyst.get(reverse("register:stats_download", args=[year, "json"]))
+    assert json.loads(download.content) == own
+    assert own != yearly_stats(actor=system, year=year)  # org B's rows are not in it
+    for fmt in ("csv", "xlsx"):
+        response = analyst.get(reverse("register:stats_download", args=[year, fmt]))
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert analyst.get(reverse("register:index")).status_code == 403
+    lawyer = make_client(user(org, Role.LAWYER))
+    assert lawyer.get(reverse("register:stats")).status_code == 403
