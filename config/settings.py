@@ -271,6 +271,11 @@ HIMOYA_PUBLIC_STAFF_PATHS = (
     "/staff/accounts/login/",
     "/staff/accounts/password/reset/",
     "/staff/accounts/2fa/authenticate/",
+    # allauth sends a deactivated account here after a correct password (static page).
+    "/staff/accounts/inactive/",
+    # Signing out needs no login: "Cancel" on the 2FA step posts here to drop the
+    # half-done login; the POST still needs its CSRF token.
+    "/staff/accounts/logout/",
     "/staff/invite/",
 )
 HIMOYA_MFA_SETUP_PATHS = (
