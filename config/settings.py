@@ -53,6 +53,8 @@ if HIMOYA_ENV == "test":
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the access check, so that its refusals are no-store too.
+    "himoya.core.middleware.SecurityHeadersMiddleware",
     "himoya.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,7 +67,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "himoya.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,6 +150,10 @@ MFA_TOTP_ISSUER = "Himoya"
 MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_ADAPTER = "himoya.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "himoya.accounts.mfa_forms.AuthenticateForm",
+    "reauthenticate": "himoya.accounts.mfa_forms.ReauthenticateForm",
+}
 HIMOYA_TOTP_TEST_BYPASS = False
 
 # Sessions: short and idle-bound; cookies Secure, HttpOnly, SameSite=Strict.
@@ -218,6 +223,12 @@ HIMOYA_MAX_UPLOAD_BYTES = ENV.int("HIMOYA_MAX_UPLOAD_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
+# The limit is enforced while an upload streams in, before anything reaches storage.
+FILE_UPLOAD_HANDLERS = [
+    "himoya.core.storage.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "himoya.core.storage.EncryptedFileSystemStorage"},
     "staticfiles": {

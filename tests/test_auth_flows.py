@@ -402,15 +402,6 @@ def test_allauth_messages_staff_can_meet_are_listed():
     assert missing == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "allauth remembers a used TOTP code for TOTP_PERIOD (30 s) only, while "
-        "MFA_TOTP_TOLERANCE = 1 keeps accepting it for up to 60 s more: a code seen over "
-        "someone's shoulder can be replayed for about half a minute. Remove this marker "
-        "once used codes are remembered for (2 * tolerance + 1) * period."
-    ),
-)
 def test_a_used_totp_code_stays_refused_while_it_is_still_valid(client, monkeypatch):
     import time
 
