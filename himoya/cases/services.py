@@ -405,22 +405,22 @@ def appeal_register(
     facts = _validate_appeal(organisation, data)
     from himoya.cases.selectors import visible_persons
 
+    def known_person(pk: int) -> Person | None:
+        # An existing person must be one the actor sees (as in the staff app), and of
+        # this organisation: naming any other id would pull that person into the case.
+        people = visible_persons(actor) if isinstance(actor, User) else Person.objects.all()
+        return people.filter(pk=pk, organisation=organisation).first()
+
     with transaction.atomic():
         victim = applicant = None
         if data.victim_id:
-            victim = (
-                visible_persons(actor).filter(pk=data.victim_id).first()
-                if isinstance(actor, User)
-                else Person.objects.filter(pk=data.victim_id, organisation=organisation).first()
-            )
+            victim = known_person(data.victim_id)
             if victim is None:
                 raise ValidationError({"victim": _("Unknown person.")})
         elif data.victim is not None:
             victim = _person_create(actor=actor, organisation=organisation, data=data.victim)
         if data.applicant_id:
-            applicant = Person.objects.filter(
-                pk=data.applicant_id, organisation=organisation
-            ).first()
+            applicant = known_person(data.applicant_id)
             if applicant is None:
                 raise ValidationError({"applicant": _("Unknown person.")})
         elif data.applicant is not None:
