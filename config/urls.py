@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/accounts/", include("allauth.urls")),
     path("staff/cases/", include("himoya.cases.urls")),
     path("staff/register/", include("himoya.cases.urls_register")),
+    path("staff/api-tokens/", include("himoya.api.urls_tokens")),
     path("staff/", include("himoya.accounts.urls")),
     path("api/v1/", include("himoya.api.urls")),
 ]

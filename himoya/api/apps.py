@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "himoya.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from himoya.api import policies  # noqa: F401

@@ -1,0 +1,220 @@
+"""Cases and what hangs off them: notes, tasks, appeals, the timeline.
+
+Every endpoint reaches the case through ``selectors.access_case`` (404 for missing and
+forbidden alike; each access is an audit event) and writes through ``cases.services``
+(which checks the role, 403, and audits the change).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from himoya.accounts.models import User
+from himoya.api import schemas as s
+from himoya.api import serialize
+from himoya.api.common import audit_list, created, current_user, page, require_casework
+from himoya.cases import selectors, services
+from himoya.cases.models import Case, Facility, Region
+
+router = Router(tags=["cases"])
+
+WRITE_ERRORS = {**s.ERRORS, 409: s.ConflictOut}
+
+
+def _detail(user: User, case: Case) -> dict[str, Any]:
+    parties = list(selectors.case_parties(case))
+    violations = list(case.violations.select_related("type").order_by("id"))
+    return serialize.case(case, parties, violations)
+
+
+def _fresh(user: User, case_id: int) -> Case:
+    """The case as stored after a write (the read itself was audited already)."""
+    return selectors.access_case(user, case_id, audit=False)
+
+
+@router.get("/cases/", response={200: s.CasePage, **s.ERRORS}, operation_id="cases_list")
+def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> dict[str, Any]:
+    """The caller's visible cases, newest first, with the staff app's filters."""
+    user = current_user(request)
+    require_casework(user)
+    qs = selectors.case_list(
+        user,
+        selectors.CaseFilters(
+            status=filters.status or "",
+            violation=filters.violation or "",
+            agency=filters.agency or "",
+            facility=filters.facility,
+            region=filters.region,
+            lawyer=filters.lawyer,
+            opened_from=filters.opened_from,
+            opened_to=filters.opened_to,
+            overdue=filters.overdue,
+            q=(filters.q or "").strip(),
+        ),
+    ).select_related("team")
+    total, rows = page(qs, limit=filters.limit, offset=filters.offset)
+    audit_list(user, "case.list", rows, total)
+    return {
+        "total": total,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [serialize.case_item(c) for c in rows],
+    }
+
+
+@router.get("/cases/{int:case_id}", response={200: s.CaseOut, **s.ERRORS}, operation_id="case_get")
+def case_get(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    user = current_user(request)
+    return _detail(user, selectors.access_case(user, case_id))
+
+
+@router.patch(
+    "/cases/{int:case_id}", response={200: s.CaseOut, **WRITE_ERRORS}, operation_id="case_update"
+)
+def case_update(request: HttpRequest, case_id: int, payload: s.CasePatch) -> dict[str, Any]:
+    """Changes the case's facts. ``version`` must be the one the client last read."""
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    given = payload.model_dump(exclude_unset=True)
+    changes = services.CaseChanges()
+    errors: dict[str, list[str]] = {}
+    if "region" in given:
+        changes.region = given["region"] or 0
+        if changes.region and not Region.objects.filter(pk=changes.region).exists():
+            errors["region"] = [_("Unknown region.")]
+    if "facility" in given:
+        changes.facility = given["facility"] or 0
+        if changes.facility and not Facility.objects.filter(pk=changes.facility).exists():
+            errors["facility"] = [_("Unknown place of detention.")]
+    if errors:
+        raise ValidationError(errors)
+    for name in ("summary", "country", "agency", "events_from", "events_to"):
+        if given.get(name) is not None:
+            setattr(changes, name, given[name])
+    services.case_update(actor=user, case=case, changes=changes, expected_version=payload.version)
+    return _detail(user, _fresh(user, case_id))
+
+
+@router.post(
+    "/cases/{int:case_id}/status",
+    response={200: s.CaseOut, **WRITE_ERRORS},
+    operation_id="case_change_status",
+)
+def case_change_status(request: HttpRequest, case_id: int, payload: s.StatusIn) -> dict[str, Any]:
+    """new → in review → in progress ⇄ awaiting answer → closed (with an outcome);
+    reopening a closed case is the coordinators'."""
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    services.case_change_status(
+        actor=user,
+        case=case,
+        status=payload.status,
+        outcome=payload.outcome,
+        expected_version=payload.version,
+    )
+    return _detail(user, _fresh(user, case_id))
+
+
+@router.get(
+    "/cases/{int:case_id}/appeals",
+    response={200: list[s.AppealOut], **s.ERRORS},
+    operation_id="case_appeals",
+)
+def case_appeals(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    return [serialize.appeal(a) for a in selectors.case_appeals(case).select_related("case")]
+
+
+@router.get(
+    "/cases/{int:case_id}/notes",
+    response={200: list[s.NoteOut], **s.ERRORS},
+    operation_id="notes_list",
+)
+def notes_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    return [serialize.note(n) for n in case.notes.select_related("author").order_by("-created_at")]
+
+
+@router.post(
+    "/cases/{int:case_id}/notes", response={201: s.NoteOut, **s.ERRORS}, operation_id="note_add"
+)
+def note_add(request: HttpRequest, case_id: int, payload: s.NoteIn) -> Any:
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    note = services.note_add(actor=user, case=case, text=payload.text)
+    return created(serialize.note(note))
+
+
+@router.get(
+    "/cases/{int:case_id}/tasks",
+    response={200: list[s.TaskOut], **s.ERRORS},
+    operation_id="tasks_list",
+)
+def tasks_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    return [serialize.task(t) for t in case.tasks.select_related("assignee")]
+
+
+@router.post(
+    "/cases/{int:case_id}/tasks", response={201: s.TaskOut, **s.ERRORS}, operation_id="task_add"
+)
+def task_add(request: HttpRequest, case_id: int, payload: s.TaskIn) -> Any:
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    assignee = None
+    if payload.assignee is not None:
+        # Only the case's own organisation's active staff; anyone else is "unknown".
+        assignee = User.objects.filter(
+            pk=payload.assignee, organisation_id=case.organisation_id, is_active=True
+        ).first()
+        if assignee is None:
+            raise ValidationError({"assignee": [_("Unknown staff member.")]})
+    task = services.task_add(
+        actor=user,
+        case=case,
+        title=payload.title,
+        due_on=payload.due_on,
+        remind_on=payload.remind_on,
+        assignee=assignee,
+    )
+    return created(serialize.task(task))
+
+
+@router.post(
+    "/cases/{int:case_id}/tasks/{int:task_id}/complete",
+    response={200: s.TaskOut, **s.ERRORS},
+    operation_id="task_complete",
+)
+def task_complete(request: HttpRequest, case_id: int, task_id: int) -> dict[str, Any]:
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    task = case.tasks.select_related("case", "assignee").filter(pk=task_id).first()
+    if task is None:
+        raise Http404
+    return serialize.task(services.task_complete(actor=user, task=task))
+
+
+@router.get(
+    "/cases/{int:case_id}/timeline",
+    response={200: list[s.EventOut], **s.ERRORS},
+    operation_id="case_timeline",
+)
+def case_timeline(
+    request: HttpRequest,
+    case_id: int,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[dict[str, Any]]:
+    """The case's events, newest first (codes and ids, never text about people)."""
+    user = current_user(request)
+    case = selectors.access_case(user, case_id)
+    events = selectors.case_timeline(case)[offset : offset + limit]
+    return [serialize.event(e) for e in events]
