@@ -69,7 +69,7 @@ from himoya.cases.services import (
     violation_mask,
 )
 from himoya.core.audit import audit_record_many
-from himoya.core.crypto import derive_key
+from himoya.core.crypto import derive_key, normalise_text
 from himoya.core.fields import blind_index_fields
 from himoya.core.policies import require
 
@@ -606,17 +606,15 @@ class _Places:
         for region in Region.objects.all():
             for name in (region.name_ru, region.name_kk, region.name_tg, region.name_en):
                 if name:
-                    self.regions.setdefault((region.country, name.casefold()), region)
-        self.facilities = {
-            (f.country, _normal_name(f.name).casefold()): f for f in Facility.objects.all()
-        }
+                    self.regions.setdefault((region.country, normalise_text(name)), region)
+        self.facilities = {(f.country, normalise_text(f.name)): f for f in Facility.objects.all()}
         self.added: list[tuple[str, Any]] = []
 
     def prepare(self, rows: Iterable[CaseRow]) -> None:
         """Adds, in bulk, the regions and facilities the rows name that are not known yet."""
         new_regions: dict[tuple[str, str], Region] = {}
         for row in rows:
-            key = (row.country, row.region.casefold())
+            key = (row.country, normalise_text(row.region))
             if row.region and key not in self.regions and key not in new_regions:
                 new_regions[key] = Region(country=row.country, name_ru=row.region, verified=False)
         if new_regions:
@@ -625,7 +623,7 @@ class _Places:
             self.added += [("region.create", region) for region in created]
         new_facilities: dict[tuple[str, str], Facility] = {}
         for row in rows:
-            key = (row.country, row.facility.casefold())
+            key = (row.country, normalise_text(row.facility))
             if row.facility and key not in self.facilities and key not in new_facilities:
                 new_facilities[key] = Facility(
                     name=row.facility,
@@ -640,10 +638,14 @@ class _Places:
             self.added += [("facility.create", facility) for facility in created_f]
 
     def region(self, row: CaseRow) -> Region | None:
-        return self.regions.get((row.country, row.region.casefold())) if row.region else None
+        return self.regions.get((row.country, normalise_text(row.region))) if row.region else None
 
     def facility(self, row: CaseRow) -> Facility | None:
-        return self.facilities.get((row.country, row.facility.casefold())) if row.facility else None
+        return (
+            self.facilities.get((row.country, normalise_text(row.facility)))
+            if row.facility
+            else None
+        )
 
 
 def _referral_kinds(rehabilitation: str) -> list[str]:
@@ -653,10 +655,11 @@ def _referral_kinds(rehabilitation: str) -> list[str]:
 
 
 def _index(documents: list[tuple[Case, dict[str, str]]]) -> None:
-    from himoya.search.services import index_documents_bulk
+    from himoya.search.services import IndexItem, index_documents_bulk
 
     index_documents_bulk(
-        [(case, case.organisation_id, texts) for case, texts in documents],
+        owner_type=Case,
+        items=[IndexItem(case.pk, case.organisation_id, texts) for case, texts in documents],
     )
 
 

@@ -80,6 +80,11 @@ def report_done(command: BaseCommand, result: ImportResult) -> None:
             "The file is valid: %(rows)s rows (%(created)s would be created, %(updated)s "
             "would be updated, %(unchanged)s unchanged). Nothing was written (--dry-run)."
         )
+    elif result.kind != "cases":
+        message = _(
+            "Imported %(rows)s rows: %(created)s created, %(updated)s updated, "
+            "%(unchanged)s unchanged."
+        )
     else:
         message = _(
             "Imported %(rows)s rows: %(created)s created, %(updated)s updated, "
