@@ -32,7 +32,9 @@ class ProgressBar:
         self.started = time.monotonic()
 
     def __call__(self, phase: str, done: int, total: int) -> None:
-        label = _("checking") if phase == "check" else _("writing")
+        label = {"check": _("checking"), "write": _("writing"), "index": _("indexing")}.get(
+            phase, phase
+        )
         total = max(total, done, 1)
         if phase != self.phase:
             if self.phase and self.tty:
