@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -680,11 +680,10 @@ def _converter(field: Any) -> Any:
     """The field's own conversion where the database needs it (encryption, JSON, dates
     outside PostgreSQL); None where the value goes in as it is (ids, text, numbers,
     booleans), which is most columns and most of the time saved."""
-    if isinstance(field, EncryptedMixin | models.JSONField):
-        return field.get_db_prep_save
-    if connection.vendor != "postgresql" and isinstance(field, models.DateField):
-        return field.get_db_prep_save
-    return None
+    plain = not isinstance(field, EncryptedMixin | models.JSONField)
+    if plain and (connection.vendor == "postgresql" or not isinstance(field, models.DateField)):
+        return None
+    return cast(models.Field, field).get_db_prep_save
 
 
 class _Table:
@@ -1014,10 +1013,10 @@ class _CaseWriter:
         records = {row.external_id: known[row.external_id] for row in rows}
         appeal_ids = [r.appeal_id for r in records.values() if isinstance(r, ImportedCase)]
         appeals = Appeal.objects.in_bulk([a for a in appeal_ids if a])
-        for appeal in Appeal.objects.filter(case_id__in=case_ids).order_by(
+        for earliest in Appeal.objects.filter(case_id__in=case_ids).order_by(
             "case_id", "received_on", "id"
         ):
-            first_appeals.setdefault(appeal.case_id, appeal)
+            first_appeals.setdefault(earliest.case_id, earliest)
         victim_ids = {
             a.victim_id for a in [*appeals.values(), *first_appeals.values()] if a.victim_id
         }
@@ -1044,7 +1043,7 @@ class _CaseWriter:
         for row, case_id in zip(rows, case_ids, strict=True):
             case = cases[case_id]
             record = records[row.external_id]
-            appeal = None
+            appeal: Appeal | None = None
             if isinstance(record, ImportedCase) and record.appeal_id:
                 appeal = appeals.get(record.appeal_id)
             appeal = appeal or first_appeals.get(case_id)
@@ -1183,10 +1182,10 @@ class _CaseWriter:
                     for r, c, _a, p in new_victims
                 ]
             )
-            for row, case, appeal, person in new_victims:
-                if appeal is not None:
-                    appeal.victim = appeal.applicant = person
-                    Appeal.objects.filter(pk=appeal.pk).update(victim=person, applicant=person)
+            for row, case, first, person in new_victims:
+                if first is not None:
+                    first.victim = first.applicant = person
+                    Appeal.objects.filter(pk=first.pk).update(victim=person, applicant=person)
                 new_referrals += [
                     Referral(
                         case=case,
@@ -1551,7 +1550,7 @@ def job_create(
 def _discard_file(job: ImportJob) -> None:
     if job.file:
         job.file.delete(save=False)
-        job.file = ""  # type: ignore[assignment]
+        job.file = ""
 
 
 def _run(job: ImportJob, *, dry_run: bool) -> ImportResult | None:

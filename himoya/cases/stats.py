@@ -226,11 +226,13 @@ def report_portable(year: int, org_ids: Sequence[int]) -> Report:
     appeals["by_channel"] = _clean(by(appeals_qs, "channel__code"))
     appeals["by_country"] = _clean(by(appeals_qs, "country"))
     appeals["by_sex"] = _clean(by(appeals_qs, "victim_sex"))
-    codes_by_bit = dict(
-        Term.objects.filter(vocabulary=vocab.VIOLATION, bit__isnull=False).values_list(
-            "bit", "code"
-        )
-    )
+    codes_by_bit = {
+        int(bit): code
+        for bit, code in Term.objects.filter(
+            vocabulary=vocab.VIOLATION, bit__isnull=False
+        ).values_list("bit", "code")
+        if bit is not None
+    }
     appeals["by_violation"] = _split_masks(by(appeals_qs, "violation_mask"), codes_by_bit)
     rehab_qs = Appeal.objects.filter(
         organisation_id__in=org_ids,

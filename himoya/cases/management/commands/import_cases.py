@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import IO, Any
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
 from himoya.cases.importing import (
@@ -24,9 +24,9 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: OutputWrapper) -> None:
         self.stream = stream
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.tty = stream.isatty()
         self.phase = ""
         self.last_tenth = -1
         self.started = time.monotonic()
@@ -38,7 +38,7 @@ class ProgressBar:
         total = max(total, done, 1)
         if phase != self.phase:
             if self.phase and self.tty:
-                self.stream.write("\n")
+                self.stream.write("")
             self.phase, self.last_tenth, self.started = phase, -1, time.monotonic()
         filled = self.WIDTH * done // total
         line = "%-9s [%s%s] %s/%s  %.0fs" % (  # noqa: UP031
@@ -50,15 +50,15 @@ class ProgressBar:
             time.monotonic() - self.started,
         )
         if self.tty:
-            self.stream.write("\r" + line)
+            self.stream.write("\r" + line, ending="")
         elif done * 10 // total != self.last_tenth:
             self.last_tenth = done * 10 // total
-            self.stream.write(line + "\n")
+            self.stream.write(line)
         self.stream.flush()
 
     def close(self) -> None:
         if self.tty and self.phase:
-            self.stream.write("\n")
+            self.stream.write("")
             self.stream.flush()
 
 
@@ -109,7 +109,7 @@ class Command(BaseCommand):
             organisation = organisation_for_import(options["org"])
         except OrganisationChoice as exc:
             raise CommandError(str(exc)) from None
-        bar = ProgressBar(self.stderr._out)  # type: ignore[attr-defined]
+        bar = ProgressBar(self.stderr)
         try:
             result = import_cases(
                 actor=SystemActor("cli:import-cases"),

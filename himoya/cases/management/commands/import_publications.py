@@ -29,7 +29,7 @@ class Command(BaseCommand):
             organisation = organisation_for_import(options["org"])
         except OrganisationChoice as exc:
             raise CommandError(str(exc)) from None
-        bar = ProgressBar(self.stderr._out)  # type: ignore[attr-defined]
+        bar = ProgressBar(self.stderr)
         try:
             result = import_publications(
                 actor=SystemActor("cli:import-publications"),

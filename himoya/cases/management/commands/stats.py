@@ -49,9 +49,9 @@ class Command(BaseCommand):
             data = report_xlsx(report)
             if options["output"]:
                 Path(options["output"]).write_bytes(data)
-            elif getattr(self.stdout._out, "buffer", None) is not None:  # type: ignore[attr-defined]
-                self.stdout._out.buffer.write(data)  # type: ignore[attr-defined]
-                self.stdout._out.flush()  # type: ignore[attr-defined]
+            elif (buffer := getattr(self.stdout._out, "buffer", None)) is not None:
+                buffer.write(data)
+                buffer.flush()
             else:
                 raise CommandError(_("XLSX is binary: give --output FILE."))
             return
