@@ -47,6 +47,7 @@ from himoya.cases.models import (
     Violation,
 )
 from himoya.core.audit import audit_record
+from himoya.core.crypto import normalise_text
 from himoya.core.policies import require
 
 # ---------------------------------------------------------------- validation helpers
@@ -1023,7 +1024,10 @@ def facility_create(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Enter the name.")})
-    if Facility.objects.filter(country=country.upper(), name__iexact=name).exists():
+    # Compared in Python: SQLite's case-insensitive match folds ASCII letters only, so
+    # "ИВС" and "ивс" would both go in.
+    same_country = Facility.objects.filter(country=country.upper()).values_list("name", flat=True)
+    if any(normalise_text(known) == normalise_text(name) for known in same_country):
         raise ValidationError({"name": _("This place of detention is already in the registry.")})
     with transaction.atomic():
         facility = Facility.objects.create(
