@@ -1,0 +1,181 @@
+"""Export of the case list (CSV and XLSX).
+
+An export is a read of protected data in bulk: it needs the ``case.export`` policy,
+contains only the cases ``selectors.case_list`` gives the user (what they may see), and
+is written to the audit chain ("case.export", with the filters and the row count) before
+its content is handed out. The audit record never carries the free-text query itself,
+since it may be a person's name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from himoya.cases import selectors
+from himoya.cases.models import Case, CaseParty, PartyRole, Violation
+from himoya.core.audit import audit_record
+from himoya.core.policies import require
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    filename: str
+    content_type: str
+    rows: int
+
+
+def _headers() -> list[str]:
+    return [
+        _("Case number"),
+        _("Register number"),
+        _("Opened"),
+        _("Status"),
+        _("Outcome"),
+        _("Closed"),
+        _("Country"),
+        _("Region"),
+        _("Place of detention"),
+        _("Alleged perpetrator agency"),
+        _("Violations"),
+        _("Victims"),
+        _("Minor victim"),
+        _("Lawyer"),
+        _("Team"),
+    ]
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def _rows(cases: QuerySet[Case]) -> Iterator[list[str]]:
+    yes, no = _("yes"), _("no")
+    cases = cases.select_related("team").prefetch_related(
+        Prefetch("violations", queryset=Violation.objects.select_related("type")),
+        Prefetch(
+            "parties",
+            queryset=CaseParty.objects.filter(role=PartyRole.VICTIM).select_related("person"),
+            to_attr="victim_parties",
+        ),
+    )
+    for case in cases.iterator(chunk_size=500):
+        yield [
+            case.number,
+            case.external_id or "",
+            _date(case.opened_on),
+            case.get_status_display(),
+            case.get_outcome_display() if case.outcome else "",
+            _date(case.closed_on),
+            case.country,
+            str(case.region) if case.region else "",
+            str(case.facility) if case.facility else "",
+            str(case.agency) if case.agency else "",
+            "; ".join(sorted({v.type.label for v in case.violations.all()})),
+            "; ".join(p.person.full_name for p in case.victim_parties),
+            yes if case.has_minor_victim else no,
+            str(case.lawyer) if case.lawyer else "",
+            str(case.team) if case.team else "",
+        ]
+
+
+def _cell(value: str) -> str:
+    """A value a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_headers())
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    # With a byte-order mark, spreadsheet programs read the Cyrillic text as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Cases"))
+    bold = Font(bold=True)
+    header = []
+    for title in _headers():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            # openpyxl makes "=..." a formula; everything exported is text.
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def describe_filters(filters: selectors.CaseFilters) -> dict[str, Any]:
+    """The filters as the audit record keeps them: codes, ids and dates, and only
+    whether a free-text query was used (its words may name a person)."""
+    described = {
+        key: (value.isoformat() if hasattr(value, "isoformat") else value)
+        for key, value in asdict(filters).items()
+        if value not in ("", None, False, {}) and key not in ("q", "extra")
+    }
+    if filters.q:
+        described["text_query"] = True
+    return described
+
+
+def case_export(
+    *, actor: Any, filters: selectors.CaseFilters, fmt: str, order: str = "-opened"
+) -> ExportFile:
+    """The cases of the user's filtered list, as CSV or XLSX. Needs ``case.export``;
+    contains only what ``selectors.case_list`` lets the user see; audit-logged."""
+    organisation = getattr(actor, "organisation", None)
+    require(actor, "case.export", organisation)
+    if fmt not in FORMATS:
+        raise ValidationError({"format": _("Unknown export format.")})
+    cases = selectors.case_list(actor, filters)
+    if order == "opened":
+        cases = cases.order_by("opened_on", "id")
+    rows = list(_rows(cases))
+    content = _csv(rows) if fmt == "csv" else _xlsx(rows)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="case.export",
+            organisation=organisation,
+            data={"format": fmt, "filters": describe_filters(filters), "rows": len(rows)},
+        )
+    return ExportFile(
+        content=content,
+        filename=f"cases-{stamp}.{fmt}",
+        content_type=FORMATS[fmt],
+        rows=len(rows),
+    )

@@ -1,0 +1,609 @@
+"""Forms of the staff pages for appeals and cases.
+
+Forms parse and check what a browser sends; the rules themselves (permissions,
+transitions, dates, vocabularies, minors) live in the services, whose ValidationErrors
+the views put back on these forms with ``add_service_errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from himoya.accounts.models import Organisation, Team, User
+from himoya.cases import selectors, vocab
+from himoya.cases.models import (
+    CaseStatus,
+    Facility,
+    Outcome,
+    Partner,
+    ReferralKind,
+    Region,
+    Sex,
+    Urgency,
+)
+from himoya.cases.policies import CASE_WORKERS
+
+COUNTRY_NAMES = {
+    "KZ": _("Kazakhstan"),
+    "KG": _("Kyrgyzstan"),
+    "TJ": _("Tajikistan"),
+    "UZ": _("Uzbekistan"),
+    "TM": _("Turkmenistan"),
+    "RU": _("Russia"),
+}
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def country_label(code: str) -> str:
+    return str(COUNTRY_NAMES.get(code, code))
+
+
+def country_choices(extra: Iterable[str] = ()) -> list[tuple[str, str]]:
+    codes = set(Region.objects.values_list("country", flat=True).distinct())
+    codes.update(Facility.objects.values_list("country", flat=True).distinct())
+    codes.update(c for c in extra if c)
+    codes.update(COUNTRY_NAMES)
+    return sorted(((c, country_label(c)) for c in codes), key=lambda item: item[1])
+
+
+def term_choices(vocabulary: str, *, blank: str | None = None) -> list[tuple[str, str]]:
+    choices = [(t.code, t.label) for t in selectors.terms(vocabulary)]
+    return [("", blank), *choices] if blank is not None else choices
+
+
+def grouped_by_country(items: Iterable[Any], *, blank: str) -> list[Any]:
+    """Choices for regions or facilities as <optgroup>s, one per country."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for item in items:
+        groups.setdefault(item.country, []).append((item.pk, str(item)))
+    choices: list[Any] = [("", blank)]
+    for code in sorted(groups, key=country_label):
+        choices.append((country_label(code), sorted(groups[code], key=lambda c: c[1])))
+    return choices
+
+
+def staff_queryset(organisation: Organisation | None) -> QuerySet[User]:
+    if organisation is None:
+        return User.objects.none()
+    return User.objects.filter(
+        organisation=organisation, is_active=True, role__in=CASE_WORKERS
+    ).order_by("full_name", "email")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+# Where the services name a field differently from the form.
+SERVICE_FIELD_NAMES = {
+    "birth_date": "victim_birth",
+    "full_name": "victim_name",
+    "sex": "victim_sex",
+    "victim": "victim_name",
+    "applicant": "applicant_name",
+}
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Puts a service's ValidationError on the form fields it names (or on top)."""
+    names = {**SERVICE_FIELD_NAMES, **(aliases or {})}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        name = names.get(key, key)
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters (a GET form: filter links can be bookmarked)."""
+
+    SORTS = (("-opened", _("newest first")), ("opened", _("oldest first")))
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("name, number, words of the story")}
+        ),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    violation = forms.ChoiceField(label=_("Violation"), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    facility = forms.TypedChoiceField(
+        label=_("Place of detention"), required=False, coerce=int, empty_value=None
+    )
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
+    lawyer = forms.TypedChoiceField(label=_("Lawyer"), required=False, coerce=int, empty_value=None)
+    opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
+    opened_to = forms.DateField(label=_("Opened to"), required=False, widget=DATE)
+    overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anything = str(_("any"))
+        self.fields["status"].choices = [("", anything), *CaseStatus.choices]  # type: ignore[attr-defined]
+        self.fields["violation"].choices = term_choices(vocab.VIOLATION, blank=anything)  # type: ignore[attr-defined]
+        self.fields["agency"].choices = term_choices(vocab.AGENCY, blank=anything)  # type: ignore[attr-defined]
+        self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
+            selectors.facilities(), blank=anything
+        )
+        self.fields["region"].choices = grouped_by_country(  # type: ignore[attr-defined]
+            Region.objects.all(), blank=anything
+        )
+        self.fields["lawyer"].choices = [  # type: ignore[attr-defined]
+            ("", anything),
+            *((u.pk, str(u)) for u in staff_queryset(user.organisation)),
+        ]
+
+    def filters(self) -> selectors.CaseFilters:
+        """The valid filters (a field with a bad value is left out and shows its error)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return selectors.CaseFilters(
+            status=data.get("status") or "",
+            violation=data.get("violation") or "",
+            agency=data.get("agency") or "",
+            facility=data.get("facility"),
+            region=data.get("region"),
+            lawyer=data.get("lawyer"),
+            opened_from=data.get("opened_from"),
+            opened_to=data.get("opened_to"),
+            overdue=bool(data.get("overdue")),
+            q=(data.get("q") or "").strip(),
+        )
+
+    def ordering(self) -> str:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("sort") or "-opened"
+
+
+class AppealForm(forms.Form):
+    """Registering an appeal: how it came, the consents, who it is about, the facts."""
+
+    # the appeal
+    channel = forms.ChoiceField(label=_("Channel"))
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    content = forms.CharField(
+        label=_("Content of the appeal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the person told or wrote, in their words."),
+    )
+    # consents
+    consent_processing = forms.BooleanField(
+        label=_("The person consents to the processing of their personal data"),
+        error_messages={
+            "required": _("An appeal can only be registered with consent to processing.")
+        },
+    )
+    consent_representation = forms.BooleanField(
+        label=_("The person consents to the organisation acting on their behalf"),
+        required=False,
+    )
+    # the victim
+    victim_name = forms.CharField(label=_("Full name"), max_length=300)
+    victim_sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    victim_birth = forms.CharField(
+        label=_("Date or year of birth"),
+        required=False,
+        max_length=10,
+        help_text=_("YYYY-MM-DD, or the year alone as YYYY."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    victim_is_minor = forms.BooleanField(
+        label=_("Minor at the time of the events"),
+        required=False,
+        help_text=_("Leave unticked to derive it from the date of birth."),
+    )
+    victim_phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    victim_document = forms.CharField(
+        label=_("Identity document number"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    # the applicant, when someone else applied
+    applicant_name = forms.CharField(
+        label=_("Applicant's full name"),
+        required=False,
+        max_length=300,
+        help_text=_("Leave empty when the victim applied themselves."),
+    )
+    applicant_relation = forms.CharField(
+        label=_("Relation to the victim"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: mother, wife, brother, neighbour."),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Applicant's phone"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    # where it goes
+    attach_to = forms.CharField(
+        label=_("Attach to an existing case"),
+        required=False,
+        max_length=30,
+        help_text=_("The case number, e.g. K-2024-031. Leave empty to open a new case."),
+    )
+    # the facts of a new case
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
+    facility = forms.TypedChoiceField(
+        label=_("Place of detention"), required=False, coerce=int, empty_value=None
+    )
+    agency = forms.ChoiceField(label=_("Alleged perpetrator agency"), required=False)
+    violations = forms.MultipleChoiceField(
+        label=_("Violations"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    events_from = forms.DateField(label=_("Events from"), required=False, widget=DATE)
+    events_to = forms.DateField(label=_("Events to"), required=False, widget=DATE)
+    summary = forms.CharField(
+        label=pgettext_lazy("case", "Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
+    lawyer = forms.TypedChoiceField(label=_("Lawyer"), required=False, coerce=int, empty_value=None)
+    # last, so that an upload refused mid-way has already carried the other fields
+    attachment = forms.FileField(
+        label=_("Scanned letter"),
+        required=False,
+        help_text=_("Optional: a scan or photo of the letter (PDF or image)."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        org = user.organisation
+        none = str(_("not known"))
+        self.fields["channel"].choices = term_choices(vocab.CHANNEL, blank="—")  # type: ignore[attr-defined]
+        self.fields["agency"].choices = term_choices(vocab.AGENCY)  # type: ignore[attr-defined]
+        self.fields["violations"].choices = term_choices(vocab.VIOLATION)  # type: ignore[attr-defined]
+        self.fields["country"].choices = country_choices([org.country if org else ""])  # type: ignore[attr-defined]
+        self.fields["region"].choices = grouped_by_country(Region.objects.all(), blank=none)  # type: ignore[attr-defined]
+        self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
+            selectors.facilities(), blank=none
+        )
+        teams = Team.objects.filter(organisation=org) if org else Team.objects.none()
+        nobody = str(_("none"))
+        self.fields["team"].choices = [("", nobody), *((t.pk, t.name) for t in teams)]  # type: ignore[attr-defined]
+        self.fields["lawyer"].choices = [  # type: ignore[attr-defined]
+            ("", nobody),
+            *((u.pk, str(u)) for u in staff_queryset(org)),
+        ]
+        self.fields["attachment"].widget.attrs.update(
+            {
+                "accept": "application/pdf,image/*",
+                "data-max-bytes": str(settings.HIMOYA_MAX_UPLOAD_BYTES),
+                "data-too-large": str(
+                    _("The file is larger than %(size)s and cannot be accepted.")
+                    % {"size": filesizeformat(settings.HIMOYA_MAX_UPLOAD_BYTES)}
+                ),
+            }
+        )
+        if not self.is_bound:
+            self.initial.setdefault("received_on", timezone.localdate())
+            self.initial.setdefault("country", org.country if org else "")
+            self.initial.setdefault("agency", "unknown")
+            if getattr(user, "role", "") == "lawyer":
+                self.initial.setdefault("lawyer", user.pk)
+            own_teams = [t.pk for t in teams if t.members.filter(pk=user.pk).exists()]
+            if len(own_teams) == 1:
+                self.initial.setdefault("team", own_teams[0])
+        # The inputs that ask the server for duplicate hints while the person types.
+        for name in ("victim_name", "victim_phone", "victim_document", "applicant_name"):
+            self.fields[name].widget.attrs["data-duplicates"] = "1"
+        self.fields["applicant_phone"].widget.attrs["data-duplicates"] = "1"
+
+    def clean_received_on(self) -> Any:
+        value = self.cleaned_data["received_on"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("applicant_relation") and not data.get("applicant_name"):
+            self.add_error(
+                "applicant_name", _("Enter the applicant's name, or clear the relation.")
+            )
+        return data
+
+
+class DuplicateCheckForm(forms.Form):
+    """What the appeal form sends while the victim's details are typed."""
+
+    victim_name = forms.CharField(required=False, max_length=300)
+    victim_phone = forms.CharField(required=False, max_length=60)
+    victim_document = forms.CharField(required=False, max_length=60)
+    applicant_name = forms.CharField(required=False, max_length=300)
+    applicant_phone = forms.CharField(required=False, max_length=60)
+
+
+class CaseFactsForm(forms.Form):
+    """Editing the facts of a case; ``version`` is the version the form was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
+    facility = forms.TypedChoiceField(
+        label=_("Place of detention"), required=False, coerce=int, empty_value=None
+    )
+    agency = forms.ChoiceField(label=_("Alleged perpetrator agency"))
+    events_from = forms.DateField(label=_("Events from"), required=False, widget=DATE)
+    events_to = forms.DateField(label=_("Events to"), required=False, widget=DATE)
+    summary = forms.CharField(
+        label=pgettext_lazy("case", "Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        none = str(_("not known"))
+        self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
+        self.fields["region"].choices = grouped_by_country(Region.objects.all(), blank=none)  # type: ignore[attr-defined]
+        self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
+            selectors.facilities(), blank=none
+        )
+        self.fields["agency"].choices = term_choices(vocab.AGENCY)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("events_from"), data.get("events_to")
+        if start and end and end < start:
+            self.add_error("events_to", _("The end is before the start."))
+        return data
+
+
+class StatusForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=CaseStatus.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "status-%s")
+        super().__init__(*args, **kwargs)
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    lawyer = StaffChoiceField(label=_("Lawyer"), queryset=User.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "assign-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["lawyer"].queryset = staff_queryset(organisation)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = Team.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+
+
+class ShareForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args: Any, case_organisation_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "share-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(  # type: ignore[attr-defined]
+            pk=case_organisation_id
+        )
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    remind_on = forms.DateField(label=_("Remind on"), required=False, widget=DATE)
+    assignee = StaffChoiceField(
+        label=_("Assignee"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("the case's lawyer"),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "task-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation, is_active=True
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "note-%s")
+        super().__init__(*args, **kwargs)
+
+
+class HearingForm(forms.Form):
+    court = forms.CharField(label=_("Court"), max_length=300)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    attendees = StaffMultipleChoiceField(
+        label=_("Who attends"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "hearing-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = staff_queryset(organisation)  # type: ignore[attr-defined]
+
+
+class PartyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class ReferralForm(forms.Form):
+    person = PartyChoiceField(label=_("Person"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
+    partner = forms.ModelChoiceField(
+        label=_("Partner organisation"), queryset=Partner.objects.none(), required=False
+    )
+    started_on = forms.DateField(label=_("Started"), required=False, widget=DATE)
+
+    def __init__(
+        self, *args: Any, persons: QuerySet[Any], partners: QuerySet[Partner], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", "referral-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons  # type: ignore[attr-defined]
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+
+
+class ReferralCloseForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended"), widget=DATE)
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "end-%s")
+        super().__init__(*args, **kwargs)
+
+
+class FacilityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({country_label(obj.country)})"
+
+
+class CustodyForm(forms.Form):
+    person = PartyChoiceField(label=_("Person"), queryset=None, empty_label=None)
+    facility = FacilityChoiceField(label=_("Now held in"), queryset=Facility.objects.none())
+    since = forms.DateField(label=_("Since"), widget=DATE)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, persons: QuerySet[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "custody-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons  # type: ignore[attr-defined]
+        self.fields["facility"].queryset = selectors.facilities().order_by("country", "name")  # type: ignore[attr-defined]
+
+
+class ViolationForm(forms.Form):
+    type = forms.ChoiceField(label=_("Violation"))
+    occurred_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    facility = FacilityChoiceField(
+        label=_("Place"), queryset=Facility.objects.none(), required=False
+    )
+    description = forms.CharField(
+        label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "violation-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = term_choices(vocab.VIOLATION)  # type: ignore[attr-defined]
+        self.fields["facility"].queryset = selectors.facilities().order_by("country", "name")  # type: ignore[attr-defined]
+
+
+class FacilityFilterForm(forms.Form):
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
+    type = forms.ChoiceField(label=_("Type"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anything = str(_("any"))
+        self.fields["country"].choices = [("", anything), *country_choices()]  # type: ignore[attr-defined]
+        self.fields["region"].choices = grouped_by_country(Region.objects.all(), blank=anything)  # type: ignore[attr-defined]
+        self.fields["type"].choices = term_choices(vocab.FACILITY_TYPE, blank=anything)  # type: ignore[attr-defined]
+
+
+class FacilityForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=300)
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    agency = forms.ChoiceField(label=_("Managing agency"), required=False)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=300,
+        help_text=_("Where this information comes from (a registry, a report, a visit)."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        blank = str(_("not known"))
+        self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
+        self.fields["type"].choices = term_choices(vocab.FACILITY_TYPE, blank=blank)  # type: ignore[attr-defined]
+        self.fields["agency"].choices = term_choices(vocab.AGENCY, blank=blank)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        region = data.get("region")
+        if region is not None and data.get("country") and region.country != data["country"]:
+            self.add_error("region", _("The region is not in the chosen country."))
+        return data
+
+
+class PartnerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=300)
+    legal = forms.BooleanField(label=_("Legal aid"), required=False)
+    medical = forms.BooleanField(label=_("Medical rehabilitation"), required=False)
+    psychological = forms.BooleanField(label=_("Psychological rehabilitation"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    contact = forms.CharField(label=_("Contact"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("legal") or data.get("medical") or data.get("psychological")):
+            self.add_error(None, _("Tick at least one kind of help the partner offers."))
+        return data

@@ -1,0 +1,512 @@
+"""The case pages through HTTP: forms, filters, pagination, exports, uploads."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from himoya.accounts.models import Role
+from himoya.cases import services
+from himoya.cases.models import Alert, Appeal, Case, CaseStatus, Facility, Partner, Task
+from himoya.core.models import AuditEvent
+from tests.conftest import make_client
+from tests.factories import TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n% a fictional scanned letter\n"
+
+
+@pytest.fixture
+def team(org: Any) -> Any:
+    return TeamFactory(organisation=org, name="Алматы")
+
+
+@pytest.fixture
+def lawyer(org: Any, team: Any) -> Any:
+    user = UserFactory(organisation=org, role=Role.LAWYER, full_name="Юрист Первый", totp=False)
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def coordinator(org: Any) -> Any:
+    return UserFactory(
+        organisation=org, role=Role.COORDINATOR, full_name="Координатор Главный", totp=False
+    )
+
+
+@pytest.fixture
+def client(lawyer: Any) -> Any:
+    return make_client(lawyer)
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def new_case(actor: Any, org: Any, **overrides: Any) -> Case:
+    values: dict[str, Any] = {
+        "received_on": timezone.localdate() - dt.timedelta(days=1),
+        "channel": "phone",
+        "consent_processing": True,
+        "victim": services.PersonInput(full_name="Примеров Арман", phone="+7 700 000 1111"),
+        "country": "KZ",
+        "violations": ["torture"],
+        "agency": "police",
+        "lawyer": actor.pk if actor.role == Role.LAWYER else None,
+    }
+    values.update(overrides)
+    return services.appeal_register(
+        actor=actor, organisation=org, data=services.AppealInput(**values)
+    ).case
+
+
+def appeal_post(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "channel": "phone",
+        "received_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "urgency": "urgent",
+        "content": "Позвонила мать задержанного (вымышленная история).",
+        "consent_processing": "on",
+        "consent_representation": "on",
+        "victim_name": "Тестбаев Руслан",
+        "victim_sex": "male",
+        "victim_birth": "1991",
+        "victim_phone": "+7 705 123 4567",
+        "victim_document": "",
+        "applicant_name": "Тестбаева Алия",
+        "applicant_relation": "мать",
+        "applicant_phone": "+7 705 765 4321",
+        "attach_to": "",
+        "country": "KZ",
+        "region": "",
+        "facility": "",
+        "agency": "police",
+        "violations": ["torture", "threats"],
+        "events_from": (timezone.localdate() - dt.timedelta(days=5)).isoformat(),
+        "events_to": "",
+        "summary": "Избиение при задержании.",
+        "team": "",
+        "lawyer": "",
+    }
+    data.update(overrides)
+    return data
+
+
+# ---------------------------------------------------------------- the list
+
+
+def test_case_list_filters_and_shows_victims(client, lawyer, org):
+    torture = new_case(lawyer, org)
+    other = new_case(
+        lawyer,
+        org,
+        violations=["detention_conditions"],
+        agency="penitentiary",
+        victim=services.PersonInput(full_name="Условнов Тимур"),
+    )
+    services.case_change_status(
+        actor=lawyer, case=other, status="in_review", expected_version=other.version
+    )
+    page = client.get(reverse("cases:list"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert torture.number in body and other.number in body
+    assert "Примеров Арман" in body
+    only = client.get(reverse("cases:list"), {"status": "in_review"}).content.decode()
+    assert other.number in only and torture.number not in only
+    only = client.get(reverse("cases:list"), {"violation": "torture"}).content.decode()
+    assert torture.number in only and other.number not in only
+    only = client.get(reverse("cases:list"), {"agency": "penitentiary"}).content.decode()
+    assert other.number in only and torture.number not in only
+
+
+def test_case_list_overdue_and_dates(client, lawyer, org):
+    late = new_case(lawyer, org)
+    early = new_case(lawyer, org, received_on=timezone.localdate() - dt.timedelta(days=400))
+    services.task_add(
+        actor=lawyer, case=late, title="Просрочено", due_on=timezone.localdate() - dt.timedelta(2)
+    )
+    body = client.get(reverse("cases:list"), {"overdue": "on"}).content.decode()
+    assert late.number in body and early.number not in body
+    since = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    body = client.get(reverse("cases:list"), {"opened_from": since}).content.decode()
+    assert late.number in body and early.number not in body
+    bad = client.get(reverse("cases:list"), {"opened_from": "yesterday", "status": "nonsense"})
+    assert bad.status_code == 200  # bad filters are shown as errors, the rest applies
+    assert late.number in bad.content.decode()
+
+
+def test_case_list_paginates_sorts_and_answers_htmx_with_the_results(client, lawyer, org):
+    today = timezone.localdate()
+    numbers = [
+        new_case(lawyer, org, received_on=today - dt.timedelta(days=i)).number for i in range(52)
+    ]
+    first = client.get(reverse("cases:list")).content.decode()
+    assert numbers[0] in first and numbers[49] in first and numbers[50] not in first
+    second = client.get(reverse("cases:list"), {"page": 2}).content.decode()
+    assert numbers[50] in second and numbers[0] not in second
+    oldest = client.get(reverse("cases:list"), {"sort": "opened"}).content.decode()
+    assert oldest.index(numbers[51]) < oldest.index(numbers[40])
+    partial = client.get(
+        reverse("cases:list"),
+        {"status": "new"},
+        headers={"HX-Request": "true", "HX-Target": "case-results"},
+    )
+    text = partial.content.decode()
+    assert 'id="case-results"' in text and "<html" not in text
+
+
+def test_export_csv_and_xlsx_hold_the_filtered_list(client, lawyer, org):
+    case = new_case(lawyer, org, victim=services.PersonInput(full_name='=HYPERLINK("http://x")'))
+    closed = new_case(lawyer, org, violations=["threats"])
+    services.case_change_status(
+        actor=lawyer, case=closed, status="closed", outcome="refused", expected_version=1
+    )
+    response = client.get(reverse("cases:export", args=["csv"]), {"status": "new"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="cases-')
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 2
+    assert rows[1][0] == case.number
+    # a formula typed as a name stays text
+    assert '\'=HYPERLINK("http://x")' in rows[1]
+    event = AuditEvent.objects.filter(action="case.export").latest("seq")
+    assert event.data == {"format": "csv", "filters": {"status": "new"}, "rows": 1}
+
+    response = client.get(reverse("cases:export", args=["xlsx"]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    values = list(book.active.values)
+    assert len(values) == 3
+    assert {values[1][0], values[2][0]} == {case.number, closed.number}
+    # every cell is text, none a formula
+    assert {c.data_type for row in book.active.iter_rows() for c in row if c.value} == {"s"}
+    assert client.get("/staff/cases/export/pdf/").status_code == 404
+
+
+# ---------------------------------------------------------------- registering an appeal
+
+
+def test_register_an_appeal_opens_a_case(client, lawyer):
+    assert client.get(reverse("cases:appeal_new")).status_code == 200
+    response = client.post(reverse("cases:appeal_new"), appeal_post(lawyer=lawyer.pk))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    roles = sorted(case.parties.values_list("role", "person__full_name"))
+    assert ("victim", "Тестбаев Руслан") in [(r, n) for r, n in roles]
+    assert case.parties.get(role="relative").relation == "мать"
+    appeal = case.appeals.get()
+    assert appeal.urgency == "urgent" and appeal.consent_representation
+    assert case.lawyer == lawyer
+    page = client.get(response["Location"])
+    assert "Тестбаев Руслан" in page.content.decode()
+
+
+def test_appeal_errors_are_shown_on_the_form(client):
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("cases:appeal_new"),
+        appeal_post(consent_processing="", received_on=tomorrow),
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "consent_processing" in form.errors and "received_on" in form.errors
+    response = client.post(
+        reverse("cases:appeal_new"), appeal_post(victim_birth="1970-01-01", victim_is_minor="on")
+    )
+    assert response.status_code == 400
+    assert "victim_is_minor" in response.context["form"].errors
+    response = client.post(reverse("cases:appeal_new"), appeal_post(victim_name=""))
+    assert response.status_code == 400
+    # Russian by default: Django's own messages come translated
+    assert response["Content-Language"] == "ru"
+    assert "Обязательное поле." in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_attach_an_appeal_to_a_case_the_user_may_edit(client, lawyer, coordinator, org):
+    mine = new_case(lawyer, org)
+    hidden = new_case(coordinator, org)  # not the lawyer's: no team, no lawyer
+    refused = client.post(reverse("cases:appeal_new"), appeal_post(attach_to=hidden.number))
+    assert refused.status_code == 400
+    assert "attach_to" in refused.context["form"].errors
+    assert hidden.appeals.count() == 1
+    ok = client.post(reverse("cases:appeal_new"), appeal_post(attach_to=mine.number.lower()))
+    assert ok.status_code == 302
+    assert mine.appeals.count() == 2
+    assert Case.objects.count() == 2
+
+
+def test_scanned_letter_upload_and_download(client, lawyer, media):
+    data = appeal_post(attachment=SimpleUploadedFile("Тестбаев жалоба.pdf", PDF))
+    assert client.post(reverse("cases:appeal_new"), data).status_code == 302
+    appeal = Appeal.objects.get()
+    # stored under a random name, encrypted
+    assert "Тестбаев" not in appeal.attachment.name
+    stored = next(p for p in media.rglob("*") if p.is_file())
+    assert PDF not in stored.read_bytes()
+    url = reverse("cases:appeal_letter", args=[appeal.case_id, appeal.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert AuditEvent.objects.filter(action="appeal.download", object_id=str(appeal.pk)).exists()
+
+
+def test_upload_over_the_limit_is_refused_before_storage(client, settings, media):
+    settings.HIMOYA_MAX_UPLOAD_BYTES = 2048
+    big = PDF + b"0" * 4096
+    response = client.post(
+        reverse("cases:appeal_new"), appeal_post(attachment=SimpleUploadedFile("a.pdf", big))
+    )
+    assert response.status_code == 413
+    assert "attachment" in response.context["form"].errors
+    assert Appeal.objects.count() == 0
+    assert not [p for p in media.rglob("*") if p.is_file()]
+    # the other fields came through and are kept on the form
+    assert response.context["form"]["victim_name"].value() == "Тестбаев Руслан"
+    huge = PDF + b"0" * 200_000
+    response = client.post(
+        reverse("cases:appeal_new"), appeal_post(attachment=SimpleUploadedFile("b.pdf", huge))
+    )
+    assert response.status_code == 413
+    assert response.context["refused"]
+    assert Appeal.objects.count() == 0
+
+
+def test_upload_that_is_not_a_letter_is_refused(client):
+    page = b"<html><script>alert(1)</script></html>"
+    response = client.post(
+        reverse("cases:appeal_new"),
+        appeal_post(attachment=SimpleUploadedFile("letter.pdf", page, "application/pdf")),
+    )
+    assert response.status_code == 400
+    assert "attachment" in response.context["form"].errors
+    assert Appeal.objects.count() == 0
+
+
+def test_duplicate_hints_name_the_visible_cases(client, lawyer, org):
+    case = new_case(lawyer, org)
+    response = client.post(
+        reverse("cases:duplicates"), {"victim_phone": "8 (700) 000-11-11", "victim_name": ""}
+    )
+    body = response.content.decode()
+    assert case.number in body
+    assert "phone number already appears" in body or "номер" in body
+    nothing = client.post(reverse("cases:duplicates"), {"victim_name": "Никто Никогда"})
+    assert nothing.content.decode().strip() == ""
+    assert client.get(reverse("cases:duplicates")).status_code == 405
+
+
+# ---------------------------------------------------------------- the case page
+
+
+def test_case_page_and_status_workflow(client, lawyer, org):
+    case = new_case(lawyer, org)
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'value="in_review"' in body and 'value="awaiting_answer"' not in body
+    url = reverse("cases:status", args=[case.pk])
+    assert client.post(url, {"status": "in_review", "version": case.version}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+    # closing without an outcome
+    response = client.post(url, {"status": "closed", "version": case.version, "outcome": ""})
+    assert response.status_code == 400
+    assert response.context["close_form"].errors["outcome"]
+    # a stale version names who changed the case
+    response = client.post(url, {"status": "in_progress", "version": 1}, follow=True)
+    assert "Юрист Первый" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+    response = client.post(
+        url, {"status": "closed", "version": case.version, "outcome": "criminal_case_opened"}
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.outcome == "criminal_case_opened"
+    timeline = client.get(reverse("cases:detail", args=[case.pk])).context["timeline"]
+    assert "criminal case opened" in timeline[0]["text"] or "уголовное" in timeline[0]["text"]
+
+
+def test_editing_facts_detects_a_concurrent_edit(client, lawyer, coordinator, org):
+    case = new_case(lawyer, org)
+    url = reverse("cases:edit", args=[case.pk])
+    form = client.get(url).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    services.case_update(
+        actor=coordinator,
+        case=Case.objects.get(pk=case.pk),
+        changes=services.CaseChanges(summary="Правка координатора"),
+        expected_version=case.version,
+    )
+    response = client.post(url, {**data, "summary": "Моя правка"})
+    assert response.status_code == 400
+    assert "Координатор Главный" in response.content.decode()
+    case.refresh_from_db()
+    assert case.summary == "Правка координатора"
+    data["version"] = case.version
+    assert client.post(url, {**data, "summary": "Моя правка"}).status_code == 302
+    case.refresh_from_db()
+    assert case.summary == "Моя правка"
+
+
+def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org):
+    case = new_case(lawyer, org)
+    person = case.parties.get().person
+    partner = services.partner_create(
+        actor=coordinator, organisation=org, name="Центр «Пример»", psychological=True
+    )
+    today = timezone.localdate()
+    r = client.post(
+        reverse("cases:task_add", args=[case.pk]),
+        {"title": "Написать жалобу", "due_on": today.isoformat(), "remind_on": ""},
+    )
+    assert r.status_code == 302
+    task = Task.objects.get()
+    assert task.assignee == lawyer
+    assert client.post(reverse("cases:task_done", args=[case.pk, task.pk])).status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert client.post(reverse("cases:note_add", args=[case.pk]), {"text": ""}).status_code == 400
+    assert (
+        client.post(reverse("cases:note_add", args=[case.pk]), {"text": "Звонок"}).status_code
+        == 302
+    )
+    r = client.post(
+        reverse("cases:hearing_add", args=[case.pk]),
+        {
+            "court": "Районный суд",
+            "starts_at": f"{today.isoformat()}T10:30",
+            "attendees": [lawyer.pk],
+        },
+    )
+    assert r.status_code == 302
+    assert list(case.hearings.get().attendees.all()) == [lawyer]
+    r = client.post(
+        reverse("cases:referral_add", args=[case.pk]),
+        {"person": person.pk, "kind": "psychological", "partner": partner.pk, "started_on": ""},
+    )
+    assert r.status_code == 302
+    referral = case.referrals.get()
+    r = client.post(
+        reverse("cases:referral_close", args=[case.pk, referral.pk]),
+        {"ended_on": (today + dt.timedelta(days=3)).isoformat(), "outcome": ""},
+    )
+    assert r.status_code == 400  # a future end
+    first = Facility.objects.create(country="KZ", name="ИВС (тест)")
+    second = Facility.objects.create(country="KZ", name="Колония (тест)")
+    for place, since in ((first, today - dt.timedelta(days=9)), (second, today)):
+        r = client.post(
+            reverse("cases:custody_add", args=[case.pk]),
+            {"person": person.pk, "facility": place.pk, "since": since.isoformat(), "note": ""},
+        )
+        assert r.status_code == 302
+    alert = Alert.objects.get(kind="transfer")
+    assert alert.recipient == lawyer
+    dashboard = client.get(reverse("cases:dashboard"), headers={"HX-Request": "true"})
+    assert "Колония (тест)" in dashboard.content.decode()
+    assert case.number in dashboard.content.decode()
+    r = client.post(reverse("cases:alert_read", args=[alert.pk]))
+    assert r.status_code == 302
+    alert.refresh_from_db()
+    assert alert.read_at is not None
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    texts = " ".join(e["text"] for e in page.context["timeline"])
+    assert "Написать жалобу" in texts and "Колония (тест)" in texts
+
+
+def test_coordinator_assigns_and_shares(coordinator, lawyer, org, other_org, team):
+    case = new_case(lawyer, org)
+    client = make_client(coordinator)
+    other_lawyer = UserFactory(organisation=org, role=Role.LAWYER, full_name="Юрист Второй")
+    r = client.post(
+        reverse("cases:assign", args=[case.pk]),
+        {"lawyer": other_lawyer.pk, "team": team.pk, "version": case.version},
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.lawyer == other_lawyer
+    r = client.post(reverse("cases:share", args=[case.pk]), {"organisation": other_org.pk})
+    assert r.status_code == 302
+    share = case.shares.get()
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert other_org.name in page
+    r = client.post(reverse("cases:unshare", args=[case.pk, share.pk]))
+    assert r.status_code == 302
+    assert not case.shares.exists()
+
+
+# ---------------------------------------------------------------- registries, dashboard, admin
+
+
+def test_facility_registry(client, lawyer):
+    Facility.objects.create(country="TJ", name="СИЗО Душанбе (тест)")
+    response = client.post(
+        reverse("cases:facilities"),
+        {"name": "ИВС Талгар (тест)", "country": "KZ", "type": "ivs", "agency": "police"},
+    )
+    assert response.status_code == 302
+    assert Facility.objects.get(name="ИВС Талгар (тест)").type.code == "ivs"
+    body = client.get(reverse("cases:facilities"), {"country": "KZ"}).content.decode()
+    assert "ИВС Талгар (тест)" in body and "СИЗО Душанбе" not in body
+    body = client.get(reverse("cases:facilities"), {"type": "ivs"}).content.decode()
+    assert "ИВС Талгар (тест)" in body
+    dup = client.post(reverse("cases:facilities"), {"name": "ивс талгар (тест)", "country": "KZ"})
+    assert dup.status_code == 400
+
+
+def test_partner_registry(coordinator, org):
+    client = make_client(coordinator)
+    assert client.post(reverse("cases:partners"), {"name": "Без услуг"}).status_code == 400
+    r = client.post(reverse("cases:partners"), {"name": "Клиника «Пример»", "medical": "on"})
+    assert r.status_code == 302
+    assert Partner.objects.get().organisation == org
+    assert "Клиника «Пример»" in client.get(reverse("cases:partners")).content.decode()
+
+
+def test_home_loads_the_case_dashboard(client, lawyer, org):
+    case = new_case(lawyer, org)
+    home = client.get(reverse("staff:home")).content.decode()
+    assert reverse("cases:dashboard") in home
+    page = client.get(reverse("cases:dashboard"))
+    assert page.status_code == 200 and case.number in page.content.decode()
+
+
+def test_admin_hides_encrypted_fields_from_non_superusers(org, lawyer):
+    case = new_case(lawyer, org)
+    staff = UserFactory(organisation=org, role=Role.COORDINATOR, is_staff=True)
+    client = make_client(staff)
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert page.status_code == 200
+    assert "summary" not in page.context["adminform"].form.fields
+    assert page.context["has_change_permission"] is False
+    assert client.get(reverse("admin:cases_person_changelist")).status_code == 200
+    person_page = client.get(
+        reverse("admin:cases_person_change", args=[case.parties.get().person_id])
+    )
+    assert "Примеров" not in person_page.content.decode()
+    term = client.get(reverse("admin:cases_term_changelist"))
+    assert term.status_code == 200
+    superuser = UserFactory(organisation=None, role=Role.ADMIN, is_staff=True, is_superuser=True)
+    page = make_client(superuser).get(
+        reverse("admin:cases_person_change", args=[case.parties.get().person_id])
+    )
+    assert "Примеров" in page.content.decode()
+    assert AuditEvent.objects.filter(action="admin.view").exists()
