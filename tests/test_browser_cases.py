@@ -120,6 +120,11 @@ def test_a_lawyer_works_a_case_from_the_appeal_to_closing(page, live_server, org
     with page.expect_navigation():
         page.click("#status button[name=status][value=awaiting_answer]")
     _open(page, "status")
+    _submit(page, "#status form.form")  # without an outcome: refused, the form says why
+    assert page.locator("#status .field-outcome .errorlist").is_visible()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_ANSWER
+    shoot(page, "cases-detail-close-error")
     page.select_option("#status-outcome", Outcome.CRIMINAL_CASE_OPENED.value)
     _submit(page, "#status form.form")
     case.refresh_from_db()

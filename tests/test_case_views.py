@@ -130,6 +130,10 @@ def test_case_list_filters_and_shows_victims(client, lawyer, org):
     assert torture.number in only and other.number not in only
     only = client.get(reverse("cases:list"), {"agency": "penitentiary"}).content.decode()
     assert other.number in only and torture.number not in only
+    # which cases were on the screen is in the audit chain
+    event = AuditEvent.objects.filter(action="case.list").latest("seq")
+    assert event.data["cases"] == [other.pk]
+    assert event.data["filters"] == {"agency": "penitentiary"}
 
 
 def test_case_list_overdue_and_dates(client, lawyer, org):
@@ -309,6 +313,10 @@ def test_duplicate_hints_name_the_visible_cases(client, lawyer, org):
     body = response.content.decode()
     assert case.number in body
     assert "phone number already appears" in body or "номер" in body
+    assert AuditEvent.objects.get(action="person.duplicates").data == {
+        "fields": ["victim_phone"],
+        "cases": [case.pk],
+    }
     nothing = client.post(reverse("cases:duplicates"), {"victim_name": "Никто Никогда"})
     assert nothing.content.decode().strip() == ""
     assert client.get(reverse("cases:duplicates")).status_code == 405

@@ -129,6 +129,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if sort == "opened":
         qs = qs.order_by("opened_on", "id")
     page = Paginator(_with_list_details(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A list shows names: which cases were on the screen is logged like a case view.
+    audit_record(
+        actor=user,
+        action="case.list",
+        data={
+            "filters": exports.describe_filters(filters),
+            "page": page.number,
+            "cases": [case.pk for case in page.object_list],
+        },
+    )
     context = {
         "form": form,
         "page": page,
@@ -344,6 +354,16 @@ def duplicate_hints(request: HttpRequest) -> HttpResponse:
                         "cases": _cases_by_number(user, hint.case_numbers),
                     }
                 )
+    if hints:
+        # A hint tells where a phone or a name appears: logged, with the cases named.
+        audit_record(
+            actor=user,
+            action="person.duplicates",
+            data={
+                "fields": sorted(k for k, v in form.cleaned_data.items() if v),
+                "cases": sorted({c.pk for hint in hints for c in hint["cases"]}),
+            },
+        )
     return render(request, "cases/_duplicates.html", {"hints": hints})
 
 
@@ -1060,12 +1080,7 @@ def _dashboard_context(user: User) -> dict[str, Any]:
         .order_by("-created_at")[:50]
     )
     person_ids = {a.data.get("person") for a in alerts} - {None}
-    names = {
-        p.pk: p.full_name
-        for p in Person.objects.filter(
-            pk__in=person_ids, parties__case__in=[a.case_id for a in alerts]
-        ).distinct()
-    }
+    names = {p.pk: p.full_name for p in selectors.visible_persons(user).filter(pk__in=person_ids)}
     place_ids = {a.data.get(k) for a in alerts for k in ("from", "to")} - {None}
     places = {f.pk: f.name for f in Facility.objects.filter(pk__in=place_ids)}
     task_rows = list(tasks[:50])
