@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-TOKEN_PREFIX = "hm1"
+TOKEN_PREFIX = "hm1"  # noqa: S105  (a format tag, not a secret)
 NONCE_BYTES = 12
 
 
@@ -43,8 +43,10 @@ class KeyRingError(ImproperlyConfigured):
 
 
 def _b64decode(value: str) -> bytes:
-    padded = value + "=" * (-len(value) % 4)
-    return base64.urlsafe_b64decode(padded.encode("ascii"))
+    """URL-safe or standard base64, padded or not; any other character is an error
+    (the lenient decoder would silently drop it and decode something else)."""
+    padded = (value + "=" * (-len(value) % 4)).encode("ascii")
+    return base64.b64decode(padded.replace(b"-", b"+").replace(b"_", b"/"), validate=True)
 
 
 def _b64encode(value: bytes) -> str:
@@ -67,10 +69,10 @@ class KeyRing:
             if not item:
                 continue
             kid, sep, encoded = item.partition(":")
-            if not sep or not kid or not kid.isalnum():
+            if not sep or not kid or not (kid.isascii() and kid.isalnum()) or len(kid) > 64:
                 raise KeyRingError(
                     "HIMOYA_DATA_KEYS must be a comma-separated list of <key id>:<base64 key>, "
-                    "key ids letters and digits only"
+                    "key ids ASCII letters and digits only (at most 64)"
                 )
             try:
                 key = _b64decode(encoded)
@@ -131,7 +133,8 @@ def decrypt_bytes(kid: str, blob: bytes, *, context: str, ring: KeyRing | None =
     if len(blob) < NONCE_BYTES + 16:
         raise DecryptionError("the encrypted value is truncated")
     try:
-        return AESGCM(ring.key(kid)).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode())
+        nonce, sealed = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
+        return AESGCM(ring.key(kid)).decrypt(nonce, sealed, context.encode())
     except InvalidTag:
         raise DecryptionError(
             f"the encrypted value does not authenticate under key {kid!r}: "
