@@ -21,6 +21,7 @@ from typing import IO, Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -53,6 +54,19 @@ def _header(kid: str, prefix: bytes) -> bytes:
     return MAGIC + bytes([VERSION, len(raw)]) + raw + prefix
 
 
+def _read_full(source: IO[bytes], size: int) -> bytes:
+    """Reads ``size`` bytes, or fewer only at the end: a source may return short reads
+    (pipes, sockets, raw files), and a short chunk would otherwise end the file there."""
+    parts: list[bytes] = []
+    while size > 0:
+        piece = source.read(size)
+        if not piece:
+            break
+        parts.append(piece)
+        size -= len(piece)
+    return b"".join(parts)
+
+
 def encrypt_stream(source: IO[bytes], target: IO[bytes], ring: KeyRing | None = None) -> int:
     """Encrypts ``source`` into ``target``; returns the number of plaintext bytes."""
     ring = ring or keyring()
@@ -62,9 +76,9 @@ def encrypt_stream(source: IO[bytes], target: IO[bytes], ring: KeyRing | None = 
     target.write(header)
     total = 0
     counter = 0
-    chunk = source.read(CHUNK)
+    chunk = _read_full(source, CHUNK)
     while True:
-        following = source.read(CHUNK) if len(chunk) == CHUNK else b""
+        following = _read_full(source, CHUNK) if len(chunk) == CHUNK else b""
         final = not following
         target.write(aead.encrypt(_nonce(prefix, counter, final), chunk, header))
         total += len(chunk)
@@ -84,7 +98,11 @@ def read_header(source: IO[bytes]) -> tuple[str, bytes, bytes]:
     prefix = source.read(PREFIX_BYTES)
     if len(kid_raw) != head[5] or len(prefix) != PREFIX_BYTES:
         raise DecryptionError("the stored file's header is truncated")
-    return kid_raw.decode("ascii"), prefix, head + kid_raw + prefix
+    try:
+        kid = kid_raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise DecryptionError("the stored file's header is damaged (key id)") from None
+    return kid, prefix, head + kid_raw + prefix
 
 
 def decrypt_stream(source: IO[bytes], ring: KeyRing | None = None) -> Iterator[bytes]:
@@ -93,9 +111,9 @@ def decrypt_stream(source: IO[bytes], ring: KeyRing | None = None) -> Iterator[b
     kid, prefix, header = read_header(source)
     aead = AESGCM(ring.key(kid))
     counter = 0
-    segment = source.read(CHUNK + TAG)
+    segment = _read_full(source, CHUNK + TAG)
     while True:
-        following = source.read(CHUNK + TAG) if len(segment) == CHUNK + TAG else b""
+        following = _read_full(source, CHUNK + TAG) if len(segment) == CHUNK + TAG else b""
         final = not following
         if len(segment) < TAG:
             raise DecryptionError("the stored file is truncated")
@@ -117,27 +135,29 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     """Local storage whose files are encrypted at rest; opening returns plaintext."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("location", settings.MEDIA_ROOT)
-        kwargs.setdefault("base_url", settings.MEDIA_URL)
+        # location and base_url stay unset so that they follow MEDIA_ROOT and MEDIA_URL
+        # (and no absolute path ends up in a migration that names this storage).
         kwargs.setdefault("file_permissions_mode", 0o600)
         kwargs.setdefault("directory_permissions_mode", 0o700)
         super().__init__(**kwargs)
 
-    def _save(self, name: str, content: File) -> str:  # type: ignore[override]
+    def _save(self, name: str, content: File) -> str:
         limit = settings.HIMOYA_MAX_UPLOAD_BYTES
         size = getattr(content, "size", None)
         if size is not None and size > limit:
             raise UploadTooLarge(size, limit)
         with tempfile.SpooledTemporaryFile(max_size=CHUNK * 16) as sealed:
             content.seek(0)
-            encrypt_stream(content, sealed)  # type: ignore[arg-type]
+            total = encrypt_stream(content, sealed)
+            if total > limit:  # the size was unknown or wrong
+                raise UploadTooLarge(total, limit)
             sealed.seek(0)
-            return super()._save(name, File(sealed))
+            return super()._save(name, File(sealed))  # type: ignore[misc]
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if "w" in mode or "a" in mode or "+" in mode:
             raise ValueError("encrypted files are written with save(), not opened for writing")
-        plain = tempfile.SpooledTemporaryFile(max_size=CHUNK * 16)
+        plain = tempfile.SpooledTemporaryFile(max_size=CHUNK * 16)  # noqa: SIM115  (returned)
         with open(self.path(name), "rb") as raw:
             for piece in decrypt_stream(raw):
                 plain.write(piece)
@@ -165,7 +185,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
         path = self.path(name)
         tmp = path + ".rekey"
         with self._open(name) as plain, open(tmp, "wb") as target:
-            encrypt_stream(plain, target, ring)  # type: ignore[arg-type]
+            encrypt_stream(plain, target, ring)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
         return True
@@ -181,17 +201,24 @@ class LimitedUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.received = 0
 
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None) -> None:  # noqa: N803,E501
+    def handle_raw_input(
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
         limit = settings.HIMOYA_MAX_UPLOAD_BYTES
-        if content_length and content_length > limit + 64 * 1024 and self.request is not None:
-            self.request.himoya_upload_refused = content_length
-            raise StopUpload(connection_reset=True)
+        if content_length and content_length > limit + 64 * 1024:
+            # StopUpload is not caught here by Django's parser (a 500 error); this is its
+            # own "request too big" error, answered with 400 before a byte is read.
+            if self.request is not None:
+                self.request.himoya_upload_refused = content_length  # type: ignore[attr-defined]
+            raise RequestDataTooBig(
+                f"upload of {content_length} bytes is over the limit of {limit} bytes"
+            )
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received > settings.HIMOYA_MAX_UPLOAD_BYTES:
             if self.request is not None:
-                self.request.himoya_upload_refused = self.received
+                self.request.himoya_upload_refused = self.received  # type: ignore[attr-defined]
             raise StopUpload(connection_reset=True)
         return raw_data
 
