@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -47,6 +48,19 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical(event)).hexdigest()
 
 
+def _stored_ip(raw: str | None) -> str | None:
+    """The address as the database gives it back (IPv6 compressed, lower case), so the
+    hash covers the stored value; anything that is not an address is not kept."""
+    if not raw:
+        return None
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        return None
+    value: str | None = AuditEvent._meta.get_field("ip").get_prep_value(raw)
+    return value
+
+
 def _lock_head() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -72,7 +86,7 @@ def _new_event(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         request_id=facts.request_id,
-        ip=facts.ip,
+        ip=_stored_ip(facts.ip),
     )
     # JSON round-trip so the hash covers exactly what the database returns.
     event.data = json.loads(json.dumps(data or {}, sort_keys=True, default=str))
