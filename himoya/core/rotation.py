@@ -51,7 +51,9 @@ def rotate_all(
         # Cast to plain text reads the stored tokens without decrypting them.
         raw = {f"_raw_{f.name}": Cast(F(f.name), TextField()) for f in enc}
         raw_names = list(raw)
-        qs = model._default_manager.annotate(**raw).order_by("pk")
+        # The base manager: a default manager may hide rows (soft deletion), and a row left
+        # under the old key is lost once that key is removed.
+        qs = model._base_manager.annotate(**raw).order_by("pk")
         last_pk: Any = None
         while True:
             page = qs if last_pk is None else qs.filter(pk__gt=last_pk)
@@ -69,16 +71,17 @@ def rotate_all(
             if not targets:
                 continue
             with transaction.atomic():
-                objs = list(model._default_manager.filter(pk__in=targets))
+                objs = list(model._base_manager.filter(pk__in=targets))
                 for obj in objs:
                     for f in idx:
                         f.pre_save(obj, add=False)
                 fields = names + [f.name for f in idx]
-                model._default_manager.bulk_update(objs, fields, batch_size=batch_size)
+                model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
                 report.rows += len(objs)
                 report.values += len(stale) * len(names)
         if progress:
             progress(f"{model._meta.label}: done")
+    report.rows += _rotate_authenticators(ring.primary_id)
     storage = default_storage
     if isinstance(storage, EncryptedFileSystemStorage) and os.path.isdir(storage.location):
         for root, _dirs, files in os.walk(storage.location):
@@ -100,6 +103,38 @@ def rotate_all(
             },
         )
     return report
+
+
+def _rotate_authenticators(primary: str) -> int:
+    """TOTP secrets and recovery-code seeds live inside allauth's Authenticator.data,
+    encrypted on this key ring by the MFA adapter. Left under the old key, removing it
+    would lock every account out of two-factor authentication."""
+    if not apps.is_installed("allauth.mfa"):
+        return 0
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    adapter = get_adapter()
+    rewritten = 0
+    for pk in Authenticator.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            authenticator = Authenticator.objects.select_for_update().get(pk=pk)
+            data = dict(authenticator.data)
+            stale = [
+                key
+                for key, value in data.items()
+                if isinstance(value, str)
+                and value.startswith(f"{crypto.TOKEN_PREFIX}:")
+                and crypto.token_key_id(value) != primary
+            ]
+            if not stale:
+                continue
+            for key in stale:
+                data[key] = adapter.encrypt(adapter.decrypt(data[key]))
+            authenticator.data = data
+            authenticator.save(update_fields=["data"])
+            rewritten += 1
+    return rewritten
 
 
 def _needs_rekey(tokens: tuple[Any, ...], primary: str) -> bool:
