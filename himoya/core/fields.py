@@ -120,7 +120,8 @@ def blind_lookup(model: type[models.Model], field_name: str, plain: str) -> dict
     """The filter kwargs that find rows whose ``field_name`` index matches ``plain``."""
     field = model._meta.get_field(field_name)
     assert isinstance(field, BlindIndexField)
-    return {field_name: field.compute(plain) or "\x00no-match"}
+    # Not hexadecimal, so no stored index equals it (and no NUL: PostgreSQL refuses those).
+    return {field_name: field.compute(plain) or "-no-match-"}
 
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedMixin]:
