@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -76,7 +77,7 @@ class StaffAccessMiddleware:
         if not user.is_authenticated or not user.is_active:
             if is_api:
                 return JsonResponse({"detail": "authentication required"}, status=401)
-            return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path(), reverse("account_login"))
         if session_passed_mfa(request):
             return self.get_response(request)
         if not has_mfa_device(user):
@@ -89,7 +90,7 @@ class StaffAccessMiddleware:
         if is_api:
             return JsonResponse({"detail": "two-factor authentication required"}, status=403)
         logout(request)
-        return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
 
 
 class SecurityHeadersMiddleware:
