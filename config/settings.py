@@ -270,9 +270,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": ENV.str("HIMOYA_LOG_LEVEL", "INFO")},
+    # Django's own defaults would otherwise stay in place: "django" with an unfiltered
+    # console handler, and "django.server" with no handler and no propagation, so that
+    # its 4xx/5xx lines reach Python's last-resort handler unfiltered.
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

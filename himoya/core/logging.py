@@ -15,7 +15,12 @@ class NoPersonalDataFilter(logging.Filter):
     strings and headers) from records, so handlers cannot print them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = context.current().request_id or "-"
+        # Django logs 4xx/5xx responses after the middleware has returned (and unbound
+        # the request facts); such records carry the request, which knows its id.
+        request = getattr(record, "request", None)
+        record.request_id = (
+            context.current().request_id or getattr(request, "request_id", None) or "-"
+        )
         if hasattr(record, "request"):
             record.request = None
         if record.name == "django.server" and isinstance(record.args, tuple) and record.args:
