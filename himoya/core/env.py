@@ -150,6 +150,12 @@ def parse_database_url(url: str) -> dict[str, object]:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     if scheme in {"postgres", "postgresql", "pgsql"}:
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(
+                "DATABASE_URL has an invalid port (it must be a number up to 65535)"
+            ) from None
         options = dict(parse_qsl(parts.query))
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -158,7 +164,7 @@ def parse_database_url(url: str) -> dict[str, object]:
             "PASSWORD": unquote(parts.password or ""),
             # an absolute path in ?host= means a Unix socket directory
             "HOST": options.pop("host", parts.hostname or ""),
-            "PORT": str(parts.port or ""),
+            "PORT": str(port or ""),
             "OPTIONS": options,
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
