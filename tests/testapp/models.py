@@ -16,3 +16,27 @@ class Secret(models.Model):
 
     class Meta:
         app_label = "testapp"
+
+    def __str__(self) -> str:
+        return f"secret #{self.pk}"
+
+
+class VisibleManager(models.Manager["Archived"]):
+    """A default manager that hides rows, as soft deletion would: code that must reach
+    every row (key rotation) cannot rely on the default manager."""
+
+    def get_queryset(self) -> models.QuerySet["Archived"]:
+        return super().get_queryset().filter(hidden=False)
+
+
+class Archived(models.Model):
+    note = EncryptedTextField(blank=True, default="")
+    hidden = models.BooleanField(default=False)
+
+    objects = VisibleManager()
+
+    class Meta:
+        app_label = "testapp"
+
+    def __str__(self) -> str:
+        return f"archived #{self.pk}"
