@@ -468,7 +468,7 @@ class Timeline:
         return [
             {
                 "at": e.at,
-                "actor": str(e.actor) if e.actor else _("the system"),
+                "actor": str(e.actor) if e.actor else _("System"),
                 "text": self.sentence(e.kind, e.data),
                 "kind": e.kind,
             }
@@ -597,6 +597,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     }
     for party in parties:
         party.custody_records = custody.get(party.person_id, [])  # type: ignore[attr-defined]
+    has_custody = any(custody.values())
     today = timezone.localdate()
     tasks = list(case.tasks.select_related("assignee").all())
     for task in tasks:
@@ -634,6 +635,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     return {
         "case": case,
         "parties": parties,
+        "has_custody": has_custody,
         "appeals": list(selectors.case_appeals(case)),
         "violations": list(case.violations.select_related("type", "facility")),
         "tasks": tasks,
