@@ -378,3 +378,10 @@ def test_reminders_alert_and_mail_once(org, lawyer, django_capture_on_commit_cal
     assert case.number in mail.outbox[0].body
     assert "Секретная" not in mail.outbox[0].body + mail.outbox[0].subject
     assert AuditEvent.objects.filter(action="task.remind").count() == 2
+    # tasks of a closed case are not reminded
+    services.task_add(actor=lawyer, case=case, title="После закрытия", due_on=today)
+    services.case_change_status(
+        actor=lawyer, case=case, status="closed", outcome="other", expected_version=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders(today=today) == 0

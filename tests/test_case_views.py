@@ -220,6 +220,20 @@ def test_register_an_appeal_opens_a_case(client, lawyer):
     assert "Тестбаев Руслан" in page.content.decode()
 
 
+def test_appeal_form_checks_csrf_and_the_right_to_register(lawyer, org):
+    client = make_client(lawyer)
+    client.handler.enforce_csrf_checks = True
+    assert client.post(reverse("cases:appeal_new"), appeal_post()).status_code == 403
+    assert Case.objects.count() == 0
+    analyst = make_client(UserFactory(organisation=org, role=Role.ANALYST))
+    assert analyst.get(reverse("cases:appeal_new")).status_code == 403
+    refused = analyst.post(
+        reverse("cases:appeal_new"),
+        appeal_post(attachment=SimpleUploadedFile("a.pdf", PDF)),
+    )
+    assert refused.status_code == 403
+
+
 def test_appeal_errors_are_shown_on_the_form(client):
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     response = client.post(

@@ -279,6 +279,8 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     """Registers an appeal. The scanned letter is refused over the size limit while it
     streams in, before anything is stored: the upload handler is set before the body is
     read, which is why the CSRF check runs just after (in ``_appeal_new``)."""
+    if not can(_user(request), "appeal.register", _organisation(request)):
+        raise PermissionDenied  # before a byte of the body is read
     if request.method == "POST":
         request.upload_handlers.insert(0, LimitedUploadHandler(request))
         try:
@@ -296,8 +298,6 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
 def _appeal_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organisation = _organisation(request)
-    if not can(user, "appeal.register", organisation):
-        raise PermissionDenied
     initial = {"attach_to": request.GET.get("case", "")[:30]}
     form = AppealForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     status = 200

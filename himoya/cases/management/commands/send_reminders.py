@@ -1,5 +1,6 @@
-"""``himoya send-reminders``: reminds assignees of tasks whose reminder or due date has
-come. Run it from cron (daily or hourly); running it again sends nothing twice.
+"""``himoya send-reminders``: reminds assignees of open tasks of open cases whose
+reminder or due date has come. Run it from cron (daily or hourly); running it again
+sends nothing twice.
 
 Each open task is reminded once (``Task.reminded_at`` is claimed in the same
 transaction that creates the "task due" alert and the audit record). The e-mail says
@@ -22,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from himoya.cases.models import Alert, Task
+from himoya.cases.models import Alert, CaseStatus, Task
 from himoya.core.audit import audit_record
 from himoya.core.policies import SystemActor
 
@@ -30,12 +31,16 @@ log = logging.getLogger(__name__)
 
 
 def due_tasks(today: dt.date) -> Any:
-    return Task.objects.filter(
-        done_at__isnull=True,
-        reminded_at__isnull=True,
-        assignee__isnull=False,
-        assignee__is_active=True,
-    ).filter(Q(remind_on__lte=today) | Q(remind_on__isnull=True, due_on__lte=today))
+    return (
+        Task.objects.filter(
+            done_at__isnull=True,
+            reminded_at__isnull=True,
+            assignee__isnull=False,
+            assignee__is_active=True,
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .filter(Q(remind_on__lte=today) | Q(remind_on__isnull=True, due_on__lte=today))
+    )
 
 
 def _mail(task_id: int, base_url: str) -> None:
