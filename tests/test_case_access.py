@@ -280,3 +280,26 @@ def test_sharing_shows_the_case_to_the_other_coordinators_only(world, other_org)
     # and the case appears in their list and export
     listing = make_client(other_coordinator).get(reverse("cases:list"))
     assert case.number in listing.content.decode()
+
+
+@pytest.mark.parametrize("who", ["other org lawyer", "lawyer outside the team"])
+def test_an_appeal_cannot_be_attached_to_a_case_one_may_not_see(world, who):
+    client = make_client(world.users[who])
+    response = client.post(
+        reverse("cases:appeal_new"),
+        {
+            "channel": "phone",
+            "received_on": timezone.localdate().isoformat(),
+            "urgency": "normal",
+            "consent_processing": "on",
+            "victim_name": "Подложный Заявитель",
+            "victim_sex": "unknown",
+            "country": "KZ",
+            "agency": "unknown",
+            "attach_to": world.case.number,
+        },
+    )
+    assert response.status_code == 400
+    assert "attach_to" in response.context["form"].errors
+    assert world.case.appeals.count() == 1
+    assert world.case.number not in str(response.context["form"].errors)
