@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import StopUpload
+from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -196,6 +196,23 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+class InMemoryUpload(MemoryFileUploadHandler):
+    """Keeps an upload in memory up to the upload limit. Django's default handlers
+    write anything over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file: a scanned
+    letter would lie on disk in plain text before the encrypted storage gets it."""
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: Any,  # noqa: N803
+        content_length: int,
+        boundary: Any,
+        encoding: str | None = None,
+    ) -> None:
+        # LimitedUploadHandler, first in line, has refused anything larger already.
+        self.activated = True
+
+
 def _too_large_message() -> str:
     return _(
         "The file is larger than %(size)s and was not accepted; nothing was stored. "
@@ -282,7 +299,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     if not can(_user(request), "appeal.register", _organisation(request)):
         raise PermissionDenied  # before a byte of the body is read
     if request.method == "POST":
-        request.upload_handlers.insert(0, LimitedUploadHandler(request))
+        request.upload_handlers = [LimitedUploadHandler(request), InMemoryUpload(request)]
         try:
             request.POST  # noqa: B018  (reads the body under the handler above)
         except (StopUpload, RequestDataTooBig):
