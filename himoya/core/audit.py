@@ -164,13 +164,28 @@ def audit_record_many(
             seq += 1
             batch.append(event)
             if len(batch) >= batch_size:
-                AuditEvent.objects.bulk_create(batch)
-                written += len(batch)
+                written += _insert(batch)
                 batch = []
         if batch:
-            AuditEvent.objects.bulk_create(batch)
-            written += len(batch)
+            written += _insert(batch)
     return written
+
+
+def _insert(events: list[AuditEvent]) -> int:
+    """Writes already chained events: COPY on PostgreSQL (no INSERT to compile per
+    event), bulk_create elsewhere. Values go through each field's own conversion."""
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events)
+        return len(events)
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(str(f.column) for f in fields)
+    sql = f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for event in events:
+            copy.write_row(
+                [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+            )
+    return len(events)
 
 
 @dataclass(frozen=True)
