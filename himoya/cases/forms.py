@@ -403,8 +403,12 @@ class StatusForm(forms.Form):
 
 class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    lawyer = StaffChoiceField(label=_("Lawyer"), queryset=User.objects.none(), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    lawyer = StaffChoiceField(
+        label=_("Lawyer"), queryset=User.objects.none(), required=False, empty_label="—"
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label="—"
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "assign-%s")
@@ -415,7 +419,7 @@ class AssignForm(forms.Form):
 
 class ShareForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label="—"
     )
 
     def __init__(self, *args: Any, case_organisation_id: int, **kwargs: Any) -> None:
@@ -485,7 +489,10 @@ class ReferralForm(forms.Form):
     person = PartyChoiceField(label=_("Person"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
     partner = forms.ModelChoiceField(
-        label=_("Partner organisation"), queryset=Partner.objects.none(), required=False
+        label=_("Partner organisation"),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label="—",
     )
     started_on = forms.DateField(label=_("Started"), required=False, widget=DATE)
 
@@ -516,7 +523,9 @@ class FacilityChoiceField(forms.ModelChoiceField):
 
 class CustodyForm(forms.Form):
     person = PartyChoiceField(label=_("Person"), queryset=None, empty_label=None)
-    facility = FacilityChoiceField(label=_("Now held in"), queryset=Facility.objects.none())
+    facility = FacilityChoiceField(
+        label=_("Now held in"), queryset=Facility.objects.none(), empty_label="—"
+    )
     since = forms.DateField(label=_("Since"), widget=DATE)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -533,7 +542,7 @@ class ViolationForm(forms.Form):
     type = forms.ChoiceField(label=_("Violation"))
     occurred_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
     facility = FacilityChoiceField(
-        label=_("Place"), queryset=Facility.objects.none(), required=False
+        label=_("Place"), queryset=Facility.objects.none(), required=False, empty_label="—"
     )
     description = forms.CharField(
         label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -563,7 +572,7 @@ class FacilityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=300)
     country = forms.ChoiceField(label=_("Country"))
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="—"
     )
     type = forms.ChoiceField(label=_("Type"), required=False)
     agency = forms.ChoiceField(label=_("Managing agency"), required=False)
