@@ -221,13 +221,14 @@ MEDIA_ROOT = Path(ENV.str("HIMOYA_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/staff/files/"
 HIMOYA_MAX_UPLOAD_BYTES = ENV.int("HIMOYA_MAX_UPLOAD_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads stay in memory up to the upload limit and are refused beyond it, so plaintext
+# never lands in a temporary file on disk before it is encrypted.
+FILE_UPLOAD_MAX_MEMORY_SIZE = HIMOYA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_PERMISSIONS = 0o600
 # The limit is enforced while an upload streams in, before anything reaches storage.
 FILE_UPLOAD_HANDLERS = [
     "himoya.core.storage.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 STORAGES = {
     "default": {"BACKEND": "himoya.core.storage.EncryptedFileSystemStorage"},

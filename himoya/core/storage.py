@@ -12,6 +12,7 @@ header is the associated data of every segment.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import tempfile
@@ -157,7 +158,9 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     def _open(self, name: str, mode: str = "rb") -> File:
         if "w" in mode or "a" in mode or "+" in mode:
             raise ValueError("encrypted files are written with save(), not opened for writing")
-        plain = tempfile.SpooledTemporaryFile(max_size=CHUNK * 16)  # noqa: SIM115  (returned)
+        # Plaintext stays in memory (uploads are capped by HIMOYA_MAX_UPLOAD_MB): a
+        # temporary file would put decrypted data on disk while it is served.
+        plain = io.BytesIO()
         with open(self.path(name), "rb") as raw:
             for piece in decrypt_stream(raw):
                 plain.write(piece)
