@@ -1,0 +1,119 @@
+"""Searching the index. Queries are tokenised exactly like documents; every query word
+must match (AND); a word matches if the document holds any of its stems (or, for a
+word in double quotes, its exact form). An empty query, or one of stop words only,
+finds nothing.
+
+These functions do not check permissions: ``organisation_ids`` is a pre-filter, and the
+caller still applies its own access rules to the owners (``filter_queryset`` lets it do
+both in one SQL query).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from himoya.search.services import owner_type_of
+from himoya.search.sql import (
+    Scope,
+    SearchLimits,
+    bands_at,
+    dialect_for,
+    owner_ids_sql,
+    search_sql,
+)
+from himoya.search.tokens import QueryTerm, Tokeniser
+
+M = TypeVar("M", bound=models.Model)
+
+MAX_LIMIT = 1000
+
+
+def query_terms(query: str) -> list[QueryTerm]:
+    return Tokeniser().query_terms(query)
+
+
+def search_owner_ids(
+    *,
+    owner_type: str | type[models.Model],
+    query: str,
+    organisation_ids: Sequence[int] | None,
+    limit: int,
+    within: models.QuerySet[Any] | None = None,
+    limits: SearchLimits | None = None,
+) -> list[int]:
+    """Ids of the owners whose documents match ``query``, best first: a word found in the
+    ``names`` field ranks above one in ``summary``, which ranks above the other fields;
+    an exact form above another form of the word; then the most recently indexed.
+    ``organisation_ids=None`` searches every organisation; an empty list, none.
+    ``within``: a queryset of the owner model (the caller's access rules) that the
+    owners must be in, checked in the same SQL statement.
+
+    Ranking looks at a bounded set of candidates (see ``sql.py``): the
+    ``limits.recent`` most recent matches and up to ``limits.named`` matches in names."""
+    label = owner_type_of(owner_type)
+    if within is not None and owner_type_of(within.model) != label:
+        raise ValueError(f"within= is a queryset of {owner_type_of(within.model)}, not {label}")
+    limit = min(limit, MAX_LIMIT)
+    if limit <= 0 or (organisation_ids is not None and not organisation_ids):
+        return []
+    tokeniser = Tokeniser()
+    terms = tokeniser.query_terms(query)
+    if not terms:
+        return []
+    restrict = None
+    if within is not None:
+        restrict = within.values("pk").query.sql_with_params()
+    sql, params = search_sql(
+        dialect_for(connection.vendor),
+        scope=Scope(label, organisation_ids, tokeniser.key, restrict),
+        terms=terms,
+        limit=limit,
+        limits=limits or SearchLimits(),
+        bands=bands_at(timezone.now(), tokeniser.key),
+        adapt_datetime=connection.ops.adapt_datetimefield_value,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def search_queryset(
+    qs: models.QuerySet[M],
+    query: str,
+    *,
+    limit: int,
+    organisation_ids: Sequence[int] | None = None,
+) -> list[M]:
+    """The best ``limit`` objects of ``qs`` for ``query``, best first (as
+    ``search_owner_ids`` with ``within=qs``). For a search results page: the cost is
+    bounded whatever the words, unlike counting every match of ``filter_queryset``."""
+    ids = search_owner_ids(
+        owner_type=qs.model,
+        query=query,
+        organisation_ids=organisation_ids,
+        limit=limit,
+        within=qs,
+    )
+    found = qs.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def filter_queryset(qs: models.QuerySet[M], query: str) -> models.QuerySet[M]:
+    """``qs`` narrowed to the objects whose documents match ``query`` (every match, no
+    ranking), as a sub-select, so the caller's own filters, ordering and pagination stay
+    in the same SQL query. The owner type is ``qs``'s model. Its cost is the caller's
+    plan: counting the matches of a frequent word reads them all (see docs/search.md;
+    ``search_queryset`` is bounded)."""
+    terms = query_terms(query)
+    if not terms:
+        return qs.none()
+    sql, params = owner_ids_sql(
+        dialect_for(connection.vendor), owner_type=owner_type_of(qs.model), terms=terms
+    )
+    # The SQL is built from constants; the tokens and the owner type are parameters.
+    return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611

@@ -1,0 +1,218 @@
+"""Writing the index. The owners of indexed objects (cases, persons, ...) call these with
+the decrypted text, inside the transaction that changes the object, so the object and
+its tokens commit or roll back together. No plaintext is stored: only tokens.
+
+To rebuild the index (after a change of ``HIMOYA_INDEX_KEY`` or of ``tokens.SCHEME``), an
+owner reads its rows, decrypts them and passes them to ``index_documents_bulk``; a
+source registered with ``register_source`` is rebuilt by ``rebuild_index``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from himoya.search.models import Posting, SearchDocument
+from himoya.search.sql import DOCS, POSTINGS
+from himoya.search.tokens import SCHEME, Tokeniser
+
+# A batch's memo of words is dropped past this size, to bound memory on huge imports.
+_MEMO_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    """One object to index: its id, its organisation, and its text by field. Field names
+    ``names`` and ``summary`` rank above the others (docs/search.md)."""
+
+    owner_id: int
+    organisation_id: int | None
+    texts: Mapping[str, str | None]
+    updated_at: dt.datetime | None = None
+
+
+def owner_type_of(owner: models.Model | type[models.Model] | str) -> str:
+    """The owner type label of a model, an instance or an already made label."""
+    if isinstance(owner, str):
+        return owner.lower()
+    return owner._meta.label_lower
+
+
+def index_document(
+    *,
+    owner: models.Model,
+    organisation_id: int | None,
+    texts: Mapping[str, str | None],
+    updated_at: dt.datetime | None = None,
+) -> None:
+    """Replaces the tokens of ``owner``'s document with those of ``texts``."""
+    if owner.pk is None:
+        raise ValueError("index_document needs a saved owner (its primary key)")
+    index_documents_bulk(
+        owner_type=owner_type_of(owner),
+        items=[IndexItem(int(owner.pk), organisation_id, texts, updated_at)],
+    )
+
+
+def index_documents_bulk(
+    *,
+    owner_type: str | type[models.Model],
+    items: Iterable[IndexItem],
+    batch_size: int = 1000,
+) -> int:
+    """Indexes many objects of one type, replacing the tokens of those indexed before;
+    a few statements per batch, whatever the number of tokens. Returns how many."""
+    label = owner_type_of(owner_type)
+    tokeniser = Tokeniser()
+    now = timezone.now()
+    count = 0
+    iterator = iter(items)
+    while batch := list(islice(iterator, batch_size)):
+        if len(tokeniser.analyser.memo) > _MEMO_LIMIT:
+            tokeniser = Tokeniser(tokeniser.key)
+        rows = {
+            item.owner_id: (
+                item.organisation_id,
+                item.updated_at or now,
+                tokeniser.document_tokens(
+                    item.texts,
+                    organisation_id=item.organisation_id,
+                    updated_at=item.updated_at or now,
+                ),
+            )
+            for item in batch
+        }
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _write_postgres(label, rows)
+            else:
+                _write_postings(label, rows)
+        count += len(rows)
+    return count
+
+
+Row = tuple[int | None, dt.datetime, list[int]]
+
+
+def _write_postgres(label: str, rows: Mapping[int, Row]) -> None:
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {DOCS} (owner_type, owner_id, organisation_id, updated_at, scheme, "  # noqa: S608
+            "tokens) VALUES (%s, %s, %s, %s, %s, %s::bigint[]) "
+            "ON CONFLICT (owner_type, owner_id) DO UPDATE SET "
+            "organisation_id = EXCLUDED.organisation_id, updated_at = EXCLUDED.updated_at, "
+            "scheme = EXCLUDED.scheme, tokens = EXCLUDED.tokens",
+            [
+                (label, owner_id, org, adapt(updated), SCHEME, tokens)
+                for owner_id, (org, updated, tokens) in rows.items()
+            ],
+        )
+
+
+def _write_postings(label: str, rows: Mapping[int, Row]) -> None:
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {DOCS} (owner_type, owner_id, organisation_id, updated_at, scheme) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (owner_type, owner_id) DO UPDATE SET "
+            "organisation_id = excluded.organisation_id, updated_at = excluded.updated_at, "
+            "scheme = excluded.scheme",
+            [
+                (label, owner_id, org, adapt(updated), SCHEME)
+                for owner_id, (org, updated, _tokens) in rows.items()
+            ],
+        )
+        doc_ids: dict[int, int] = {}
+        for chunk in _chunks(list(rows), 500):
+            cursor.execute(
+                f"SELECT owner_id, id FROM {DOCS} WHERE owner_type = %s "  # noqa: S608
+                f"AND owner_id IN ({', '.join(['%s'] * len(chunk))})",
+                [label, *chunk],
+            )
+            doc_ids.update(cursor.fetchall())
+        for chunk in _chunks(list(doc_ids.values()), 500):
+            cursor.execute(
+                f"DELETE FROM {POSTINGS} WHERE document_id IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                chunk,
+            )
+        cursor.executemany(
+            f"INSERT INTO {POSTINGS} (document_id, token) VALUES (%s, %s)",  # noqa: S608
+            [
+                (doc_ids[owner_id], token)
+                for owner_id, (_org, _updated, tokens) in rows.items()
+                for token in tokens
+            ],
+        )
+
+
+def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def remove_document(*, owner: models.Model) -> None:
+    """Removes ``owner``'s document; call it in the transaction that deletes the owner."""
+    remove_documents(owner_type=owner_type_of(owner), owner_ids=[int(owner.pk)])
+
+
+def remove_documents(*, owner_type: str | type[models.Model], owner_ids: Iterable[int]) -> int:
+    label = owner_type_of(owner_type)
+    removed = 0
+    with transaction.atomic():
+        for chunk in _chunks(list(owner_ids), 500):
+            docs = SearchDocument.objects.filter(owner_type=label, owner_id__in=chunk)
+            if connection.vendor != "postgresql":
+                Posting.objects.filter(document__in=docs)._raw_delete(Posting.objects.db)
+            removed += docs._raw_delete(SearchDocument.objects.db)
+    return removed
+
+
+# --- rebuilding -------------------------------------------------------------------------
+
+Source = Callable[[], Iterable[IndexItem]]
+_SOURCES: dict[str, Source] = {}
+
+
+def register_source(owner_type: str | type[models.Model], items: Source) -> None:
+    """Registers how to re-read every object of ``owner_type`` as ``IndexItem``s (with
+    decrypted text), for ``rebuild_index``. Owners call it in ``AppConfig.ready``."""
+    _SOURCES[owner_type_of(owner_type)] = items
+
+
+def unregister_source(owner_type: str | type[models.Model]) -> None:
+    _SOURCES.pop(owner_type_of(owner_type), None)
+
+
+def rebuild_index(
+    *, owner_type: str | type[models.Model] | None = None, batch_size: int = 1000
+) -> dict[str, int]:
+    """Re-indexes every object of the registered sources (or of one), then removes the
+    documents of objects the source no longer yields. Batches commit one by one, so a
+    long rebuild can be interrupted and run again. Returns the count per owner type."""
+    labels = [owner_type_of(owner_type)] if owner_type is not None else sorted(_SOURCES)
+    unknown = [label for label in labels if label not in _SOURCES]
+    if unknown:
+        raise LookupError(f"no search source registered for {', '.join(unknown)}")
+    counts: dict[str, int] = {}
+    for label in labels:
+        seen: set[int] = set()
+
+        def tracked(items: Iterable[IndexItem], seen: set[int] = seen) -> Iterator[IndexItem]:
+            for item in items:
+                seen.add(item.owner_id)
+                yield item
+
+        counts[label] = index_documents_bulk(
+            owner_type=label, items=tracked(_SOURCES[label]()), batch_size=batch_size
+        )
+        existing = SearchDocument.objects.filter(owner_type=label).values_list(
+            "owner_id", flat=True
+        )
+        remove_documents(owner_type=label, owner_ids=[i for i in existing if i not in seen])
+    return counts

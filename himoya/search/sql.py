@@ -1,0 +1,303 @@
+"""The SQL of the index, for PostgreSQL (token arrays, GIN) and for the rest (postings).
+
+Both dialects answer the same questions with statements of the same shape, so a search
+gives the same answer on SQLite as on PostgreSQL. Only ``services.py`` and
+``selectors.py`` use this module.
+
+How a search runs (one statement; docs/search.md explains the choice):
+
+1. ``recent``: the ``limits.recent`` most recent matches, asked of the inverted index
+   band by band, newest first: this week and the last, then this month and the last,
+   then this year and the last, then the rest; each band longer than the one before. A
+   band is only read if the newer ones did not have enough matches, and each is sorted,
+   so these are exactly the most recent matches. On PostgreSQL a band is selected by its
+   time tokens inside the GIN scan, which then walks the band's short lists and skips
+   through the long lists of frequent words: the cost follows the band, not the words.
+2. ``named``: up to ``limits.named`` matches with a query word in the ``names`` field,
+   so that a match on a name is never lost behind recent mentions in notes.
+3. The union is ranked (field weights, exact forms, recency) and cut to ``limit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from himoya.search.tokens import (
+    FIELD_WEIGHTS,
+    NAMES,
+    SUMMARY,
+    QueryTerm,
+    month_of,
+    month_start,
+    month_token,
+    organisation_token,
+    week_of,
+    week_start,
+    week_token,
+    year_of,
+    year_start,
+    year_token,
+)
+
+DOCS = "search_searchdocument"
+POSTINGS = "search_posting"
+
+# Every statement here is built from these constants and from placeholders: table names,
+# aliases and "%s" marks only. Values (tokens, ids, times) always go in as parameters.
+Params = list[Any]
+
+
+@dataclass(frozen=True)
+class SearchLimits:
+    """Bounds on the work of one search (see the module docstring)."""
+
+    recent: int = 100
+    named: int = 500
+
+
+@dataclass(frozen=True)
+class Band:
+    """Documents last indexed from ``start`` to ``end``, which all carry one of ``tokens``."""
+
+    tokens: list[int]
+    start: dt.datetime
+    end: dt.datetime
+
+
+def bands_at(now: dt.datetime, key: bytes) -> list[Band]:
+    """The time bands of a search made at ``now``, newest first, contiguous: this week
+    and the last, the rest of this month and the last, the rest of this year and the
+    last. Documents outside them (older, or from a clock far ahead) form the last,
+    unbanded step. Each band is selected by two time tokens: as few as possible, since
+    every token of an "any of" condition costs the GIN scan a walk through its list."""
+    week, month, year = week_of(now), month_of(now), year_of(now)
+    edges = [week_start(week + 1), week_start(week - 1), month_start(month - 1)]
+    edges.append(year_start(year - 1))
+    tokens = [
+        [week_token(key, week - 1), week_token(key, week)],
+        [month_token(key, month - 1), month_token(key, month)],
+        [year_token(key, year - 1), year_token(key, year)],
+    ]
+    return [
+        Band(tokens=band_tokens, start=edges[i + 1], end=edges[i])
+        for i, band_tokens in enumerate(tokens)
+    ]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which documents a search looks at: an owner type, optionally some organisations,
+    and optionally only owners whose ids a sub-select (``within``: SQL and parameters)
+    returns, such as the caller's access rules."""
+
+    owner_type: str
+    organisation_ids: Sequence[int] | None
+    key: bytes
+    within: tuple[str, Sequence[Any]] | None = None
+
+
+class Dialect:
+    vendor = ""
+
+    def has_all(self, alias: str, terms: Sequence[QueryTerm], *, scan: bool) -> tuple[str, Params]:
+        """Every term matches. ``scan``: checked row by row on rows already at hand;
+        otherwise written for the inverted index to find the rows."""
+        raise NotImplementedError
+
+    def has_any(self, alias: str, tokens: Sequence[int], *, scan: bool) -> tuple[str, Params]:
+        raise NotImplementedError
+
+    def find(
+        self, alias: str, terms: Sequence[QueryTerm], scope: Scope, band: Band | None = None
+    ) -> tuple[str, Params]:
+        """The condition that finds the documents matching ``terms`` within ``scope``
+        (and ``band``) through the inverted index."""
+        match, params = self.has_all(alias, terms, scan=False)
+        columns, column_params = _columns(alias, scope, band)
+        return f"{match} AND {columns}", [*params, *column_params]
+
+
+def _columns(alias: str, scope: Scope, band: Band | None) -> tuple[str, Params]:
+    sql = f"{alias}.owner_type = %s"
+    params: Params = [scope.owner_type]
+    if scope.organisation_ids is not None:
+        sql += f" AND {alias}.organisation_id IN ({_marks(scope.organisation_ids)})"
+        params += list(scope.organisation_ids)
+    if band is not None:
+        sql += f" AND {alias}.updated_at >= %s AND {alias}.updated_at < %s"
+        params += [band.start, band.end]
+    if scope.within is not None:
+        sql += f" AND {alias}.owner_id IN ({scope.within[0]})"
+        params += list(scope.within[1])
+    return sql, params
+
+
+class PostgresDialect(Dialect):
+    vendor = "postgresql"
+
+    @staticmethod
+    def _array(*, scan: bool) -> str:
+        # For the index, the array goes in as a sub-select: the planner then plans a GIN
+        # bitmap scan for a typical rarity instead of trusting its statistics for these
+        # very words, which for two frequent words that rarely meet send it scanning
+        # the whole table.
+        return "%s::bigint[]" if scan else "(SELECT %s::bigint[])"
+
+    def _contains(
+        self, alias: str, every: Sequence[int], anys: Sequence[Sequence[int]], *, scan: bool
+    ) -> tuple[str, Params]:
+        parts: list[str] = []
+        params: Params = []
+        if every:
+            parts.append(f"{alias}.tokens @> {self._array(scan=scan)}")
+            params.append(sorted(set(every)))
+        for tokens in anys:
+            parts.append(f"{alias}.tokens && {self._array(scan=scan)}")
+            params.append(sorted(set(tokens)))
+        return " AND ".join(parts), params
+
+    def has_all(self, alias: str, terms: Sequence[QueryTerm], *, scan: bool) -> tuple[str, Params]:
+        every = [t.match[0] for t in terms if len(t.match) == 1]
+        return self._contains(alias, every, [t.match for t in terms if len(t.match) > 1], scan=scan)
+
+    def has_any(self, alias: str, tokens: Sequence[int], *, scan: bool) -> tuple[str, Params]:
+        return self._contains(alias, [], [tokens], scan=scan)
+
+    def find(
+        self, alias: str, terms: Sequence[QueryTerm], scope: Scope, band: Band | None = None
+    ) -> tuple[str, Params]:
+        # The organisations and the band are tokens too, so that the GIN scan does that
+        # filtering: rows of another organisation or time are never read from the table.
+        # (Not the owner type: one posting list as long as the table slows every scan.)
+        # The plain columns are checked as well: cheap, and exact.
+        every = [t.match[0] for t in terms if len(t.match) == 1]
+        anys: list[Sequence[int]] = [t.match for t in terms if len(t.match) > 1]
+        if scope.organisation_ids is not None:
+            anys.append([organisation_token(scope.key, o) for o in scope.organisation_ids])
+        if band is not None:
+            anys.append(band.tokens)
+        tokens_sql, tokens_params = self._contains(alias, every, anys, scan=False)
+        columns, column_params = _columns(alias, scope, band)
+        return f"{tokens_sql} AND {columns}", [*tokens_params, *column_params]
+
+
+class PostingsDialect(Dialect):
+    vendor = "postings"
+
+    def has_all(self, alias: str, terms: Sequence[QueryTerm], *, scan: bool) -> tuple[str, Params]:
+        parts: list[str] = []
+        params: Params = []
+        for term in terms:
+            sql, term_params = self.has_any(alias, term.match, scan=scan)
+            parts.append(sql)
+            params.extend(term_params)
+        return " AND ".join(parts), params
+
+    def has_any(self, alias: str, tokens: Sequence[int], *, scan: bool) -> tuple[str, Params]:
+        tokens = sorted(set(tokens))
+        if scan:
+            return (
+                f"EXISTS (SELECT 1 FROM {POSTINGS} p WHERE p.document_id = {alias}.id "  # noqa: S608
+                f"AND p.token IN ({_marks(tokens)}))",
+                list(tokens),
+            )
+        return (
+            f"{alias}.id IN (SELECT document_id FROM {POSTINGS} WHERE token IN ({_marks(tokens)}))",  # noqa: S608
+            list(tokens),
+        )
+
+
+def dialect_for(vendor: str) -> Dialect:
+    return PostgresDialect() if vendor == "postgresql" else PostingsDialect()
+
+
+def _score(dialect: Dialect, terms: Sequence[QueryTerm]) -> tuple[str, Params]:
+    """Per query word: twice the weight of the best field it is in (names 3, summary 2,
+    elsewhere 1), plus one if the word is there in the exact form typed."""
+    parts: list[str] = []
+    params: Params = []
+    for term in terms:
+        names, names_params = dialect.has_any("d", term.names, scan=True)
+        summary, summary_params = dialect.has_any("d", term.summary, scan=True)
+        exact, exact_params = dialect.has_any("d", [term.exact], scan=True)
+        parts.append(
+            f"(CASE WHEN {names} THEN {2 * FIELD_WEIGHTS[NAMES]} "
+            f"WHEN {summary} THEN {2 * FIELD_WEIGHTS[SUMMARY]} ELSE 2 END "
+            f"+ CASE WHEN {exact} THEN 1 ELSE 0 END)"
+        )
+        params += names_params + summary_params + exact_params
+    return " + ".join(parts), params
+
+
+def search_sql(
+    dialect: Dialect,
+    *,
+    scope: Scope,
+    terms: Sequence[QueryTerm],
+    limit: int,
+    limits: SearchLimits,
+    bands: Sequence[Band],
+    adapt_datetime: Callable[[dt.datetime], Any],
+) -> tuple[str, Params]:
+    """The one statement of a search: owner ids, best first."""
+    recent = max(limits.recent, limit)
+    newest = "ORDER BY d.updated_at DESC, d.id DESC LIMIT %s"
+    steps: list[str] = []
+    params: Params = []
+    for band in bands:
+        sql, band_params = dialect.find("d", terms, scope, band)
+        steps.append(f"SELECT * FROM (SELECT d.id FROM {DOCS} d WHERE {sql} {newest}) b")  # noqa: S608
+        params += [*band_params, recent]
+    sql, rest_params = dialect.find("d", terms, scope)
+    steps.append(
+        f"SELECT * FROM (SELECT d.id FROM {DOCS} d WHERE {sql} "  # noqa: S608
+        f"AND (d.updated_at < %s OR d.updated_at >= %s) {newest}) b"
+    )
+    params += [*rest_params, bands[-1].start, bands[0].end, recent, recent]
+    named, named_params = dialect.find("d", terms, scope)
+    names, names_params = dialect.has_any(
+        "d", [t for term in terms for t in term.names], scan=False
+    )
+    params += [*named_params, *names_params, limits.named]
+    score, score_params = _score(dialect, terms)
+    params += [*score_params, limit]
+    union = "\n        UNION ALL\n        ".join(steps)
+    statement = f"""
+WITH recent AS MATERIALIZED (
+    SELECT id FROM (
+        {union}
+    ) bands
+    LIMIT %s
+),
+candidates AS (
+    SELECT id FROM recent
+    UNION
+    SELECT named.id FROM (
+        SELECT d.id FROM {DOCS} d WHERE {named} AND {names} LIMIT %s
+    ) named
+)
+SELECT d.owner_id FROM candidates c JOIN {DOCS} d ON d.id = c.id
+ORDER BY {score} DESC, d.updated_at DESC, d.id DESC
+LIMIT %s
+"""  # noqa: S608
+    return statement, [adapt_datetime(p) if isinstance(p, dt.datetime) else p for p in params]
+
+
+def owner_ids_sql(
+    dialect: Dialect, *, owner_type: str, terms: Sequence[QueryTerm]
+) -> tuple[str, Params]:
+    """A sub-select of the owner ids of every match, for ``owner_id IN (...)``. On
+    PostgreSQL the planner sees the tokens here: the caller's query around the sub-select
+    (its ordering, its pagination) is planned better when it knows how many match."""
+    match, params = dialect.has_all("hsd", terms, scan=dialect.vendor == "postgresql")
+    return (
+        f"SELECT hsd.owner_id FROM {DOCS} hsd WHERE hsd.owner_type = %s AND {match}",  # noqa: S608
+        [owner_type, *params],
+    )

@@ -1,0 +1,215 @@
+"""Blind tokens: the one place where words become numbers.
+
+A token is the first 8 bytes of HMAC-SHA256, under a key derived from ``HIMOYA_INDEX_KEY``,
+of a kind and a term, read as a signed 64-bit integer (PostgreSQL ``bigint``). Kinds:
+
+* ``s``: a stem, from any field. Every query word is matched on these.
+* ``x``: the exact normalised word, from any field (quoted query words match on it; it
+  also ranks an exact form above another form of the same stem).
+* ``n`` and ``h``: a stem found in the ``names`` or the ``summary`` field, for ranking.
+* ``t``, ``o``: the week, month and year (UTC) the document was last indexed, and its
+  organisation, so that the inverted index can do that filtering (``sql.py``). They say
+  no more than the plain columns beside them.
+
+Changing anything that changes tokens (this file, ``analysis.py``, the Snowball stemmers'
+version, the key) means re-indexing: bump ``SCHEME`` so stale documents can be found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from himoya.core import crypto
+from himoya.search.analysis import Analyser, Term, words
+
+SCHEME = 1
+
+STEM = "s"
+EXACT = "x"
+NAMES = "n"
+SUMMARY = "h"
+TIME = "t"
+ORGANISATION = "o"
+# Field names with tokens of their own, and their weight in ranking (other fields: 1).
+FIELD_KINDS = {"names": NAMES, "summary": SUMMARY}
+FIELD_WEIGHTS = {NAMES: 3, SUMMARY: 2}
+
+MAX_QUERY_TERMS = 16
+# Double quotes of several kinds mark words to match in their exact form.
+_QUOTED = re.compile(r"[\"«“„]([^\"«»“”„]*)[\"»”“]?")
+
+
+def search_key() -> bytes:
+    return crypto.derive_key("search-token")
+
+
+def token(key: bytes, kind: str, term: str) -> int:
+    """The blind token of ``term`` (already normalised) of the given kind."""
+    digest = hmac.new(key, f"{kind}\x1f{term}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+# --- time and scope tokens ----------------------------------------------------------
+# Not secret (the plain columns beside the tokens say the same); they let the inverted
+# index do the filtering by time band and organisation (see sql.py).
+
+_WEEK_ZERO = dt.datetime(1970, 1, 5, tzinfo=dt.UTC)  # a Monday
+
+
+def week_of(moment: dt.datetime) -> int:
+    return (moment - _WEEK_ZERO) // dt.timedelta(weeks=1)
+
+
+def week_start(week: int) -> dt.datetime:
+    return _WEEK_ZERO + dt.timedelta(weeks=week)
+
+
+def month_of(moment: dt.datetime) -> int:
+    moment = moment.astimezone(dt.UTC)
+    return moment.year * 12 + moment.month - 1
+
+
+def month_start(month: int) -> dt.datetime:
+    return dt.datetime(month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
+
+
+def year_of(moment: dt.datetime) -> int:
+    return moment.astimezone(dt.UTC).year
+
+
+def year_start(year: int) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_token(key: bytes, kind: str, value: str) -> int:
+    """A token of a value that is not secret (a week, an owner type): safe to cache."""
+    return token(key, kind, value)
+
+
+def week_token(key: bytes, week: int) -> int:
+    return plain_token(key, TIME, f"w{week}")
+
+
+def month_token(key: bytes, month: int) -> int:
+    return plain_token(key, TIME, f"m{month}")
+
+
+def year_token(key: bytes, year: int) -> int:
+    return plain_token(key, TIME, f"y{year}")
+
+
+def organisation_token(key: bytes, organisation_id: int | None) -> int:
+    return plain_token(key, ORGANISATION, "-" if organisation_id is None else str(organisation_id))
+
+
+def meta_tokens(key: bytes, *, organisation_id: int | None, updated_at: dt.datetime) -> list[int]:
+    return [
+        organisation_token(key, organisation_id),
+        week_token(key, week_of(updated_at)),
+        month_token(key, month_of(updated_at)),
+        year_token(key, year_of(updated_at)),
+    ]
+
+
+# --- documents and queries -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One query word as tokens. A document matches the word if it holds any of
+    ``match``; ``names``, ``summary`` and ``exact`` only rank."""
+
+    match: tuple[int, ...]
+    names: tuple[int, ...]
+    summary: tuple[int, ...]
+    exact: int
+
+
+class Tokeniser:
+    """Turns text into tokens with one key and one analyser. Make one per call or per
+    batch of documents (see ``Analyser``)."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self.key = key or search_key()
+        self.analyser = Analyser()
+        self._tokens: dict[tuple[str, str], int] = {}
+        self._words: dict[tuple[str, str | None], tuple[int, ...]] = {}
+
+    def _token(self, kind: str, term: str) -> int:
+        found = self._tokens.get((kind, term))
+        if found is None:
+            found = self._tokens[(kind, term)] = token(self.key, kind, term)
+        return found
+
+    def _exact(self, term: Term) -> int:
+        # A number has no other form: its stem token is its exact token.
+        return self._token(STEM if term.numeric else EXACT, term.exact)
+
+    def _word_tokens(self, word: str, kind: str | None) -> tuple[int, ...]:
+        term = self.analyser.term(word)
+        found = [self._exact(term)]
+        for stem in term.stems:
+            found.append(self._token(STEM, stem))
+            if kind:
+                found.append(self._token(kind, stem))
+        return tuple(found)
+
+    def document_tokens(
+        self,
+        texts: Mapping[str, str | None],
+        *,
+        organisation_id: int | None,
+        updated_at: dt.datetime,
+    ) -> list[int]:
+        """The distinct tokens of a document, sorted. A word repeated is indexed once."""
+        found = set(meta_tokens(self.key, organisation_id=organisation_id, updated_at=updated_at))
+        memo = self._words
+        for field, text in texts.items():
+            if not text:
+                continue
+            kind = FIELD_KINDS.get(field)
+            for word in set(words(text)):
+                tokens = memo.get((word, kind))
+                if tokens is None:
+                    tokens = memo[(word, kind)] = self._word_tokens(word, kind)
+                found.update(tokens)
+        return sorted(found)
+
+    def query_terms(self, query: str) -> list[QueryTerm]:
+        """The query's words as tokens, each once, at most ``MAX_QUERY_TERMS``. Words in
+        double quotes match their exact form only."""
+        terms: dict[tuple[int, ...], QueryTerm] = {}
+        for text, exact_only in _split_quoted(query):
+            for word in words(text):
+                term = self.analyser.term(word)
+                exact = self._exact(term)
+                stems = term.stems
+                match = (exact,) if exact_only else tuple(self._token(STEM, s) for s in stems)
+                terms.setdefault(
+                    match,
+                    QueryTerm(
+                        match=match,
+                        names=tuple(self._token(NAMES, s) for s in stems),
+                        summary=tuple(self._token(SUMMARY, s) for s in stems),
+                        exact=exact,
+                    ),
+                )
+        return list(terms.values())[:MAX_QUERY_TERMS]
+
+
+def _split_quoted(query: str) -> list[tuple[str, bool]]:
+    parts: list[tuple[str, bool]] = []
+    pos = 0
+    for quoted in _QUOTED.finditer(query):
+        parts.append((query[pos : quoted.start()], False))
+        parts.append((quoted.group(1), True))
+        pos = quoted.end()
+    parts.append((query[pos:], False))
+    return parts
