@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from himoya.api import errors
 from himoya.api.auth import SessionAuth, TokenAuth
+from himoya.api.docs import LocalSwagger
 from himoya.api.endpoints import appeals, cases, persons, reference
 
 DESCRIPTION = """\
@@ -37,10 +38,9 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
-    # Ninja's docs page loads Swagger UI from a CDN unless ninja is an installed app;
-    # pages here load nothing from other hosts, so the docs page is off. The schema is
-    # served at /api/v1/openapi.json for any local OpenAPI viewer.
-    docs_url=None,
+    # Swagger UI from this host only (ninja's default page would load it from a CDN).
+    docs=LocalSwagger(),
+    docs_url="/docs",
     auth=[TokenAuth(), SessionAuth()],
 )
 errors.install(api)

@@ -59,6 +59,10 @@ def _input_message(error: dict[str, Any]) -> str:
         return _("Unknown value “%(value)s”.") % {"value": error.get("input", "")}
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return _("The number is out of range.")
+    if kind == "null_character":
+        return _("Null characters are not allowed.")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
     if kind in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):
         return _("The request body is not the expected JSON object.")
     return str(error.get("msg", _("Invalid value.")))

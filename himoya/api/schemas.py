@@ -7,15 +7,48 @@ every caller who reaches the endpoint may see it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
+# Bounded so that no value reaches the database that it cannot compare (a 64-bit key,
+# a 32-bit version, a sane page offset): out of range is a 422, never a 500.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 Code = Annotated[str, StringConstraints(max_length=40)]
+TermCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 StatusCode = Literal["new", "in_review", "in_progress", "awaiting_answer", "closed"]
 SexCode = Literal["male", "female", "other", "unknown"]
+
+
+def _refuse_nul(value: Any) -> None:
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("null_character", "null characters are not allowed")
+    if isinstance(value, list | tuple):
+        for item in value:
+            _refuse_nul(item)
+
+
+class CleanInput(Schema):
+    """Any request input: no NUL characters in text (PostgreSQL refuses them, so they
+    would otherwise end as a server error)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        _refuse_nul(value)
+        return value
+
+
+class InputSchema(CleanInput):
+    """A request body: an unknown field is an error, so a misspelt field name is
+    reported instead of being silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 # ---------------------------------------------------------------- errors
@@ -42,6 +75,7 @@ class ConflictOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
@@ -160,10 +194,10 @@ class FacilityPage(PageMeta):
     items: list[FacilityOut]
 
 
-class FacilityIn(Schema):
+class FacilityIn(InputSchema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     country: Country
-    region: int | None = None
+    region: Id | None = None
     type: Code = ""
     agency: Code = ""
     address: Annotated[str, StringConstraints(max_length=300)] = ""
@@ -173,7 +207,7 @@ class FacilityIn(Schema):
 # ---------------------------------------------------------------- persons
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     full_name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     sex: SexCode = "unknown"
     birth_date: Annotated[str, StringConstraints(max_length=10)] = Field(
@@ -186,7 +220,7 @@ class PersonIn(Schema):
     notes: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     """Fields left out keep their value."""
 
     full_name: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
@@ -229,7 +263,7 @@ class PersonPage(PageMeta):
     items: list[PersonBrief]
 
 
-class DuplicateQuery(Schema):
+class DuplicateQuery(InputSchema):
     full_name: Annotated[str, StringConstraints(max_length=300)] = ""
     phone: Annotated[str, StringConstraints(max_length=60)] = ""
     document_number: Annotated[str, StringConstraints(max_length=60)] = ""
@@ -243,37 +277,37 @@ class DuplicateHintOut(Schema):
 # ---------------------------------------------------------------- appeals
 
 
-class AppealIn(Schema):
+class AppealIn(InputSchema):
     """Registers an appeal. Without ``case`` it opens a new case from the case facts
     given here; with ``case`` it joins that case (the case facts are then only the
     appeal's statistical snapshot)."""
 
-    case: int | None = Field(None, description="id of an existing case to join")
+    case: Id | None = Field(None, description="id of an existing case to join")
     received_on: dt.date
-    channel: Code
+    channel: TermCode
     consent_processing: bool
     content: str = ""
     urgency: Literal["normal", "urgent", "emergency"] = "normal"
     consent_representation: bool = False
     victim: PersonIn | None = None
-    victim_id: int | None = None
+    victim_id: Id | None = None
     victim_is_minor: bool | None = None
     applicant: PersonIn | None = None
-    applicant_id: int | None = None
+    applicant_id: Id | None = None
     applicant_relation: Annotated[str, StringConstraints(max_length=100)] = ""
     country: Annotated[str, StringConstraints(pattern=r"^([A-Za-z]{2})?$")] = ""
-    region: int | None = None
-    facility: int | None = None
-    agency: Code = "unknown"
-    violations: list[Code] = []
+    region: Id | None = None
+    facility: Id | None = None
+    agency: TermCode = "unknown"
+    violations: list[TermCode] = []
     events_from: dt.date | None = None
     events_to: dt.date | None = None
     summary: str = ""
     legal_aid: bool = False
     rehabilitation: Literal["none", "medical", "psychological", "both"] = "none"
     rehabilitation_started_on: dt.date | None = None
-    team: int | None = None
-    lawyer: int | None = None
+    team: Id | None = None
+    lawyer: Id | None = None
     external_id: Annotated[str, StringConstraints(max_length=100)] | None = None
 
 
@@ -297,13 +331,13 @@ class AppealOut(Schema):
 # ---------------------------------------------------------------- cases
 
 
-class CaseFilterIn(Schema):
+class CaseFilterIn(CleanInput):
     status: StatusCode | None = None
     violation: Code | None = None
     agency: Code | None = None
-    facility: int | None = None
-    region: int | None = None
-    lawyer: int | None = None
+    facility: Id | None = None
+    region: Id | None = None
+    lawyer: Id | None = None
     opened_from: dt.date | None = None
     opened_to: dt.date | None = None
     overdue: bool = False
@@ -311,7 +345,7 @@ class CaseFilterIn(Schema):
         None, description="full-text search over names, numbers, summaries, appeals and notes"
     )
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class CaseListItem(Schema):
@@ -361,29 +395,29 @@ class CaseOut(CaseListItem):
     violations: list[ViolationOut]
 
 
-class CasePatch(Schema):
+class CasePatch(InputSchema):
     """Fields left out keep their value; ``null`` clears the region or the facility.
     ``version`` is the version the client last read: an edit made against an older one
     is refused with 409."""
 
-    version: int
+    version: Version
     summary: str | None = None
     country: Country | None = None
-    region: int | None = None
-    facility: int | None = None
-    agency: Code | None = None
+    region: Id | None = None
+    facility: Id | None = None
+    agency: TermCode | None = None
     events_from: dt.date | None = None
     events_to: dt.date | None = None
 
 
-class StatusIn(Schema):
-    version: int
+class StatusIn(InputSchema):
+    version: Version
     status: StatusCode
     outcome: Code = Field("", description="required when closing")
 
 
-class NoteIn(Schema):
-    text: Annotated[str, StringConstraints(max_length=20000)]
+class NoteIn(InputSchema):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 
 
 class NoteOut(Schema):
@@ -393,11 +427,11 @@ class NoteOut(Schema):
     created_at: dt.datetime
 
 
-class TaskIn(Schema):
-    title: Annotated[str, StringConstraints(max_length=300)]
+class TaskIn(InputSchema):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     due_on: dt.date | None = None
     remind_on: dt.date | None = None
-    assignee: int | None = None
+    assignee: Id | None = None
 
 
 class TaskOut(Schema):

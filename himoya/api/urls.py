@@ -1,10 +1,13 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
+from himoya.api import docs
 from himoya.api.api import api
 
 
+@csrf_exempt  # answers 404 to every method and changes nothing
 def not_found(request: HttpRequest) -> JsonResponse:
     """Unknown paths under /api/v1/ answer JSON too (after authentication, which the
     staff-access middleware demands before anything under /api/ is routed)."""
@@ -12,6 +15,7 @@ def not_found(request: HttpRequest) -> JsonResponse:
 
 
 urlpatterns = [
+    path("docs/<str:name>", docs.asset, name="api_docs_asset"),
     path("", api.urls),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # any path, newlines included
 ]

@@ -211,7 +211,7 @@ def case_timeline(
     request: HttpRequest,
     case_id: int,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10_000_000),
 ) -> list[dict[str, Any]]:
     """The case's events, newest first (codes and ids, never text about people)."""
     user = current_user(request)

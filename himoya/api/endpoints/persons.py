@@ -51,7 +51,7 @@ def _visible_cases_of(user: User, person: Person) -> list[tuple[Case, list[str]]
 def persons_list(
     request: HttpRequest,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10_000_000),
 ) -> dict[str, Any]:
     """Persons the caller may see, newest first. Names are found by exact match with
     POST /persons/duplicates (no plaintext index of names exists)."""

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from himoya.api import schemas as s
 from himoya.api import serialize
@@ -84,21 +84,23 @@ def vocabulary_get(
     tags=["reference"],
     operation_id="regions_list",
 )
-def regions_list(request: HttpRequest, country: str = "") -> list[dict[str, Any]]:
+def regions_list(
+    request: HttpRequest, country: str = Query("", pattern=r"^([A-Za-z]{2})?$")
+) -> list[dict[str, Any]]:
     qs = Region.objects.all()
     if country:
         qs = qs.filter(country=country.upper())
     return [serialize.region(r) for r in qs]
 
 
-class FacilityFilterIn(Schema):
+class FacilityFilterIn(s.CleanInput):
     country: str = ""
-    region: int | None = None
+    region: s.Id | None = None
     type: str = ""
     agency: str = ""
     q: str = ""
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: s.Offset = 0
 
 
 @router.get(
