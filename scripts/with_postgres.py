@@ -40,9 +40,13 @@ def main(argv: list[str]) -> int:
         return subprocess.call(argv)
     bindir = find_bindir()
     if bindir is None:
-        print("\n" + "!" * 78 + "\nSKIPPED: the PostgreSQL half of the suite: no PostgreSQL server "
-              "binaries (initdb).\nInstall Debian's 'postgresql' package or set DATABASE_URL.\n"
-              + "!" * 78, file=sys.stderr)
+        print(
+            "\n" + "!" * 78 + "\nSKIPPED: the PostgreSQL half of the suite: no PostgreSQL server "
+            "binaries (initdb).\nInstall Debian's 'postgresql' package or set DATABASE_URL.\n"
+            + "!"
+            * 78,
+            file=sys.stderr,
+        )
         return 3
     as_root = os.geteuid() == 0
     prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
@@ -55,22 +59,52 @@ def main(argv: list[str]) -> int:
     quiet = {"stdout": subprocess.DEVNULL, "env": env}
     try:
         subprocess.check_call(
-            [*prefix, f"{bindir}/initdb", "-D", datadir, "-A", "trust", "-U", "himoya",
-             "-E", "UTF8", "--no-sync"], **quiet)
+            [
+                *prefix,
+                f"{bindir}/initdb",
+                "-D",
+                datadir,
+                "-A",
+                "trust",
+                "-U",
+                "himoya",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            **quiet,
+        )
         subprocess.check_call(
-            [*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-l", os.path.join(workdir, "log"),
-             "-w", "-o", f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
-             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-             "start"], **quiet)
-        subprocess.check_call([f"{bindir}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U",
-                               "himoya", "himoya"], **quiet)
+            [
+                *prefix,
+                f"{bindir}/pg_ctl",
+                "-D",
+                datadir,
+                "-l",
+                os.path.join(workdir, "log"),
+                "-w",
+                "-o",
+                f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                "start",
+            ],
+            **quiet,
+        )
+        subprocess.check_call(
+            [f"{bindir}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "himoya", "himoya"],
+            **quiet,
+        )
         url = f"postgres://himoya@127.0.0.1:{port}/himoya"
         print(f"himoya: throwaway PostgreSQL cluster on 127.0.0.1:{port}", file=sys.stderr)
-        return subprocess.call(argv, env={**os.environ, "DATABASE_URL": url,
-                                          "HIMOYA_PG_BINDIR": bindir})
+        return subprocess.call(
+            argv, env={**os.environ, "DATABASE_URL": url, "HIMOYA_PG_BINDIR": bindir}
+        )
     finally:
-        subprocess.call([*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-m", "immediate", "stop"],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.call(
+            [*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-m", "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -39,7 +39,5 @@ def check_production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessag
             )
         )
     if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-        problems.append(
-            checks.Warning("production e-mail is not sent over SMTP", id="himoya.W012")
-        )
+        problems.append(checks.Warning("production e-mail is not sent over SMTP", id="himoya.W012"))
     return problems
