@@ -133,12 +133,19 @@ def print_table(results: dict[str, Any]) -> None:
         f"\nscale {results['scale']} on {results['machine']['cpus']} cores, "
         f"{results['machine']['database']}"
     )
-    for name, figures in results["benchmarks"].items():
-        print(f"\n{name}")
+
+    def lines(figures: dict[str, Any], prefix: str = "") -> None:
         for key, value in figures.items():
+            if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
+                lines(value, f"{prefix}{key}.")
+                continue
             if isinstance(value, dict):
                 value = ", ".join(f"{k}={v}" for k, v in value.items())
-            print(f"  {key:<28} {value}")
+            print(f"  {prefix + key:<28} {value}")
+
+    for name, figures in results["benchmarks"].items():
+        print(f"\n{name}")
+        lines(figures)
 
 
 def main(argv: list[str] | None = None) -> int:
