@@ -299,4 +299,6 @@ HIMOYA_MFA_SETUP_PATHS = (
     "/staff/accounts/logout/",
     "/staff/accounts/reauthenticate/",
 )
+# Requests per minute allowed to one API token (or one signed-in user).
+HIMOYA_API_RATE_PER_MINUTE = ENV.int("HIMOYA_API_RATE_PER_MINUTE", 300)
 HIMOYA_API_PUBLIC_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")

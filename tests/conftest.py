@@ -45,6 +45,34 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.skip(reason="PostgreSQL-only; runs in the PostgreSQL half"))
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: Any) -> None:
+    """The shipped vocabularies and regions, as after `himoya migrate`.
+
+    Transactional tests (live server, browser) empty every table when they end, and
+    serialized_rollback cannot restore them once Playwright's event loop is running; so
+    every database test gets the reference data back before it starts (a no-op when
+    it is there).
+    """
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        return
+    from himoya.cases.models import Region, Term
+    from himoya.cases.vocab_data import load_reference_data
+
+    if not Term.objects.exists() or not Region.objects.exists():
+        load_reference_data(Term, Region)
+
+
 @pytest.fixture
 def org(db: Any) -> Any:
     return OrganisationFactory(slug="alpha", name="Альфа (тест)")

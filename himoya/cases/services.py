@@ -581,10 +581,16 @@ def case_update(
         case.country = changes.country.upper()
         fields.append("country")
     if changes.region is not None and changes.region != case.region_id:
-        case.region = Region.objects.get(pk=changes.region) if changes.region else None
+        case.region = Region.objects.filter(pk=changes.region).first() if changes.region else None
+        if changes.region and case.region is None:
+            raise ValidationError({"region": _("Unknown region.")})
         fields.append("region")
     if changes.facility is not None and changes.facility != case.facility_id:
-        case.facility = Facility.objects.get(pk=changes.facility) if changes.facility else None
+        case.facility = (
+            Facility.objects.filter(pk=changes.facility).first() if changes.facility else None
+        )
+        if changes.facility and case.facility is None:
+            raise ValidationError({"facility": _("Unknown place of detention.")})
         fields.append("facility")
     if changes.agency is not None and changes.agency != (case.agency.code if case.agency else ""):
         case.agency = term_for(vocab.AGENCY, changes.agency, field_name="agency")
