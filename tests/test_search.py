@@ -9,7 +9,6 @@ from itertools import count
 import pytest
 from django.db import connection
 from django.test import override_settings
-from django.utils import timezone
 
 from himoya.core.env import generate_secrets
 from himoya.search import services
@@ -25,7 +24,7 @@ from himoya.search.services import (
     remove_document,
     unregister_source,
 )
-from himoya.search.sql import SearchLimits, bands_at
+from himoya.search.sql import SearchLimits, bands_below
 from himoya.search.tokens import Tokeniser, meta_tokens
 from tests.testapp.models import Secret
 
@@ -143,7 +142,7 @@ def test_empty_and_stop_word_queries_find_nothing():
     assert filter_queryset(Secret.objects.all(), "и на").count() == 0
 
 
-def test_ranking_names_summary_notes_exact_then_recency():
+def test_ranking_names_summary_notes_exact_then_newest():
     note_old = secret({"notes": "упоминается Каримов"}, minutes=1)
     note_form = secret({"notes": "жалоба Каримова"}, minutes=2)
     summary = secret({"summary": "Каримов задержан", "notes": "..."}, minutes=0)
@@ -153,7 +152,7 @@ def test_ranking_names_summary_notes_exact_then_recency():
     # Two words: each word scores on its own
     both_names = secret({"names": "Каримов Азиз"}, minutes=-20)
     one_name = secret({"names": "Каримов", "notes": "Азиз"}, minutes=5)
-    assert find("азиз каримов")[:3] == ids(names, both_names, one_name)
+    assert find("азиз каримов")[:3] == ids(both_names, names, one_name)  # newest first
 
 
 def test_organisation_prefilter(org, other_org):
@@ -207,7 +206,7 @@ def test_no_plaintext_at_rest_only_keyed_tokens():
     stored = _stored_tokens()
     assert all(isinstance(t, int) and -(2**63) <= t < 2**63 for t in stored)
     # Exactly the tokens the tokeniser makes, each once: a repeated word is not counted.
-    made = Tokeniser().document_tokens(texts, organisation_id=None, updated_at=at(0))
+    made = Tokeniser().document_tokens(texts, owner_id=obj.pk, organisation_id=None)
     assert sorted(stored) == made
     assert len(stored) == len(set(stored))
     dump = _table_dump()
@@ -221,7 +220,7 @@ def test_no_plaintext_at_rest_only_keyed_tokens():
     other = generate_secrets()["HIMOYA_INDEX_KEY"]
     with override_settings(HIMOYA_INDEX_KEY=other):
         assert not set(
-            Tokeniser().document_tokens(texts, organisation_id=None, updated_at=at(0))
+            Tokeniser().document_tokens(texts, owner_id=obj.pk, organisation_id=None)
         ) & set(stored)
         assert find("Назаров") == []
     assert find("Назаров") == ids(obj)
@@ -238,39 +237,41 @@ def test_filter_queryset_composes_with_other_filters():
     assert filter_queryset(Secret.objects.all(), "").count() == 0
 
 
-def test_recent_matches_come_band_by_band_and_names_are_not_lost():
-    """Recent matches are asked of the index by time band (last weeks, last months,
-    earlier), newest first; a match in names is found whatever its age."""
-    now = timezone.now()
-    day = dt.timedelta(days=1)
+def test_newest_matches_come_band_by_band_and_names_are_not_lost():
+    """The newest matches are asked of the index by bands of owner ids (the newest 4,096
+    to 8,192, then 32,768 to 65,536, then 262,144 to 524,288, then the rest), newest
+    first; a match in names is found whatever its age."""
+    label = "tests.bands"
 
-    def dated(texts: dict[str, str], age_days: int) -> Secret:
-        obj = Secret.objects.create(name="x")
-        updated = now - age_days * day
-        index_document(owner=obj, organisation_id=None, texts=texts, updated_at=updated)
-        obj.updated = updated
-        return obj
+    def put(owner_id: int, texts: dict[str, str]) -> int:
+        index_documents_bulk(owner_type=label, items=[IndexItem(owner_id, None, texts)])
+        return owner_id
 
-    weeks = [dated({"notes": f"упоминается Юсупов, эпизод {i}"}, i) for i in range(3)]
-    fortnight = dated({"notes": "Юсупов"}, 20)
-    months = [dated({"notes": "Юсупов"}, 100 + i) for i in range(3)]
-    ahead = dated({"notes": "Юсупов"}, -70)  # a clock far ahead: still found
-    season = dated({"notes": "Юсупов"}, 200)
-    years = [dated({"notes": "Юсупов"}, 800 + i) for i in range(3)]
-    old_name = dated({"names": "Юсупов Тимур", "notes": "пытки"}, 2000)
-    rare = dated({"notes": "электрошок"}, 3000)
-    # The order in which the bands give their matches (these two weeks, these two months,
-    # these two years, then the rest, which holds the clock far ahead), newest first.
-    # (The ages are chosen to fall in the same band whatever the date of the run.)
-    cascade = [*weeks, fortnight, *months, season, ahead, *years, old_name]
+    newest = [put(600_000, {"notes": "Юсупов"}), put(599_000, {"notes": "Юсупов, эпизод"})]
+    second = [put(590_000, {"notes": "Юсупов"}), put(560_000, {"notes": "Юсупов"})]
+    third = put(400_000, {"notes": "Юсупов"})
+    rest = [put(100_000, {"notes": "Юсупов"}), put(5, {"notes": "Юсупов"})]
+    named = put(50, {"names": "Юсупов Тимур", "notes": "пытки"})
+    rare = put(7, {"notes": "электрошок"})
+    bands = bands_below(600_000, Tokeniser().key)
+    assert [(b.start, b.end) for b in bands] == [
+        (593_920, 602_112),
+        (557_056, 593_920),
+        (262_144, 557_056),
+    ]
+    # The order in which the bands give their matches, each band newest first.
+    cascade = [*newest, *second, third, rest[0], named, rest[1]]
+
+    def search(query: str, **kwargs) -> list[int]:
+        return search_owner_ids(owner_type=label, query=query, organisation_ids=None, **kwargs)
+
     for n in range(1, len(cascade) + 1):
-        taken = [o for o in cascade[:n] if o is not old_name]
-        expected = [old_name, *sorted(taken, key=lambda o: o.updated, reverse=True)][:n]
-        found = find("Юсупов", limit=n, limits=SearchLimits(recent=n, named=10))
-        assert found == [o.pk for o in expected], n
-    assert find("электрошок", limits=SearchLimits(recent=1, named=1)) == ids(rare)
-    assert find("пытки", limits=SearchLimits(recent=1, named=1)) == ids(old_name)
-    assert find("Юсупов") == ids(old_name, ahead, *weeks, fortnight, *months, season, *years)
+        taken = [o for o in cascade[:n] if o != named]
+        expected = [named, *sorted(taken, reverse=True)][:n]
+        assert search("Юсупов", limit=n, limits=SearchLimits(recent=n, named=10)) == expected
+    assert search("электрошок", limit=5, limits=SearchLimits(recent=1, named=1)) == [rare]
+    assert search("пытки", limit=5, limits=SearchLimits(recent=1, named=1)) == [named]
+    assert search("Юсупов", limit=50) == [named, *sorted(cascade[:-3] + rest, reverse=True)]
 
 
 def test_search_within_the_callers_queryset():
@@ -278,7 +279,7 @@ def test_search_within_the_callers_queryset():
     b = secret({"notes": "Рахимов в ИВС"}, minutes=3)
     c = secret({"notes": "Рахимов"}, minutes=2)
     visible = Secret.objects.exclude(pk=b.pk)
-    assert find("Рахимов") == ids(a, b, c)
+    assert find("Рахимов") == ids(a, c, b)
     assert search_owner_ids(
         owner_type=OWNER, query="Рахимов", organisation_ids=None, limit=10, within=visible
     ) == ids(a, c)
@@ -291,22 +292,19 @@ def test_search_within_the_callers_queryset():
         )
 
 
-@pytest.mark.parametrize("year", [2024, 2025, 2028])
-def test_time_bands_are_contiguous_and_selected_by_their_tokens(year):
-    """Whatever the date, the bands go back in time without gap or overlap, and every
-    moment in a band carries one of the band's time tokens."""
+def test_bands_are_contiguous_and_selected_by_their_tokens():
+    """Whatever the newest owner id, the bands go down without gap or overlap, and every
+    owner in a band carries one of the band's block tokens."""
     key = b"k" * 32
-    start = dt.datetime(year, 1, 1, 0, 30, tzinfo=dt.UTC)
-    for day in range(0, 370, 1):
-        now = start + dt.timedelta(days=day, hours=day % 24)
-        bands = bands_at(now, key)
-        assert bands[0].start <= now < bands[0].end
+    for newest in [1, 4095, 4096, 8191, 40_000, 65_535, 65_536, 262_143, 600_000, 10**7 + 3]:
+        bands = bands_below(newest, key)
+        assert bands[0].start <= newest < bands[0].end
         for newer, older in itertools.pairwise(bands):
             assert older.end == newer.start and older.start < older.end
         for band in bands:
-            for moment in (band.start, band.end - dt.timedelta(microseconds=1)):
-                meta = meta_tokens(key, organisation_id=None, updated_at=moment)
-                assert set(meta) & set(band.tokens), (now, band, moment)
+            for owner_id in (band.start, (band.start + band.end) // 2, band.end - 1):
+                meta = meta_tokens(key, owner_id=owner_id, organisation_id=None)
+                assert set(meta) & set(band.tokens), (newest, band, owner_id)
 
 
 def test_bulk_index_thousands_in_few_statements(django_assert_max_num_queries):

@@ -1,7 +1,8 @@
 """Storage of the blind token index (docs/search.md).
 
 ``SearchDocument``: one row per indexed object (its owner), with the organisation for
-pre-filtering and the time it was last indexed for recency.
+pre-filtering. Searches list the newest owners (highest ids) first among equals; the
+unique index on (owner type, owner id) serves that order.
 
 Where the tokens live depends on the database:
 
@@ -32,7 +33,7 @@ class SearchDocument(models.Model):
         related_name="+",
         db_index=False,
     )
-    updated_at = models.DateTimeField()
+    updated_at = models.DateTimeField()  # when indexed, or the time the owner passed
     # The tokeniser version the tokens were made with (tokens.SCHEME); older rows need
     # re-indexing.
     scheme = models.PositiveSmallIntegerField(default=SCHEME)
@@ -42,10 +43,6 @@ class SearchDocument(models.Model):
             models.UniqueConstraint(
                 fields=["owner_type", "owner_id"], name="search_document_owner_unique"
             )
-        ]
-        indexes = [
-            # The recency window of searches: newest first within an owner type.
-            models.Index(fields=["owner_type", "updated_at", "id"], name="search_document_recent")
         ]
 
     def __str__(self) -> str:

@@ -15,13 +15,13 @@ from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from himoya.search.services import owner_type_of
 from himoya.search.sql import (
+    DOCS,
     Scope,
     SearchLimits,
-    bands_at,
+    bands_below,
     dialect_for,
     owner_ids_sql,
     search_sql,
@@ -48,13 +48,13 @@ def search_owner_ids(
 ) -> list[int]:
     """Ids of the owners whose documents match ``query``, best first: a word found in the
     ``names`` field ranks above one in ``summary``, which ranks above the other fields;
-    an exact form above another form of the word; then the most recently indexed.
+    an exact form above another form of the word; then the newest owner (highest id).
     ``organisation_ids=None`` searches every organisation; an empty list, none.
     ``within``: a queryset of the owner model (the caller's access rules) that the
     owners must be in, checked in the same SQL statement.
 
     Ranking looks at a bounded set of candidates (see ``sql.py``): the
-    ``limits.recent`` most recent matches and up to ``limits.named`` matches in names."""
+    ``limits.recent`` newest matches and up to ``limits.named`` matches in names."""
     label = owner_type_of(owner_type)
     if within is not None and owner_type_of(within.model) != label:
         raise ValueError(f"within= is a queryset of {owner_type_of(within.model)}, not {label}")
@@ -68,14 +68,18 @@ def search_owner_ids(
     restrict = None
     if within is not None:
         restrict = within.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(owner_id) FROM {DOCS} WHERE owner_type = %s", [label])  # noqa: S608
+        newest = cursor.fetchone()[0]
+    if newest is None:
+        return []
     sql, params = search_sql(
         dialect_for(connection.vendor),
         scope=Scope(label, organisation_ids, tokeniser.key, restrict),
         terms=terms,
         limit=limit,
         limits=limits or SearchLimits(),
-        bands=bands_at(timezone.now(), tokeniser.key),
-        adapt_datetime=connection.ops.adapt_datetimefield_value,
+        bands=bands_below(newest, tokeniser.key),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -80,9 +80,7 @@ def index_documents_bulk(
                 item.organisation_id,
                 item.updated_at or now,
                 tokeniser.document_tokens(
-                    item.texts,
-                    organisation_id=item.organisation_id,
-                    updated_at=item.updated_at or now,
+                    item.texts, owner_id=item.owner_id, organisation_id=item.organisation_id
                 ),
             )
             for item in batch

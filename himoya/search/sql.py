@@ -6,40 +6,32 @@ gives the same answer on SQLite as on PostgreSQL. Only ``services.py`` and
 
 How a search runs (one statement; docs/search.md explains the choice):
 
-1. ``recent``: the ``limits.recent`` most recent matches, asked of the inverted index
-   band by band, newest first: this week and the last, then this month and the last,
-   then this year and the last, then the rest; each band longer than the one before. A
-   band is only read if the newer ones did not have enough matches, and each is sorted,
-   so these are exactly the most recent matches. On PostgreSQL a band is selected by its
-   time tokens inside the GIN scan, which then walks the band's short lists and skips
-   through the long lists of frequent words: the cost follows the band, not the words.
+1. ``recent``: the ``limits.recent`` newest matches (highest owner ids), asked of the
+   inverted index band by band: the newest 4,096 to 8,192 owners, then the newest
+   32,768 to 65,536, then 262,144 to 524,288, then the rest. A band is only read if the
+   newer ones did not have enough matches, and each is sorted, so these are exactly the
+   newest matches. On PostgreSQL a band is selected by block tokens inside the GIN scan,
+   which then walks the band's short lists and skips through the long lists of frequent
+   words: the cost follows the band, not the words.
 2. ``named``: up to ``limits.named`` matches with a query word in the ``names`` field,
    so that a match on a name is never lost behind recent mentions in notes.
-3. The union is ranked (field weights, exact forms, recency) and cut to ``limit``.
+3. The union is ranked (field weights, exact forms, then newest) and cut to ``limit``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from himoya.search.tokens import (
+    BUCKET_SHIFTS,
     FIELD_WEIGHTS,
     NAMES,
     SUMMARY,
     QueryTerm,
-    month_of,
-    month_start,
-    month_token,
+    bucket_token,
     organisation_token,
-    week_of,
-    week_start,
-    week_token,
-    year_of,
-    year_start,
-    year_token,
 )
 
 DOCS = "search_searchdocument"
@@ -60,31 +52,30 @@ class SearchLimits:
 
 @dataclass(frozen=True)
 class Band:
-    """Documents last indexed from ``start`` to ``end``, which all carry one of ``tokens``."""
+    """Owners with ids from ``start`` to ``end`` (excluded), which all carry one of ``tokens``."""
 
     tokens: list[int]
-    start: dt.datetime
-    end: dt.datetime
+    start: int
+    end: int
 
 
-def bands_at(now: dt.datetime, key: bytes) -> list[Band]:
-    """The time bands of a search made at ``now``, newest first, contiguous: this week
-    and the last, the rest of this month and the last, the rest of this year and the
-    last. Documents outside them (older, or from a clock far ahead) form the last,
-    unbanded step. Each band is selected by two time tokens: as few as possible, since
+def bands_below(newest: int, key: bytes) -> list[Band]:
+    """The bands of a search, newest first, contiguous, given the newest owner id: the
+    last two blocks of 4,096 owners, then of 32,768, then of 262,144 (each band without
+    the newer ones). Owners outside them (older, or newer than ``newest``) form the last,
+    unbanded step. Each band is selected by two block tokens: as few as possible, since
     every token of an "any of" condition costs the GIN scan a walk through its list."""
-    week, month, year = week_of(now), month_of(now), year_of(now)
-    edges = [week_start(week + 1), week_start(week - 1), month_start(month - 1)]
-    edges.append(year_start(year - 1))
-    tokens = [
-        [week_token(key, week - 1), week_token(key, week)],
-        [month_token(key, month - 1), month_token(key, month)],
-        [year_token(key, year - 1), year_token(key, year)],
-    ]
-    return [
-        Band(tokens=band_tokens, start=edges[i + 1], end=edges[i])
-        for i, band_tokens in enumerate(tokens)
-    ]
+    bands: list[Band] = []
+    end = ((newest >> BUCKET_SHIFTS[0]) + 1) << BUCKET_SHIFTS[0]
+    for level, shift in enumerate(BUCKET_SHIFTS):
+        block = newest >> shift
+        start = min(end, max(0, (block - 1) << shift))
+        if start < end:
+            bands.append(
+                Band([bucket_token(key, level, b) for b in (block - 1, block)], start, end)
+            )
+        end = start
+    return bands
 
 
 def _marks(values: Sequence[Any]) -> str:
@@ -131,7 +122,7 @@ def _columns(alias: str, scope: Scope, band: Band | None) -> tuple[str, Params]:
         sql += f" AND {alias}.organisation_id IN ({_marks(scope.organisation_ids)})"
         params += list(scope.organisation_ids)
     if band is not None:
-        sql += f" AND {alias}.updated_at >= %s AND {alias}.updated_at < %s"
+        sql += f" AND {alias}.owner_id >= %s AND {alias}.owner_id < %s"
         params += [band.start, band.end]
     if scope.within is not None:
         sql += f" AND {alias}.owner_id IN ({scope.within[0]})"
@@ -244,11 +235,10 @@ def search_sql(
     limit: int,
     limits: SearchLimits,
     bands: Sequence[Band],
-    adapt_datetime: Callable[[dt.datetime], Any],
 ) -> tuple[str, Params]:
     """The one statement of a search: owner ids, best first."""
     recent = max(limits.recent, limit)
-    newest = "ORDER BY d.updated_at DESC, d.id DESC LIMIT %s"
+    newest = "ORDER BY d.owner_id DESC LIMIT %s"
     steps: list[str] = []
     params: Params = []
     for band in bands:
@@ -258,7 +248,7 @@ def search_sql(
     sql, rest_params = dialect.find("d", terms, scope)
     steps.append(
         f"SELECT * FROM (SELECT d.id FROM {DOCS} d WHERE {sql} "  # noqa: S608
-        f"AND (d.updated_at < %s OR d.updated_at >= %s) {newest}) b"
+        f"AND (d.owner_id < %s OR d.owner_id >= %s) {newest}) b"
     )
     params += [*rest_params, bands[-1].start, bands[0].end, recent, recent]
     named, named_params = dialect.find("d", terms, scope)
@@ -284,10 +274,10 @@ candidates AS (
     ) named
 )
 SELECT d.owner_id FROM candidates c JOIN {DOCS} d ON d.id = c.id
-ORDER BY {score} DESC, d.updated_at DESC, d.id DESC
+ORDER BY {score} DESC, d.owner_id DESC
 LIMIT %s
 """  # noqa: S608
-    return statement, [adapt_datetime(p) if isinstance(p, dt.datetime) else p for p in params]
+    return statement, params
 
 
 def owner_ids_sql(

@@ -7,9 +7,9 @@ of a kind and a term, read as a signed 64-bit integer (PostgreSQL ``bigint``). K
 * ``x``: the exact normalised word, from any field (quoted query words match on it; it
   also ranks an exact form above another form of the same stem).
 * ``n`` and ``h``: a stem found in the ``names`` or the ``summary`` field, for ranking.
-* ``t``, ``o``: the week, month and year (UTC) the document was last indexed, and its
-  organisation, so that the inverted index can do that filtering (``sql.py``). They say
-  no more than the plain columns beside them.
+* ``b``, ``o``: the blocks of owner ids the document's owner is in, and its organisation,
+  so that the inverted index can do that filtering (``sql.py``). They say no more than
+  the plain columns beside them.
 
 Changing anything that changes tokens (this file, ``analysis.py``, the Snowball stemmers'
 version, the key) means re-indexing: bump ``SCHEME`` so stale documents can be found.
@@ -17,7 +17,6 @@ version, the key) means re-indexing: bump ``SCHEME`` so stale documents can be f
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import hmac
@@ -34,7 +33,7 @@ STEM = "s"
 EXACT = "x"
 NAMES = "n"
 SUMMARY = "h"
-TIME = "t"
+BUCKET = "b"
 ORGANISATION = "o"
 # Field names with tokens of their own, and their weight in ranking (other fields: 1).
 FIELD_KINDS = {"names": NAMES, "summary": SUMMARY}
@@ -55,66 +54,34 @@ def token(key: bytes, kind: str, term: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-# --- time and scope tokens ----------------------------------------------------------
-# Not secret (the plain columns beside the tokens say the same); they let the inverted
-# index do the filtering by time band and organisation (see sql.py).
+# --- scope tokens ------------------------------------------------------------------
+# Not secret (the plain columns beside the tokens say the same); they let the GIN scan do
+# the filtering by age and by organisation (see sql.py).
 
-_WEEK_ZERO = dt.datetime(1970, 1, 5, tzinfo=dt.UTC)  # a Monday
-
-
-def week_of(moment: dt.datetime) -> int:
-    return (moment - _WEEK_ZERO) // dt.timedelta(weeks=1)
-
-
-def week_start(week: int) -> dt.datetime:
-    return _WEEK_ZERO + dt.timedelta(weeks=week)
-
-
-def month_of(moment: dt.datetime) -> int:
-    moment = moment.astimezone(dt.UTC)
-    return moment.year * 12 + moment.month - 1
-
-
-def month_start(month: int) -> dt.datetime:
-    return dt.datetime(month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
-
-
-def year_of(moment: dt.datetime) -> int:
-    return moment.astimezone(dt.UTC).year
-
-
-def year_start(year: int) -> dt.datetime:
-    return dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+# Owners in blocks of 4,096, 32,768 and 262,144 consecutive ids: the newest blocks are
+# the "recent" bands of a search, whatever the dates (an import of a million old cases
+# on one day still spreads over many blocks).
+BUCKET_SHIFTS = (12, 15, 18)
 
 
 @functools.lru_cache(maxsize=4096)
 def plain_token(key: bytes, kind: str, value: str) -> int:
-    """A token of a value that is not secret (a week, an owner type): safe to cache."""
+    """A token of a value that is not secret (a block number): safe to cache."""
     return token(key, kind, value)
 
 
-def week_token(key: bytes, week: int) -> int:
-    return plain_token(key, TIME, f"w{week}")
-
-
-def month_token(key: bytes, month: int) -> int:
-    return plain_token(key, TIME, f"m{month}")
-
-
-def year_token(key: bytes, year: int) -> int:
-    return plain_token(key, TIME, f"y{year}")
+def bucket_token(key: bytes, level: int, bucket: int) -> int:
+    return plain_token(key, BUCKET, f"{level}:{bucket}")
 
 
 def organisation_token(key: bytes, organisation_id: int | None) -> int:
     return plain_token(key, ORGANISATION, "-" if organisation_id is None else str(organisation_id))
 
 
-def meta_tokens(key: bytes, *, organisation_id: int | None, updated_at: dt.datetime) -> list[int]:
+def meta_tokens(key: bytes, *, owner_id: int, organisation_id: int | None) -> list[int]:
     return [
         organisation_token(key, organisation_id),
-        week_token(key, week_of(updated_at)),
-        month_token(key, month_of(updated_at)),
-        year_token(key, year_of(updated_at)),
+        *(bucket_token(key, level, owner_id >> shift) for level, shift in enumerate(BUCKET_SHIFTS)),
     ]
 
 
@@ -165,11 +132,11 @@ class Tokeniser:
         self,
         texts: Mapping[str, str | None],
         *,
+        owner_id: int,
         organisation_id: int | None,
-        updated_at: dt.datetime,
     ) -> list[int]:
         """The distinct tokens of a document, sorted. A word repeated is indexed once."""
-        found = set(meta_tokens(self.key, organisation_id=organisation_id, updated_at=updated_at))
+        found = set(meta_tokens(self.key, owner_id=owner_id, organisation_id=organisation_id))
         memo = self._words
         for field, text in texts.items():
             if not text:
