@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from bench.generate import csv_bytes, register_rows
 from himoya.accounts.models import Role
@@ -161,3 +162,18 @@ def test_analyst_sees_only_own_organisation_statistics(org: Any, other_org: Any)
     assert analyst.get(reverse("register:index")).status_code == 403
     lawyer = make_client(user(org, Role.LAWYER))
     assert lawyer.get(reverse("register:stats")).status_code == 403
+
+
+def test_report_is_in_the_uploaders_language(org: Any) -> None:
+    client = make_client(user(org, Role.COORDINATOR))
+    rows = list(register_rows(5, seed=8))
+    rows[1]["channel"] = "pigeon"
+    client.post(reverse("set_language"), {"language": "ru"})
+    upload(client, csv_bytes(rows))
+    job = ImportJob.objects.get()
+    assert job.language == "ru"
+    [[line, column, reason]] = job.errors
+    assert (line, column) == (3, "channel")
+    with translation.override("ru"):
+        assert reason == gettext("Unknown value “%(value)s”.") % {"value": "pigeon"}
+    assert reason != "Unknown value “pigeon”."

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 from openpyxl import load_workbook
 
 from bench.generate import publication_rows, register_rows, write_csv
@@ -26,6 +27,12 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 YEARS = range(2019, 2025)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    with translation.override("en"):
+        yield
 
 
 def stats(*args: str) -> str:
