@@ -288,3 +288,49 @@ def test_publications_import(org: Any, tmp_path: Path) -> None:
     assert Publication.objects.get(organisation=org, external_id=rows[0]["external_id"]).title == (
         "Другой заголовок"
     )
+
+
+def test_row_updates_a_case_registered_by_hand(org: Any, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from himoya.cases.services import AppealInput, appeal_register
+
+    coordinator = UserFactory(organisation=org, role=Role.COORDINATOR, totp=False)
+    appeal = appeal_register(
+        actor=coordinator,
+        organisation=org,
+        data=AppealInput(
+            received_on=dt.date(2023, 3, 1),
+            channel="phone",
+            consent_processing=True,
+            country="KZ",
+            agency="police",
+            violations=["torture"],
+            external_id="M-1",
+        ),
+    )
+    rows = list(register_rows(3, seed=6))
+    rows[0].update(
+        external_id="M-1",
+        received_on="2023-03-01",
+        channel="letter",
+        victim_name="Дарабек Тимулов (вымышленный)",
+        victim_sex="male",
+        violations="torture;threats",
+        rehabilitation="medical",
+        rehabilitation_started_on="2023-04-01",
+    )
+    path = write_csv(tmp_path / "m.csv", rows)
+    out, _err = run("import_cases", str(path), "--org", org.slug)
+    assert "2 created, 1 updated, 0 unchanged" in out
+    case = Case.objects.get(external_id="M-1")
+    assert case.pk == appeal.case_id and case.appeals.count() == 1
+    appeal.refresh_from_db()
+    assert appeal.channel.code == "letter" and appeal.consent_processing  # consent kept
+    assert appeal.victim is not None and appeal.victim.full_name == rows[0]["victim_name"]
+    assert appeal.victim_sex == "male" and appeal.rehabilitation == "medical"
+    assert case.referrals.filter(person=appeal.victim, kind="medical").exists()
+    assert set(case.violations.values_list("type__code", flat=True)) == {"torture", "threats"}
+    assert ImportedCase.objects.get(external_id="M-1").appeal_id == appeal.pk
+    out, _err = run("import_cases", str(path), "--org", org.slug)
+    assert "0 created, 0 updated, 3 unchanged" in out

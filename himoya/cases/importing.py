@@ -1007,26 +1007,12 @@ class _CaseWriter:
         )
 
     def _appeal(self, row: CaseRow, case: Case, victim: Person | None) -> Appeal:
-        return Appeal(
-            organisation=self.org,
-            case=case,
-            received_on=row.received_on,
-            channel=row.channel,
-            applicant=victim,
-            victim=victim,
-            # A register does not record consent: staff record it when they next see
-            # the person.
-            consent_processing=False,
-            legal_aid=row.legal_aid,
-            rehabilitation=row.rehabilitation,
-            rehabilitation_started_on=row.rehabilitation_started_on,
-            country=row.country,
-            agency=row.agency,
-            violation_mask=violation_mask(row.violations),
-            victim_sex=row.victim_sex,
-            victim_minor=row.victim_minor,
-            registered_by=self.user,
-        )
+        """An Appeal instance with the same values as the bulk path writes; ``victim``
+        may still be unsaved (it is saved before the appeal)."""
+        values = self._appeal_values(row, case.pk, None, timezone.now())
+        appeal = Appeal(**{f.attname: v for f, v in zip(APPEALS.fields, values, strict=True)})
+        appeal.victim = appeal.applicant = victim
+        return appeal
 
     def update(self, rows: list[CaseRow], known: dict[str, ImportedCase | int]) -> int:
         """Brings existing cases in line with their rows; returns how many changed.
