@@ -217,6 +217,10 @@ def test_unknown_and_missing_columns_are_errors(org: Any, tmp_path: Path) -> Non
         import_cases(actor=SystemActor("test"), organisation=org, source=path)
     missing = {e.column for e in caught.value.errors}
     assert missing == {"channel", "country", "violations", "perpetrator_agency"}
+    path.write_text("external_id;received_on\nX1;2024-01-01\n", encoding="utf-8")
+    with pytest.raises(ImportInvalid) as caught:
+        import_cases(actor=SystemActor("test"), organisation=org, source=path)
+    assert "semicolons" in caught.value.errors[0].reason
     assert Case.objects.count() == 0
 
 

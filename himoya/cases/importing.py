@@ -307,6 +307,19 @@ def _records(
         errors.append(RowError(1, "", _("The file is empty: it has no header row.")))
         return
     names = [h.lower() for h in table.header]
+    if len(names) == 1 and ";" in names[0]:
+        # What Excel writes as "CSV" where the decimal separator is a comma.
+        errors.append(
+            RowError(
+                1,
+                "",
+                _(
+                    "The columns are separated by semicolons: save the file as CSV UTF-8 "
+                    "with commas, or upload the XLSX workbook."
+                ),
+            )
+        )
+        return
     seen: set[str] = set()
     for name in names:
         if name and name not in columns:
