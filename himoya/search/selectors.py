@@ -67,7 +67,7 @@ def search_owner_ids(
         return []
     restrict = None
     if within is not None:
-        restrict = within.values("pk").query.sql_with_params()
+        restrict = within.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT max(owner_id) FROM {DOCS} WHERE owner_type = %s", [label])  # noqa: S608
         newest = cursor.fetchone()[0]

@@ -22,7 +22,7 @@ from himoya.search.sql import DOCS, POSTINGS
 from himoya.search.tokens import SCHEME, Tokeniser
 
 # A batch's memo of words is dropped past this size, to bound memory on huge imports.
-_MEMO_LIMIT = 200_000
+_MEMO_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
