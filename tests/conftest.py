@@ -74,6 +74,15 @@ def _reference_data(request: Any) -> None:
 
 
 @pytest.fixture
+def english() -> Iterator[None]:
+    """English messages, for tests that read what a service or command says."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def org(db: Any) -> Any:
     return OrganisationFactory(slug="alpha", name="Альфа (тест)")
 

@@ -24,7 +24,8 @@ from himoya.core.policies import SystemActor
 from tests.conftest import make_client
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# The services' and commands' messages are read in English.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NEW_PASSWORD = "Жаңа-құпия-сөз-2026"
 SYSTEM = SystemActor("test:system")

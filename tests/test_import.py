@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from bench.generate import publication_rows, register_rows, write_csv, write_xlsx
 from himoya.accounts.models import Role
@@ -36,13 +35,7 @@ from himoya.core.models import AuditEvent
 from himoya.core.policies import SystemActor
 from tests.factories import OrganisationFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english() -> Any:
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(*args: str) -> tuple[str, str]:

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.utils import translation
 from openpyxl import load_workbook
 
 from bench.generate import publication_rows, register_rows, write_csv
@@ -25,14 +24,8 @@ from himoya.cases.stats import report_portable, yearly_stats
 from himoya.core.policies import SystemActor
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 YEARS = range(2019, 2025)
-
-
-@pytest.fixture(autouse=True)
-def english() -> Any:
-    with translation.override("en"):
-        yield
 
 
 def stats(*args: str) -> str:
