@@ -385,3 +385,59 @@ def test_reminders_alert_and_mail_once(org, lawyer, django_capture_on_commit_cal
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert send_reminders(today=today) == 0
+
+
+def test_rotate_keys_reindex_rebuilds_the_case_search_index(org, lawyer, settings):
+    """A new HIMOYA_INDEX_KEY makes every search token stale; `rotate-keys --reindex`
+    re-tokenises the cases from their decrypted text, notes included."""
+    import base64
+    import io
+    import os
+
+    from django.core.management import call_command
+
+    from himoya.search.selectors import search_owner_ids
+
+    case = open_case(lawyer, org)
+    services.note_add(actor=lawyer, case=case, text="Свидетель Жолдасбеков видел избиение.")
+    other = open_case(lawyer, org, victim=services.PersonInput(full_name="Выдуманов Ерлан"))
+
+    def find(query: str) -> list[int]:
+        return search_owner_ids(owner_type=Case, query=query, organisation_ids=[org.pk], limit=10)
+
+    assert find("Примеров") == [case.pk] and find("Жолдасбекова") == [case.pk]
+    settings.HIMOYA_INDEX_KEY = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+    assert find("Примеров") == [], "tokens under the old key match nothing"
+    out = io.StringIO()
+    call_command("rotate_keys", "--reindex", stdout=out)
+    assert "2 search documents rebuilt" in out.getvalue()
+    assert find("Примеров") == [case.pk] and find("Жолдасбекова") == [case.pk]
+    assert find("Выдуманов") == [other.pk]
+    event = AuditEvent.objects.filter(action="keys.rotate").latest("seq")
+    assert event.data["documents"] == 2 and event.data["reindex"] is True
+
+
+def test_rebuild_search_command_restores_stale_documents(org, lawyer):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from himoya.search.models import SearchDocument
+    from himoya.search.selectors import search_owner_ids
+    from himoya.search.services import remove_document, search_rebuild
+
+    case = open_case(lawyer, org)
+    remove_document(owner=case)
+    assert not search_owner_ids(owner_type=Case, query="Примеров", organisation_ids=None, limit=5)
+    with pytest.raises(PermissionDenied):
+        search_rebuild(actor=lawyer)
+    out = io.StringIO()
+    call_command("rebuild_search", stdout=out)
+    assert "cases.case: 1 documents" in out.getvalue()
+    assert SearchDocument.objects.filter(owner_id=case.pk).exists()
+    assert search_owner_ids(owner_type=Case, query="Примеров", organisation_ids=None, limit=5) == [
+        case.pk
+    ]
+    assert AuditEvent.objects.filter(action="search.rebuild").count() == 1
+    with pytest.raises(CommandError, match="no search source registered for x.y"):
+        call_command("rebuild_search", "--owner", "x.y", stdout=io.StringIO())

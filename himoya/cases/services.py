@@ -8,9 +8,9 @@ the API, the bot and the importers all call these, so they behave the same.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -49,6 +49,9 @@ from himoya.cases.models import (
 from himoya.core.audit import audit_record
 from himoya.core.crypto import normalise_text
 from himoya.core.policies import require
+
+if TYPE_CHECKING:
+    from himoya.search.services import IndexItem
 
 # ---------------------------------------------------------------- validation helpers
 
@@ -151,8 +154,9 @@ def _user(actor: Any) -> User | None:
 
 
 def case_search_texts(case: Case) -> dict[str, str]:
-    """The plaintext that the blind index of a case covers (never stored as such)."""
-    names = [p.person.full_name for p in case.parties.select_related("person")]
+    """The plaintext that the blind index of a case covers (never stored as such).
+    Uses prefetched parties, appeals, notes and violations when the caller has them."""
+    names = [p.person.full_name for p in case.parties.all()]
     contents = [a.content for a in case.appeals.all()]
     notes = [n.text for n in case.notes.all()]
     violations = [v.description for v in case.violations.all()]
@@ -162,6 +166,26 @@ def case_search_texts(case: Case) -> dict[str, str]:
         "summary": case.summary,
         "text": "\n".join([*contents, *violations, *notes]),
     }
+
+
+def case_search_items(batch_size: int = 500) -> Iterator[IndexItem]:
+    """Every case as a search document, decrypted batch by batch: the source that
+    ``himoya.search.services.rebuild_index`` re-indexes from (after a change of
+    ``HIMOYA_INDEX_KEY`` or of the tokeniser)."""
+    from himoya.search.services import IndexItem
+
+    last_pk = 0
+    while True:
+        batch = list(
+            Case.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .prefetch_related("parties__person", "appeals", "notes", "violations")[:batch_size]
+        )
+        if not batch:
+            return
+        for case in batch:
+            yield IndexItem(case.pk, case.organisation_id, case_search_texts(case))
+        last_pk = batch[-1].pk
 
 
 def reindex_case(case: Case) -> None:

@@ -25,6 +25,7 @@ class RotationReport:
     rows: int = 0
     values: int = 0
     files: int = 0
+    documents: int = 0
     primary_id: str = ""
 
 
@@ -36,9 +37,10 @@ def rotate_all(
     progress: Callable[[str], None] | None = None,
 ) -> RotationReport:
     """Reads every encrypted value (with any key in the ring) and writes it back under the
-    primary key, and with ``reindex`` recomputes every blind index (after a change of
-    ``HIMOYA_INDEX_KEY``). Rows are rewritten in batches, each in its own transaction, so a long run
-    can be interrupted and resumed; a row already under the primary key is left alone."""
+    primary key, and with ``reindex`` recomputes every blind index and rebuilds the search
+    index (after a change of ``HIMOYA_INDEX_KEY``). Rows are rewritten in batches, each in
+    its own transaction, so a long run can be interrupted and resumed; a row already under
+    the primary key is left alone."""
     require(actor, "keys.rotate")
     ring = crypto.keyring()
     report = RotationReport(primary_id=ring.primary_id)
@@ -91,6 +93,14 @@ def rotate_all(
                 rel = os.path.relpath(os.path.join(root, name), storage.location)
                 if storage.reencrypt(rel):
                     report.files += 1
+    if reindex and apps.is_installed("himoya.search"):
+        # The search tokens are keyed HMACs too: under a new index key every search
+        # would find nothing until the documents are re-tokenised from the decrypted text.
+        from himoya.search.services import rebuild_index
+
+        report.documents = sum(rebuild_index().values())
+        if progress:
+            progress(f"search index: {report.documents} documents")
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -98,6 +108,7 @@ def rotate_all(
             data={
                 "rows": report.rows,
                 "files": report.files,
+                "documents": report.documents,
                 "primary": ring.primary_id,
                 "reindex": reindex,
             },

@@ -13,10 +13,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from himoya.core.audit import audit_record
+from himoya.core.policies import require
 from himoya.search.models import Posting, SearchDocument
 from himoya.search.sql import DOCS, POSTINGS
 from himoya.search.tokens import SCHEME, Tokeniser
@@ -213,4 +216,16 @@ def rebuild_index(
             "owner_id", flat=True
         )
         remove_documents(owner_type=label, owner_ids=[i for i in existing if i not in seen])
+    return counts
+
+
+def search_rebuild(
+    *, actor: Any, owner_type: str | None = None, batch_size: int = 1000
+) -> dict[str, int]:
+    """``rebuild_index`` for the operator (``himoya rebuild-search``), audit-logged. Its
+    batches commit one by one, so the audit event follows the last of them."""
+    require(actor, "search.rebuild")
+    counts = rebuild_index(owner_type=owner_type, batch_size=batch_size)
+    with transaction.atomic():
+        audit_record(actor=actor, action="search.rebuild", data={"documents": counts})
     return counts

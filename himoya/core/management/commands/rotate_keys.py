@@ -9,7 +9,8 @@ from himoya.core.rotation import rotate_all
 class Command(BaseCommand):
     help = (
         "Re-encrypts every encrypted field and stored file under the first key of "
-        "HIMOYA_DATA_KEYS (with --reindex also recomputes blind indexes). Run it after "
+        "HIMOYA_DATA_KEYS (with --reindex also recomputes blind indexes and the search "
+        "index). Run it after "
         "putting a new key first; remove the old key once it reports nothing left."
     )
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reindex",
             action="store_true",
-            help="also recompute every blind index (after changing HIMOYA_INDEX_KEY)",
+            help="also recompute every blind index and the search index (after changing "
+            "HIMOYA_INDEX_KEY)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"re-encrypted {report.values} values in {report.rows} rows and "
-                f"{report.files} files; primary key {report.primary_id}"
+                f"{report.files} files, {report.documents} search documents rebuilt; "
+                f"primary key {report.primary_id}"
             )
         )
