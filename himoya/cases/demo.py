@@ -33,24 +33,21 @@ FACILITIES = [
     ("TJ", "Хатлонская область", "Исправительная колония (демо)", "colony", "penitentiary"),
 ]
 
-FIRST = [
+# Invented people: first names by sex, so that a name and its recorded sex agree.
+FIRST_MALE = [
     "Арман",
     "Данияр",
     "Айдос",
     "Тимур",
     "Руслан",
-    "Мадина",
-    "Алия",
     "Бекзат",
     "Сухроб",
     "Фаридун",
-    "Шахло",
-    "Зарина",
     "Парвиз",
     "Манучехр",
-    "Гульнара",
     "Ержан",
 ]
+FIRST_FEMALE = ["Мадина", "Алия", "Шахло", "Зарина", "Гульнара"]
 LAST = [
     "Вымышленов",
     "Примеров",
@@ -126,9 +123,16 @@ def load(ctx: DemoContext) -> None:
             received = today - dt.timedelta(days=rng.randint(3, 700))
             facility = rng.choice(facilities[country])
             born = received.year - rng.randint(15, 60)
+            sex = rng.choice(["male", "male", "male", "female"])
+            # Russian-style surnames take -а for women (Примеров, Примерова).
+            last, first = (
+                (rng.choice(LAST), rng.choice(FIRST_MALE))
+                if sex == "male"
+                else (rng.choice(LAST) + "а", rng.choice(FIRST_FEMALE))
+            )
             victim = services.PersonInput(
-                full_name=f"{rng.choice(LAST)} {rng.choice(FIRST)} (демо)",
-                sex=rng.choice(["male", "male", "male", "female"]),
+                full_name=f"{last} {first} (демо)",
+                sex=sex,
                 birth_date=str(born),
                 phone=f"+7 700 000 {rng.randint(1000, 9999)}"
                 if country == "KZ"
