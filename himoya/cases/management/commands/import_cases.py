@@ -96,8 +96,14 @@ def report_done(command: BaseCommand, result: ImportResult) -> None:
     command.stdout.write(message % result.counts())
 
 
-class Command(BaseCommand):
-    help = "Imports a case register (CSV or XLSX) into an organisation; all or nothing."
+class RegisterImportCommand(BaseCommand):
+    """What ``import-cases`` and ``import-publications`` share: the organisation chosen
+    by ``--org``, the progress bar, the report of bad rows or of the result."""
+
+    label = "cli:import"
+
+    def run_import(self, **kwargs: Any) -> ImportResult:
+        raise NotImplementedError
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("path")
@@ -111,8 +117,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         bar = ProgressBar(self.stderr)
         try:
-            result = import_cases(
-                actor=SystemActor("cli:import-cases"),
+            result = self.run_import(
+                actor=SystemActor(self.label),
                 organisation=organisation,
                 source=options["path"],
                 dry_run=options["dry_run"],
@@ -125,3 +131,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         bar.close()
         report_done(self, result)
+
+
+class Command(RegisterImportCommand):
+    help = "Imports a case register (CSV or XLSX) into an organisation; all or nothing."
+    label = "cli:import-cases"
+
+    def run_import(self, **kwargs: Any) -> ImportResult:
+        return import_cases(**kwargs)
