@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Organisation, Team, User
-from himoya.cases import vocab
+from himoya.cases import stats, vocab
 from himoya.cases.models import (
     Alert,
     Appeal,
@@ -1101,3 +1101,32 @@ def partner_create(
         )
         audit_record(actor=actor, action="partner.create", obj=partner, organisation=organisation)
     return partner
+
+
+def appeal_counts_rebuild(*, actor: Any) -> tuple[int, int] | None:
+    """Recomputes the appeal count table from the appeals (after a data-only restore, or
+    SQL run with triggers disabled). Returns (groups, groups that were wrong), or None
+    where there is no count table to keep (not PostgreSQL)."""
+    require(actor, "stats.rebuild")
+    if connection.vendor != "postgresql":
+        return None
+    with transaction.atomic():
+        # The chain's lock first, then the folds' lock: committing writers take them in
+        # that order too, so the two waits never cross.
+        audit_record(actor=actor, action="stats.rebuild")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [stats.FOLD_LOCK])
+            cursor.execute(stats.DIFFERENCES_SQL)
+            groups, wrong = (int(v) for v in cursor.fetchone())
+            if wrong:
+                # This transaction's own deltas are in the appeals counted here already.
+                cursor.execute(
+                    "DELETE FROM cases_appealcount_pending WHERE xid = txid_current_if_assigned()"
+                )
+                cursor.execute("DELETE FROM cases_appealcount")
+                cursor.execute(
+                    f"INSERT INTO cases_appealcount ({stats.COUNT_KEY}, n) "  # noqa: S608
+                    f"SELECT * FROM ({stats.APPEAL_COUNTS_SQL}) AS counts "
+                    f"ORDER BY {stats.COUNT_KEY}"
+                )
+    return groups, wrong

@@ -1,13 +1,23 @@
 """Yearly statistics (shared/interchange.md, "Statistics"): a selector that counts with SQL
 aggregates and never loads appeals into Python.
 
-On PostgreSQL the whole report is ONE statement: every breakdown of the year's appeals
-comes from a single scan grouped by GROUPING SETS. Violations are grouped by the appeal's
-``violation_mask`` (at most 2^10 distinct masks), and the few resulting groups are split
-into violation types here, bit by bit (``Term.bit``). Rehabilitation reads a covering
-index (migration 0004, an index-only scan) and publications ``pub_org_date``;
-the vocabulary's codes come with the same round trip. Elsewhere (SQLite) the same numbers
-come from one ORM aggregate per breakdown.
+On PostgreSQL the whole report is ONE statement. The appeals part reads the count table
+``cases_appealcount`` (model ``AppealCount``): per organisation and year, the counts of
+(agency, channel, country) and of (violation mask, legal aid, minor, sex), a few thousand
+rows however many appeals the year has. Triggers on ``cases_appeal`` keep it exact
+(migration 0005, which says how): each statement's net changes wait in
+``cases_appealcount_pending`` under the transaction's id and are folded into the counts
+when it commits; the report adds its own transaction's pending changes, so it reads its
+own writes. Violations are counted per ``violation_mask`` and split into types here, bit
+by bit (``Term.bit``). Rehabilitation counts distinct victims, which do not add up across
+groups, so it still reads the appeals, through a covering index (migration 0004, an
+index-only scan); publications read ``pub_org_date``; the vocabulary's codes come with the
+same round trip. ``himoya stats-rebuild [--check]`` compares the counts with the appeals
+and recomputes them (after a data-only restore or SQL run with triggers disabled).
+
+Elsewhere (SQLite, for development and tests) the same numbers come from one ORM
+aggregate per breakdown over the appeals (``report_portable``); the count table stays
+empty there. The tests compare both paths on PostgreSQL.
 
 Semantics (the contract): appeals are counted by ``received_on``; ``by_agency``,
 ``by_channel``, ``by_country`` and ``by_sex`` partition ``total`` (an appeal without an
@@ -101,29 +111,32 @@ def _empty(year: int) -> Report:
     }
 
 
-# The single statement. The year's appeals are scanned once, grouped by two sets: the
-# case facts (agency, channel, country) and the victim facts (violation mask, legal aid,
-# minor, sex); both yield at most a few thousand groups, summed up here. Two grouping
-# sets cost about a third less than one set per breakdown (bench/README.md).
+# The single statement. The appeals part reads the count table (``AppealCount``, kept by
+# triggers, migration 0005): at most a few thousand rows per organisation and year,
+# however many appeals there are, plus this transaction's own deltas, which are folded
+# into the counts only when it commits. Rows of part 0 carry (agency, channel, country),
+# rows of part 1 (violation mask, sex, legal aid, minor); they are summed up here.
 _SQL = """
 WITH appeals AS (
-    SELECT
-        GROUPING(agency_id) AS part,
-        agency_id, channel_id, country, violation_mask, legal_aid, victim_minor, victim_sex,
-        COUNT(*) AS n
-    FROM cases_appeal
-    WHERE organisation_id = ANY(%(orgs)s) AND received_on >= %(start)s AND received_on < %(end)s
-    GROUP BY GROUPING SETS (
-        (agency_id, channel_id, country), (violation_mask, legal_aid, victim_minor, victim_sex)
-    )
+    SELECT part, agency_id, channel_id, country, violation_mask, legal_aid, victim_minor,
+           victim_sex, n
+    FROM cases_appealcount
+    WHERE organisation_id = ANY(%(orgs)s) AND year = %(year)s
+    UNION ALL
+    SELECT part, agency_id, channel_id, country, violation_mask, legal_aid, victim_minor,
+           victim_sex, n
+    FROM cases_appealcount_pending
+    WHERE xid = txid_current_if_assigned()
+      AND organisation_id = ANY(%(orgs)s) AND year = %(year)s
 ), rehab AS (
     SELECT victim_sex, victim_minor, COALESCE(victim_id, -id) AS victim
     FROM cases_appeal
     WHERE organisation_id = ANY(%(orgs)s)
       AND rehabilitation_started_on >= %(start)s AND rehabilitation_started_on < %(end)s
 )
-SELECT 'a' || part, COALESCE(agency_id, violation_mask), channel_id,
-       COALESCE(country, victim_sex), legal_aid, victim_minor, n
+SELECT 'a' || part,
+       CASE WHEN part = 0 THEN NULLIF(agency_id, 0) ELSE violation_mask END, channel_id,
+       CASE WHEN part = 0 THEN country ELSE victim_sex END, legal_aid, victim_minor, n
 FROM appeals
 UNION ALL
 SELECT 'r', COUNT(DISTINCT victim) FILTER (WHERE victim_minor), NULL, NULL, NULL, NULL,
@@ -150,6 +163,7 @@ def _report_postgresql(year: int, org_ids: Sequence[int]) -> Report:
             _SQL,
             {
                 "orgs": list(org_ids),
+                "year": year,
                 "start": start,
                 "end": end,
                 "agency": vocab.AGENCY,
@@ -258,6 +272,60 @@ def report_portable(year: int, org_ids: Sequence[int]) -> Report:
     report["publications"]["by_language"] = _clean(by(pubs_qs, "language"))
     report["publications"]["total"] = sum(report["publications"]["by_language"].values())
     return report
+
+
+# ---------------------------------------------------------------- the count table
+
+# The grouping the triggers keep (migration 0005 holds its own frozen copy): the appeals'
+# counts per organisation, year and part; a part's absent columns hold their defaults.
+COUNT_KEY = (
+    "organisation_id, year, part, agency_id, channel_id, country, "
+    "violation_mask, legal_aid, victim_minor, victim_sex"
+)
+APPEAL_COUNTS_SQL = """
+SELECT organisation_id, year, GROUPING(agency)::smallint AS part,
+       COALESCE(agency, 0) AS agency_id, COALESCE(channel_id, 0) AS channel_id,
+       COALESCE(country, '') AS country, COALESCE(violation_mask, 0) AS violation_mask,
+       COALESCE(legal_aid, false) AS legal_aid, COALESCE(victim_minor, false) AS victim_minor,
+       COALESCE(victim_sex, '') AS victim_sex, COUNT(*) AS n
+FROM (
+    SELECT organisation_id, EXTRACT(YEAR FROM received_on)::int AS year,
+           COALESCE(agency_id, 0) AS agency, channel_id, country, violation_mask, legal_aid,
+           victim_minor, victim_sex
+    FROM cases_appeal
+) AS appeals
+GROUP BY organisation_id, year, GROUPING SETS (
+    (agency, channel_id, country), (violation_mask, legal_aid, victim_minor, victim_sex)
+)
+"""
+# Taken shared by every fold of deltas into the counts, exclusively by the rebuild.
+FOLD_LOCK = 0x48494D4F5943
+
+# One statement, so one snapshot: the appeals and the counts committed with them.
+DIFFERENCES_SQL = f"""
+WITH expected AS ({APPEAL_COUNTS_SQL}), stored AS (
+    SELECT {COUNT_KEY}, SUM(n) AS n FROM (
+        SELECT {COUNT_KEY}, n FROM cases_appealcount
+        UNION ALL
+        SELECT {COUNT_KEY}, n FROM cases_appealcount_pending
+        WHERE xid = txid_current_if_assigned()
+    ) AS counts GROUP BY {COUNT_KEY} HAVING SUM(n) <> 0
+)
+SELECT (SELECT COUNT(*) FROM expected), COUNT(*)
+FROM expected FULL JOIN stored USING ({COUNT_KEY})
+WHERE expected.n IS DISTINCT FROM stored.n
+"""  # noqa: S608
+
+
+def appeal_counts_differences() -> tuple[int, int] | None:
+    """(groups the appeals make, groups whose stored count is wrong or missing or left
+    over), or None where there are no count tables (not PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(DIFFERENCES_SQL)
+        groups, wrong = cursor.fetchone()
+    return int(groups), int(wrong)
 
 
 # ---------------------------------------------------------------- other formats
