@@ -23,6 +23,7 @@ from django.utils import timezone
 from himoya.accounts.models import Role
 from himoya.cases import services, urls
 from himoya.cases.models import Alert, Case, CaseShare, Facility, Partner
+from himoya.cases.selectors import visible_case_parts, visible_cases
 from tests.conftest import make_client
 from tests.factories import TeamFactory, UserFactory
 
@@ -176,6 +177,56 @@ def test_outsiders_get_404_for_every_object_url(world, who):
     case = world.case
     case.refresh_from_db()
     assert case.status == "new" and case.notes.count() == 1 and case.tasks.count() == 1
+
+
+def test_the_parts_of_the_visible_cases_are_disjoint_and_make_them_up(world, other_org):
+    """The case list reads the visible cases part by part (own, shared): for every kind
+    of user the parts hold exactly the visible cases, each once."""
+    other = make_client(world.users["other org coordinator"])
+    assert other.get(reverse("cases:list")).status_code == 200
+    theirs = services.appeal_register(
+        actor=world.users["other org coordinator"],
+        organisation=other_org,
+        data=services.AppealInput(
+            received_on=timezone.localdate(), channel="phone", consent_processing=True
+        ),
+    ).case
+    services.case_share(actor=world.coordinator, case=world.case, organisation=other_org)
+    for user in [world.lawyer, world.coordinator, *world.users.values()]:
+        parts = [set(part.values_list("pk", flat=True)) for part in visible_case_parts(user)]
+        visible = set(visible_cases(user).values_list("pk", flat=True))
+        assert set().union(*parts) == visible, user.role
+        assert sum(len(part) for part in parts) == len(visible), user.role
+    assert {theirs.pk, world.case.pk} == set(
+        visible_cases(world.users["other org coordinator"]).values_list("pk", flat=True)
+    )
+
+
+def test_the_list_merges_own_and_shared_cases_by_date(world, other_org):
+    coordinator = world.users["other org coordinator"]
+    today = timezone.localdate()
+    own = [
+        services.appeal_register(
+            actor=coordinator,
+            organisation=other_org,
+            data=services.AppealInput(
+                received_on=today - dt.timedelta(days=days),
+                channel="phone",
+                consent_processing=True,
+            ),
+        ).case
+        for days in (0, 5)
+    ]
+    services.case_share(actor=world.coordinator, case=world.case, organisation=other_org)
+    page = make_client(coordinator).get(reverse("cases:list"), headers={"Accept-Language": "en"})
+    body = page.content.decode()
+
+    def row(case: Case) -> int:  # numbers repeat across organisations; links do not
+        return body.index(f'href="{reverse("cases:detail", args=[case.pk])}"')
+
+    # the shared case was opened two days ago: between the two own cases
+    assert row(own[0]) < row(world.case) < row(own[1])
+    assert "3 cases" in body  # the count adds both parts
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)

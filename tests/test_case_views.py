@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from himoya.accounts.models import Role
-from himoya.cases import services
+from himoya.cases import selectors, services
 from himoya.cases.models import Alert, Appeal, Case, CaseStatus, Facility, Partner, Task
 from himoya.core.models import AuditEvent
 from tests.conftest import make_client
@@ -170,6 +171,88 @@ def test_case_list_paginates_sorts_and_answers_htmx_with_the_results(client, law
     )
     text = partial.content.decode()
     assert 'id="case-results"' in text and "<html" not in text
+
+
+def test_case_list_counts_up_to_a_cap_and_its_pages_end_there(lawyer, org, english):
+    today = timezone.localdate()
+    numbers = [
+        new_case(lawyer, org, received_on=today - dt.timedelta(days=i)).number for i in range(7)
+    ]
+    everything = selectors.CaseFilters()
+    page = selectors.case_list_page(lawyer, everything, number=1, per_page=2, list_cap=5)
+    assert page.paginator.capped and page.paginator.count == 5
+    assert page.paginator.num_pages == 3
+    assert [case.number for case in page.object_list] == numbers[:2]
+    # past the cap there are no pages: the last one ends at the cap
+    last = selectors.case_list_page(lawyer, everything, number=9, per_page=2, list_cap=5)
+    assert last.number == 3 and [case.number for case in last.object_list] == numbers[4:5]
+    oldest = selectors.case_list_page(
+        lawyer, everything, number=1, per_page=2, list_cap=5, oldest_first=True
+    )
+    assert [case.number for case in oldest.object_list] == numbers[:-3:-1]
+    exact = selectors.case_list_page(lawyer, everything, number=1, per_page=2, list_cap=7)
+    assert not exact.paginator.capped and exact.paginator.count == 7
+    html = render_to_string("cases/_results.html", {"page": page, "form": None, "sort": ""})
+    assert "More than 5 cases" in html and "Page 1 of 3" in html
+    html = render_to_string("cases/_results.html", {"page": exact, "form": None, "sort": ""})
+    assert "7 cases" in html and "More than" not in html
+
+
+def test_case_list_rows_show_victims_violations_and_overdue_tasks(client, lawyer, org):
+    case = new_case(
+        lawyer,
+        org,
+        violations=["torture", "threats"],
+        victim=services.PersonInput(full_name="Строкова Айгерим"),
+    )
+    services.task_add(
+        actor=lawyer, case=case, title="Просрочено", due_on=timezone.localdate() - dt.timedelta(1)
+    )
+    other = new_case(lawyer, org, violations=[], victim=None)
+    page = selectors.case_list_page(lawyer, selectors.CaseFilters(), number=1)
+    rows = {row.number: row for row in page.object_list}
+    assert rows[case.number].victim_names == ["Строкова Айгерим"]
+    assert len(rows[case.number].violation_labels) == 2 and rows[case.number].has_overdue
+    assert rows[other.number].victim_names == [] and not rows[other.number].has_overdue
+    body = client.get(reverse("cases:list")).content.decode()
+    assert "Строкова Айгерим" in body
+
+
+def test_case_list_search_ranks_names_first_and_keeps_the_filters(client, lawyer, org):
+    today = timezone.localdate()
+    named = new_case(
+        lawyer,
+        org,
+        received_on=today - dt.timedelta(days=20),
+        victim=services.PersonInput(full_name="Искомова Бахыт"),
+    )
+    mentioned = new_case(lawyer, org, summary="Соседка Искомова видела задержание.")
+    closed = new_case(lawyer, org, content="Искомову угрожали в отделе.")
+    services.case_change_status(
+        actor=lawyer, case=closed, status="closed", outcome="refused", expected_version=1
+    )
+    unrelated = new_case(lawyer, org, summary="Другая история.")
+    english = {"Accept-Language": "en"}
+    body = client.get(
+        reverse("cases:list"), {"q": "Искомова", "sort": "opened"}, headers=english
+    ).content.decode()
+    assert named.number in body and mentioned.number in body and closed.number in body
+    assert unrelated.number not in body
+    # a match in the names comes first, although that case is the oldest
+    assert body.index(named.number) < body.index(mentioned.number)
+    assert "3 cases" in body and "Best matches first." in body
+    only = client.get(reverse("cases:list"), {"q": "Искомова", "status": "closed"})
+    text = only.content.decode()
+    assert closed.number in text and named.number not in text and mentioned.number not in text
+    event = AuditEvent.objects.filter(action="case.list").latest("seq")
+    assert event.data["cases"] == [closed.pk]
+    assert event.data["filters"] == {"status": "closed", "text_query": True}
+    # at most the best ``search_results`` matches, and the list says there are more
+    capped = selectors.case_list_page(
+        lawyer, selectors.CaseFilters(q="Искомова"), number=1, search_results=2
+    )
+    assert capped.paginator.capped and capped.paginator.count == 2
+    assert capped.object_list[0].pk == named.pk
 
 
 def test_export_csv_and_xlsx_hold_the_filtered_list(client, lawyer, org):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from himoya.accounts.models import Role
 from himoya.cases.models import (
@@ -17,6 +19,7 @@ from himoya.cases.models import (
     CaseParty,
     CaseShare,
     Facility,
+    PartyRole,
     Person,
     Task,
     Term,
@@ -26,13 +29,14 @@ from himoya.core.access import access_object
 from himoya.core.fields import blind_lookup
 
 
-def visible_cases(user: Any) -> QuerySet[Case]:
-    """Cases ``user`` may see (see policies.py for the rule in words)."""
+def _visibility(user: Any) -> tuple[Q, Exists] | None:
+    """The two halves of the need-to-know rule: cases of the user's own organisation
+    the user may see, and cases shared with it. None: the user sees no case."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Case.objects.none()
+        return None
     org_id = user.organisation_id
     if org_id is None or user.role in (Role.ANALYST, Role.ADMIN):
-        return Case.objects.none()
+        return None
     if user.role == Role.COORDINATOR:
         own = Q(organisation_id=org_id)
         shared = Exists(CaseShare.objects.filter(case=OuterRef("pk"), organisation_id=org_id))
@@ -46,7 +50,29 @@ def visible_cases(user: Any) -> QuerySet[Case]:
                 case=OuterRef("pk"), organisation_id=org_id, team_id__in=team_ids
             )
         )
+    return own, shared
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """Cases ``user`` may see (see policies.py for the rule in words)."""
+    rule = _visibility(user)
+    if rule is None:
+        return Case.objects.none()
+    own, shared = rule
     return Case.objects.filter(own | Q(shared))
+
+
+def visible_case_parts(user: Any) -> list[QuerySet[Case]]:
+    """``visible_cases(user)`` as disjoint querysets whose union it is: the cases of the
+    user's own organisation, and the others shared with it. Each part can be read in
+    the order of an index (``case_org_opened``), which the ``OR`` of ``visible_cases``
+    prevents: for a page of the newest cases, PostgreSQL must otherwise read and sort
+    every visible case."""
+    rule = _visibility(user)
+    if rule is None:
+        return []
+    own, shared = rule
+    return [Case.objects.filter(own), Case.objects.filter(shared).exclude(own)]
 
 
 def access_case(user: Any, pk: Any, *, audit: bool = True) -> Case:
@@ -82,9 +108,8 @@ class CaseFilters:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
-    """The user's visible cases narrowed by ``filters``, newest first."""
-    qs = visible_cases(user)
+def _filtered(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
+    """``qs`` narrowed by every filter but the free-text query."""
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.violation:
@@ -108,11 +133,170 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(
             Exists(Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today))
         )
+    return qs
+
+
+def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
+    """The user's visible cases narrowed by ``filters``, newest first: every match (the
+    API and exports). The staff list page reads through ``case_list_page``."""
+    qs = _filtered(visible_cases(user), filters)
     if filters.q:
         from himoya.search.selectors import filter_queryset
 
         qs = filter_queryset(qs, filters.q)
     return qs.select_related("agency", "facility", "region", "lawyer").order_by("-opened_on", "-id")
+
+
+# ---------------------------------------------------------------- the case list page
+
+# A page of the list counts its cases only up to here: an exact count of a broad filter
+# in a big register reads every match (seconds at a million cases), the page itself
+# only its rows. Past it the list says "more than" and its pages end there.
+LIST_COUNT_CAP = 10_000
+# A free-text search shows at most this many of the best matches (docs/search.md).
+SEARCH_RESULTS = 200
+
+
+def _list_rows(pks: list[int]) -> list[Case]:
+    """The cases ``pks``, in that order, with what a row of the list shows and only
+    that: ``has_overdue``, and ``victim_names`` and ``violation_labels`` as lists. The
+    names are decrypted, so the persons' other encrypted fields and the summaries are
+    not read; plain lists, not prefetched models, keep the page's Python time small."""
+    if not pks:
+        return []
+    today = timezone.localdate()
+    found = (
+        Case.objects.filter(pk__in=pks)
+        .order_by()
+        .select_related("agency", "facility", "region", "lawyer")
+        .defer("summary")
+        .annotate(
+            has_overdue=Exists(
+                Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
+            )
+        )
+        .in_bulk()
+    )
+    names: dict[int, list[str]] = {}
+    victims = CaseParty.objects.filter(case_id__in=pks, role=PartyRole.VICTIM).order_by("id")
+    for case_id, name in victims.values_list("case_id", "person__full_name"):
+        names.setdefault(case_id, []).append(name)
+    types: dict[int, list[int]] = {}
+    for case_id, type_id in (
+        Violation.objects.filter(case_id__in=pks).order_by("id").values_list("case_id", "type_id")
+    ):
+        types.setdefault(case_id, []).append(type_id)
+    labels = {
+        t.pk: t.label
+        for t in Term.objects.filter(pk__in={t for ids in types.values() for t in ids})
+    }
+    rows: list[Case] = []
+    for pk in pks:
+        case = found.get(pk)
+        if case is None:
+            continue
+        case.victim_names = names.get(pk, [])  # type: ignore[attr-defined]
+        case.violation_labels = [labels[t] for t in types.get(pk, [])]  # type: ignore[attr-defined]
+        rows.append(case)
+    return rows
+
+
+class CaseRows:
+    """The rows of a filtered case list, newest (or oldest) first, for ``Paginator``:
+    each part of the visible cases is read in index order up to the end of the page
+    asked for (ids and dates only), the parts are merged, and the page's cases are read
+    by id with what the list shows. The count stops at ``cap`` + 1."""
+
+    def __init__(self, parts: list[QuerySet[Case]], *, oldest_first: bool = False) -> None:
+        self.order = ("opened_on", "id") if oldest_first else ("-opened_on", "-id")
+        self.oldest_first = oldest_first
+        self.parts = parts
+
+    def count(self, cap: int) -> int:
+        return sum(part.order_by().values("pk")[: cap + 1].count() for part in self.parts)
+
+    def __getitem__(self, window: slice) -> list[Case]:
+        start, stop = window.start or 0, window.stop
+        keys: list[tuple[dt.date, int]] = []
+        for part in self.parts:
+            keys += part.order_by(*self.order).values_list("opened_on", "pk")[:stop]
+        keys.sort(reverse=not self.oldest_first)
+        return _list_rows([pk for _opened, pk in keys[start:stop]])
+
+
+class RankedCaseRows:
+    """Cases already chosen and ordered (search results), read page by page."""
+
+    def __init__(self, pks: list[int]) -> None:
+        self.pks = pks
+
+    def count(self, cap: int) -> int:
+        return min(len(self.pks), cap + 1)
+
+    def __getitem__(self, window: slice) -> list[Case]:
+        return _list_rows(self.pks[window])
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts up to ``cap``: ``capped`` says whether there are more
+    (then ``count`` is ``cap`` and the pages end there)."""
+
+    def __init__(self, rows: CaseRows | RankedCaseRows, per_page: int, *, cap: int) -> None:
+        super().__init__(cast(Any, rows), per_page)
+        self.rows = rows
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.rows.count(self.cap)
+        self.capped = found > self.cap
+        return min(found, self.cap)
+
+
+def _search_organisations(user: Any) -> list[int]:
+    """The organisations whose cases the user may see: a pre-filter of the search."""
+    shared = CaseShare.objects.filter(organisation_id=user.organisation_id).values_list(
+        "case__organisation_id", flat=True
+    )
+    return sorted({user.organisation_id, *shared.distinct()})
+
+
+def case_list_page(
+    user: Any,
+    filters: CaseFilters,
+    *,
+    number: Any,
+    per_page: int = 50,
+    oldest_first: bool = False,
+    list_cap: int = LIST_COUNT_CAP,
+    search_results: int = SEARCH_RESULTS,
+) -> Page[Case]:
+    """Page ``number`` of the user's visible cases narrowed by ``filters``: newest first
+    (or oldest), counted up to ``list_cap``; with a free-text query, the best
+    ``search_results`` matches in rank order (``search_owner_ids``, bounded whatever the
+    words; the order asked for does not apply). The cost follows the page, not the size
+    of the register."""
+    rows: CaseRows | RankedCaseRows
+    if filters.q:
+        from himoya.search.selectors import search_owner_ids
+
+        pks = (
+            search_owner_ids(
+                owner_type=Case,
+                query=filters.q,
+                organisation_ids=_search_organisations(user),
+                limit=search_results + 1,
+                within=_filtered(visible_cases(user), filters),
+            )
+            if _visibility(user) is not None
+            else []
+        )
+        rows, cap = RankedCaseRows(pks), search_results
+    else:
+        parts = [_filtered(part, filters) for part in visible_case_parts(user)]
+        rows, cap = CaseRows(parts, oldest_first=oldest_first), list_cap
+    return CappedPaginator(rows, per_page, cap=cap).get_page(number)
 
 
 def visible_persons(user: Any) -> QuerySet[Person]:

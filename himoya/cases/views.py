@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -58,18 +58,15 @@ from himoya.cases.forms import (
 from himoya.cases.models import (
     Alert,
     Case,
-    CaseParty,
     CaseStatus,
     Facility,
     Outcome,
     Partner,
-    PartyRole,
     Person,
     ReferralKind,
     Task,
     Term,
     Urgency,
-    Violation,
 )
 from himoya.core.access import access_object
 from himoya.core.audit import audit_record
@@ -102,22 +99,6 @@ def _querystring(request: HttpRequest, *, drop: tuple[str, ...] = ("page",), **e
     return params.urlencode()
 
 
-def _with_list_details(qs: QuerySet[Case]) -> QuerySet[Case]:
-    today = timezone.localdate()
-    return qs.annotate(
-        has_overdue=Exists(
-            Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
-        )
-    ).prefetch_related(
-        Prefetch("violations", queryset=Violation.objects.select_related("type")),
-        Prefetch(
-            "parties",
-            queryset=CaseParty.objects.filter(role=PartyRole.VICTIM).select_related("person"),
-            to_attr="victim_parties",
-        ),
-    )
-
-
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the user may see, filtered; htmx asks for the results part only."""
@@ -125,10 +106,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, user=user)
     filters = form.filters() if form.is_bound else selectors.CaseFilters()
     sort = form.ordering() if form.is_bound else "-opened"
-    qs = selectors.case_list(user, filters)
-    if sort == "opened":
-        qs = qs.order_by("opened_on", "id")
-    page = Paginator(_with_list_details(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.case_list_page(
+        user,
+        filters,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        oldest_first=sort == "opened",
+    )
     # A list shows names: which cases were on the screen is logged like a case view.
     audit_record(
         actor=user,
@@ -143,6 +127,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "sort": sort,
+        "ranked": bool(filters.q),
         "query": _querystring(request),
         "sort_query": _querystring(
             request, drop=("page", "sort"), sort="opened" if sort == "-opened" else "-opened"
