@@ -4,6 +4,12 @@ Each case has one appeal, a victim (persons with encrypted names and a blind nam
 and one to three violations, with the same distributions as ``generate.register_rows``.
 Encrypted columns hold real tokens, so pages and services can open every row; identical
 empty values share one token (fictional data: no secret behind them).
+
+For the case list and search benchmarks the cases also look like a working register
+(``bench/corpus.py``): a status, a region for most, a summary and an appeal story in
+words with realistic frequencies, and a task for some (a third of them overdue). These
+come from a random stream of their own, so the statistical facts of the appeals (what
+``stats_vs_group_by`` reads) are the same as without them.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from bench.corpus import CORPUS
 from bench.generate import SEXES, fake_name
 from himoya.accounts.models import Organisation
-from himoya.cases.models import Appeal, Case, CaseParty, Person, Term, Violation
+from himoya.cases.models import Appeal, Case, CaseParty, Person, Region, Task, Term, Violation
 from himoya.cases.vocab import AGENCIES, CHANNELS, VIOLATIONS
 from himoya.core.crypto import blind_index, encrypt, normalise_text
 
@@ -49,6 +56,17 @@ def _next_ids(table: str, count: int) -> int:
     return int(last) - count + 1
 
 
+# Statuses of a working register, and the share of cases with a task.
+STATUSES = (
+    ("new", 10),
+    ("in_review", 15),
+    ("in_progress", 40),
+    ("awaiting_answer", 15),
+    ("closed", 20),
+)
+TASK_SHARE = 0.15
+
+
 def populate(
     organisation: Organisation,
     n: int,
@@ -61,6 +79,12 @@ def populate(
     assert connection.vendor == "postgresql", "populate uses COPY: PostgreSQL only"
     started = time.perf_counter()
     rng = random.Random(seed)
+    text_rng = random.Random(f"texts-{seed}")  # case details: not the appeals' facts
+    statuses = [code for code, _ in STATUSES]
+    status_weights = [weight for _, weight in STATUSES]
+    regions: dict[str, list[int]] = {}
+    for region in Region.objects.order_by("pk"):
+        regions.setdefault(region.country, []).append(region.pk)
     terms = {(t.vocabulary, t.code): t for t in Term.objects.all()}
     agency_ids = [terms[("agency", c)].pk for c in AGENCIES]
     channel_ids = [terms[("channel", c)].pk for c in CHANNELS]
@@ -79,7 +103,6 @@ def populate(
             (Person, "document_number"),
             (Person, "birth_date"),
             (Person, "notes"),
-            (Appeal, "content"),
             (Violation, "description"),
         ]
     }
@@ -140,16 +163,21 @@ def populate(
 
     def cases() -> Iterator[Sequence[Any]]:
         for i, (agency, received, _sex, minor, _mask) in enumerate(facts):
+            name = fake_name(rng)
+            country = rng.choice(("KZ", "KZ", "TJ"))
+            in_country = regions.get(country)
+            region = text_rng.choice(in_country) if in_country and text_rng.random() < 0.8 else None
             yield (
                 case_first + i,
                 organisation.pk,
                 f"B-{received.year}-{case_first + i}",
                 f"BENCH-{seed}-{i + 1:07d}",
-                _token(Case, "summary", fake_name(rng)),
-                "new",
+                _token(Case, "summary", f"{name}: {CORPUS.summary(text_rng)}"),
+                text_rng.choices(statuses, status_weights)[0],
                 "",
                 received,
-                rng.choice(("KZ", "KZ", "TJ")),
+                country,
+                region,
                 agency,
                 minor,
                 now,
@@ -169,6 +197,7 @@ def populate(
             "outcome",
             "opened_on",
             "country",
+            "region_id",
             "agency_id",
             "has_minor_victim",
             "created_at",
@@ -193,7 +222,7 @@ def populate(
                 received,
                 rng.choice(channel_ids),
                 "normal",
-                empty[(Appeal, "content")],
+                _token(Appeal, "content", CORPUS.story(text_rng)),
                 person_first + i,
                 person_first + i,
                 True,
@@ -251,6 +280,18 @@ def populate(
         ["case_id", "person_id", "role", "is_minor", "relation"],
         ((case_first + i, person_first + i, "victim", f[3], "") for i, f in enumerate(facts)),
     )
+    today = timezone.localdate()
+    task_title = _token(Task, "title", "Запросить ответ прокуратуры")
+
+    def tasks() -> Iterator[Sequence[Any]]:
+        for i in range(n):
+            if text_rng.random() >= TASK_SHARE:
+                continue
+            kind = text_rng.randrange(3)  # overdue, due later, done
+            due = today + dt.timedelta(days=text_rng.randint(1, 60) * (-1 if kind != 1 else 1))
+            yield (case_first + i, task_title, due, now if kind == 2 else None, now)
+
+    _copy(Task._meta.db_table, ["case_id", "title", "due_on", "done_at", "created_at"], tasks())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return {"cases": n, "seconds": round(time.perf_counter() - started, 1)}
