@@ -110,10 +110,16 @@ def _write_postgres(label: str, rows: Mapping[int, Row]) -> None:
             "organisation_id = EXCLUDED.organisation_id, updated_at = EXCLUDED.updated_at, "
             "scheme = EXCLUDED.scheme, tokens = EXCLUDED.tokens",
             [
-                (label, owner_id, org, adapt(updated), SCHEME, tokens)
+                (label, owner_id, org, adapt(updated), SCHEME, _bigint_array(tokens))
                 for owner_id, (org, updated, tokens) in rows.items()
             ],
         )
+
+
+def _bigint_array(tokens: list[int]) -> str:
+    """The array as PostgreSQL's text form: the driver's own list adapter checks every
+    element for quoting: about a third of the time of indexing a document."""
+    return "{" + ",".join(map(str, tokens)) + "}"
 
 
 def _write_postings(label: str, rows: Mapping[int, Row]) -> None:
