@@ -365,6 +365,26 @@ def test_sql_updates_and_deletions(registered: Any, small: Any, org: Any, other_
 
 
 @pytest.mark.postgres_only
+def test_triggers_work_with_an_empty_search_path(small: Any, org: Any) -> None:
+    """pg_restore, for one, writes with an empty search path."""
+    fold()
+    with connection.cursor() as cursor:
+        cursor.execute("SET search_path = ''")
+        try:
+            cursor.execute(
+                "UPDATE public.cases_appeal SET received_on = received_on + 365 "
+                "WHERE received_on < '2022-01-01'"
+            )
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        finally:
+            cursor.execute("RESET search_path")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    assert pending() == 0
+    counts_are_exact()
+    agree(org)
+
+
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_truncate_empties_the_counts(small: Any, org: Any) -> None:
     assert AppealCount.objects.exists() and pending() == 0  # the import committed

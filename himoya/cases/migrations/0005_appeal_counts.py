@@ -61,8 +61,11 @@ SOURCES = {
     ),
 }
 
+# Every function pins the search path it was created with: the triggers fire in whatever
+# session writes appeals, and pg_restore, for one, runs with an empty search path.
 DELTA = """
-CREATE FUNCTION cases_appealcount_{op}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION cases_appealcount_{op}() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
 BEGIN
     INSERT INTO cases_appealcount_pending (xid, fold, {key}, n)
     SELECT txid_current(), row_number() OVER () = 1, grouped.*
@@ -93,7 +96,8 @@ FORWARD = [
     "CREATE INDEX cases_appealcount_pending_xid ON cases_appealcount_pending (xid)",
     *(DELTA.format(op=op, key=KEY, grouped=GROUPED.format(source=s)) for op, s in SOURCES.items()),
     f"""
-    CREATE FUNCTION cases_appealcount_fold() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION cases_appealcount_fold() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
     DECLARE
         emptied bigint[];
     BEGIN
@@ -117,7 +121,8 @@ FORWARD = [
     $$
     """,
     """
-    CREATE FUNCTION cases_appealcount_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION cases_appealcount_truncate() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
     BEGIN
         DELETE FROM cases_appealcount;
         DELETE FROM cases_appealcount_pending WHERE xid = txid_current();
