@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from itertools import count
+from pathlib import Path
 
+import polib
 import pytest
 from django.db import connection
 from django.test import override_settings
 
 from himoya.core.env import generate_secrets
 from himoya.search import services
-from himoya.search.analysis import Analyser, words
+from himoya.search.analysis import _KK_TG_FOLD, Analyser, words
 from himoya.search.models import Posting, SearchDocument
 from himoya.search.selectors import filter_queryset, search_owner_ids, search_queryset
 from himoya.search.services import (
@@ -25,7 +27,15 @@ from himoya.search.services import (
     unregister_source,
 )
 from himoya.search.sql import SearchLimits, bands_below
-from himoya.search.tokens import Tokeniser, meta_tokens
+from himoya.search.tokens import (
+    EXACT,
+    FIELD_KINDS,
+    STEM,
+    Tokeniser,
+    meta_tokens,
+    search_key,
+    token,
+)
 from tests.testapp.models import Secret
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +234,66 @@ def test_no_plaintext_at_rest_only_keyed_tokens():
         ) & set(stored)
         assert find("Назаров") == []
     assert find("Назаров") == ids(obj)
+
+
+def _tokens_from_first_principles(texts: dict[str, str], *, owner_id: int) -> list[int]:
+    """What a document's tokens are by definition (docs/search.md), with ``token``
+    alone: no memo, no shared HMAC state."""
+    key = search_key()
+    analyser = Analyser()
+    found = set(meta_tokens(key, owner_id=owner_id, organisation_id=None))
+    for field, text in texts.items():
+        kind = FIELD_KINDS.get(field)
+        for word in words(text):
+            term = analyser.term(word)
+            found.add(token(key, STEM if term.numeric else EXACT, term.exact))
+            for stem in term.stems:
+                found.add(token(key, STEM, stem))
+                if kind:
+                    found.add(token(key, kind, stem))
+    return sorted(found)
+
+
+def test_document_tokens_are_the_keyed_tokens_of_their_terms():
+    # Words, short and long numbers in ranked and other fields, met again in a later
+    # document of the same batch (the tokeniser's memo) and in other fields.
+    docs = [
+        {"names": "Каримов Азиз 2024", "number": "K-2024-00017 R-0000153", "summary": "пытки"},
+        {"names": "Азиз Каримову", "number": "K-2024-00018 R-0000153", "summary": "00017 2024"},
+        {"names": "beaten 0000153", "notes": "Каримов пытки 2024 K-2024-00017", "summary": ""},
+    ]
+    tokeniser = Tokeniser()
+    for owner_id, texts in enumerate(docs * 2, start=4095):
+        made = tokeniser.document_tokens(texts, owner_id=owner_id, organisation_id=None)
+        assert made == _tokens_from_first_principles(texts, owner_id=owner_id)
+    # Numbers of more than 4 digits are not kept for the batch; words and years are.
+    assert "0000153" not in tokeniser.analyser.memo
+    assert {"каримов", "2024"} <= set(tokeniser.analyser.memo)
+
+
+def test_c_and_pure_python_snowball_give_the_same_stems():
+    """PyStemmer (C libstemmer) is what ``snowballstemmer.stemmer`` returns once it is
+    installed; stems from it must be the pure-Python port's, or the index changes
+    (``tokens.SCHEME``). Checked on the words of our four catalogues, as the analyser
+    hands them to the stemmers (a check of 870,000 words preceded adopting it)."""
+    stemmer = pytest.importorskip("Stemmer")
+    import django
+    from snowballstemmer.english_stemmer import EnglishStemmer
+    from snowballstemmer.russian_stemmer import RussianStemmer
+
+    ours = Path(__file__).resolve().parent.parent / "himoya" / "locale"
+    djangos = Path(django.__file__).resolve().parent / "conf" / "locale"
+    sample: set[str] = set()
+    for locale, language in itertools.product((ours, djangos), ("ru", "kk", "tg", "en")):
+        for entry in polib.pofile(str(locale / language / "LC_MESSAGES" / "django.po")):
+            sample.update(words(f"{entry.msgid} {entry.msgstr}"))
+    cyrillic = sorted(w.translate(_KK_TG_FOLD) for w in sample if not w.isascii())
+    latin = sorted(w for w in sample if w.isascii() and not w.isdigit())
+    assert len(cyrillic) > 3000 and len(latin) > 700
+    c_ru, c_en = stemmer.Stemmer("russian"), stemmer.Stemmer("english")
+    py_ru, py_en = RussianStemmer(), EnglishStemmer()
+    assert [c_ru.stemWord(w) for w in cyrillic] == [py_ru.stemWord(w) for w in cyrillic]
+    assert [c_en.stemWord(w) for w in latin] == [py_en.stemWord(w) for w in latin]
 
 
 def test_filter_queryset_composes_with_other_filters():

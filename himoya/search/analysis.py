@@ -123,10 +123,21 @@ def words(text: str) -> list[str]:
     return found
 
 
+def worth_keeping(word: str) -> bool:
+    """Whether a word's analysis is worth caching for a batch: not for numbers longer
+    than 4 digits (case, register and document numbers), which are mostly met once;
+    years and other short numbers are few (at most 11,110)."""
+    return len(word) <= 4 or not word.isdigit()
+
+
 class Analyser:
     """Stems words. Not thread-safe (the Snowball stemmers keep state): make one per
-    call or per batch. ``memo`` caches terms for the analyser's lifetime only, so no
-    plaintext outlives the call that needed it."""
+    call or per batch. ``memo`` caches the terms of words (``worth_keeping``) for the
+    analyser's lifetime only, so no plaintext outlives the call that needed it.
+
+    ``snowballstemmer.stemmer`` is PyStemmer's C libstemmer when it is installed (a
+    dependency: several times faster), else Snowball's pure-Python port; both give the
+    same stems (docs/search.md)."""
 
     def __init__(self) -> None:
         self._ru = snowballstemmer.stemmer("russian")
@@ -136,7 +147,9 @@ class Analyser:
     def term(self, word: str) -> Term:
         found = self.memo.get(word)
         if found is None:
-            found = self.memo[word] = self._analyse(word)
+            found = self._analyse(word)
+            if worth_keeping(word):
+                self.memo[word] = found
         return found
 
     def _analyse(self, word: str) -> Term:

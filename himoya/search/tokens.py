@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from himoya.core import crypto
-from himoya.search.analysis import Analyser, Term, words
+from himoya.search.analysis import Analyser, Term, words, worth_keeping
 
 SCHEME = 1
 
@@ -106,13 +106,21 @@ class Tokeniser:
     def __init__(self, key: bytes | None = None) -> None:
         self.key = key or search_key()
         self.analyser = Analyser()
+        # The key's HMAC state, copied for each new term: half the cost of a fresh HMAC.
+        self._mac = hmac.new(self.key, digestmod=hashlib.sha256)
         self._tokens: dict[tuple[str, str], int] = {}
         self._words: dict[tuple[str, str | None], tuple[int, ...]] = {}
+
+    def _new_token(self, kind: str, term: str) -> int:
+        """``token(self.key, kind, term)``."""
+        mac = self._mac.copy()
+        mac.update(f"{kind}\x1f{term}".encode())
+        return int.from_bytes(mac.digest()[:8], "big", signed=True)
 
     def _token(self, kind: str, term: str) -> int:
         found = self._tokens.get((kind, term))
         if found is None:
-            found = self._tokens[(kind, term)] = token(self.key, kind, term)
+            found = self._tokens[(kind, term)] = self._new_token(kind, term)
         return found
 
     def _exact(self, term: Term) -> int:
@@ -121,6 +129,11 @@ class Tokeniser:
 
     def _word_tokens(self, word: str, kind: str | None) -> tuple[int, ...]:
         term = self.analyser.term(word)
+        if term.numeric:
+            # Its own stem and exact form (``_exact``); computed afresh, not kept in
+            # ``_tokens``: see ``worth_keeping``.
+            number = self._new_token(STEM, word)
+            return (number, self._new_token(kind, word)) if kind else (number,)
         found = [self._exact(term)]
         for stem in term.stems:
             found.append(self._token(STEM, stem))
@@ -145,7 +158,9 @@ class Tokeniser:
             for word in set(words(text)):
                 tokens = memo.get((word, kind))
                 if tokens is None:
-                    tokens = memo[(word, kind)] = self._word_tokens(word, kind)
+                    tokens = self._word_tokens(word, kind)
+                    if worth_keeping(word):
+                        memo[(word, kind)] = tokens
                 found.update(tokens)
         return sorted(found)
 
