@@ -101,17 +101,25 @@ Row = tuple[int | None, dt.datetime, list[int]]
 
 
 def _write_postgres(label: str, rows: Mapping[int, Row]) -> None:
+    """One statement for the batch: the rows come in as arrays (the token arrays in
+    their text form), so the server parses and plans it once, not once per document."""
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.executemany(
+        cursor.execute(
             f"INSERT INTO {DOCS} (owner_type, owner_id, organisation_id, updated_at, scheme, "  # noqa: S608
-            "tokens) VALUES (%s, %s, %s, %s, %s, %s::bigint[]) "
+            "tokens) SELECT %s, r.owner_id, r.organisation_id, r.updated_at, %s, "
+            "r.tokens::bigint[] FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], "
+            "%s::text[]) AS r(owner_id, organisation_id, updated_at, tokens) "
             "ON CONFLICT (owner_type, owner_id) DO UPDATE SET "
             "organisation_id = EXCLUDED.organisation_id, updated_at = EXCLUDED.updated_at, "
             "scheme = EXCLUDED.scheme, tokens = EXCLUDED.tokens",
             [
-                (label, owner_id, org, adapt(updated), SCHEME, _bigint_array(tokens))
-                for owner_id, (org, updated, tokens) in rows.items()
+                label,
+                SCHEME,
+                list(rows),
+                [org for org, _updated, _tokens in rows.values()],
+                [adapt(updated) for _org, updated, _tokens in rows.values()],
+                [_bigint_array(tokens) for _org, _updated, tokens in rows.values()],
             ],
         )
 
