@@ -229,6 +229,33 @@ def test_bulk_append_continues_the_same_chain(chain: list[AuditEvent]) -> None:
     assert "audit chain intact" in verify()
 
 
+def test_bulk_events_are_the_events_audit_record_writes(chain: list[AuditEvent]) -> None:
+    """audit_record_many writes, field for field, what audit_record would (bar seq, time
+    and the chain), including the request facts and the JSON form of ``data``."""
+    org = chain[0].organisation
+    user = chain[0].actor
+    data = {"fields": ("b", "a"), "on": dt.date(2024, 5, 1), "n": Decimal("1.5"), "x": None}
+    token = context.bind(context.RequestFacts(request_id="req-bulk", ip="2001:DB8::0:1"))
+    try:
+        single = audit_record(actor=user, action="test.same", obj=org, organisation=org, data=data)
+        audit_record_many(
+            actor=user,
+            organisation=org,
+            entries=[("test.same", org, data), ("test.none", None, None)],
+        )
+    finally:
+        context.reset(token)
+    stored = list(AuditEvent.objects.filter(seq__gt=single.seq).order_by("seq"))
+    compared = ["actor_id", "actor_label", "organisation_id", "action", "object_type"]
+    compared += ["object_id", "request_id", "ip", "data"]
+    assert [getattr(stored[0], f) for f in compared] == [getattr(single, f) for f in compared]
+    assert stored[0].ip == "2001:db8::1" and stored[0].data["on"] == "2024-05-01"
+    assert (stored[1].object_type, stored[1].object_id, stored[1].data) == ("", "", {})
+    assert [e.prev_hash for e in stored] == [single.hash, stored[0].hash]
+    assert all(compute_hash(e) == e.hash for e in stored)
+    assert "audit chain intact" in verify()
+
+
 def test_audit_record_rolls_back_with_its_transaction(chain: list[AuditEvent]) -> None:
     before = AuditEvent.objects.count()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import ipaddress
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ GENESIS = "0" * 64
 _LOCK_KEY = 0x48494D4F5941  # "HIMOYA"
 
 
-def canonical(event: AuditEvent) -> bytes:
+def canonical(event: AuditEvent | PendingEvent) -> bytes:
     body = {
         "seq": event.seq,
         "at": event.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -44,7 +45,7 @@ def canonical(event: AuditEvent) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
+def compute_hash(event: AuditEvent | PendingEvent) -> str:
     return hashlib.sha256(canonical(event)).hexdigest()
 
 
@@ -140,52 +141,104 @@ def audit_record_many(
     """Appends one event per ``(action, obj, data)`` entry, in order, with the same chain
     semantics as ``audit_record`` (one lock on the head, consecutive seq, each hash over
     the one before), written with bulk inserts. For bulk services such as the register
-    import; returns how many events were written."""
+    import; returns how many events were written.
+
+    The events are the ones ``_new_event`` makes, field for field; what they share
+    (actor, organisation, request facts) is worked out once, and they are kept as plain
+    records (``PendingEvent``) rather than model instances until they are written."""
     facts = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
+    shared = _new_event(
+        user=user,
+        actor=actor,
+        action="",
+        obj=None,
+        organisation=organisation,
+        data=None,
+        facts=facts,
+    )
+    actor_id, label, org_id = shared.actor_id, shared.actor_label, shared.organisation_id
+    request_id, ip = shared.request_id, shared.ip
     written = 0
     with transaction.atomic():
         _lock_head()
         seq, prev = _head()
-        batch: list[AuditEvent] = []
-        for action, obj, data in entries:
-            event = _new_event(
-                user=user,
-                actor=actor,
-                action=action,
-                obj=obj,
-                organisation=organisation,
-                data=data,
-                facts=facts,
-            )
-            event.seq = seq
-            event.prev_hash = prev
-            event.hash = prev = compute_hash(event)
-            seq += 1
-            batch.append(event)
-            if len(batch) >= batch_size:
-                written += _insert(batch)
-                batch = []
-        if batch:
-            written += _insert(batch)
+
+        def chained() -> Iterator[PendingEvent]:
+            nonlocal seq, prev
+            for action, obj, data in entries:
+                event = PendingEvent(
+                    seq=seq,
+                    created_at=timezone.now(),
+                    actor_id=actor_id,
+                    actor_label=label,
+                    organisation_id=org_id,
+                    action=action,
+                    object_type=obj._meta.label_lower if obj is not None else "",
+                    object_id=str(obj.pk) if obj is not None else "",
+                    request_id=request_id,
+                    ip=ip,
+                    # JSON round-trip so the hash covers exactly what the database returns.
+                    data=json.loads(json.dumps(data or {}, sort_keys=True, default=str)),
+                    prev_hash=prev,
+                )
+                event.hash = prev = compute_hash(event)
+                seq += 1
+                yield event
+
+        # Batches of ``batch_size``, each chained as it is written.
+        stream = chained()
+        while (first := next(stream, None)) is not None:
+            written += _insert(itertools.chain([first], itertools.islice(stream, batch_size - 1)))
     return written
 
 
-def _insert(events: list[AuditEvent]) -> int:
+@dataclass(slots=True)
+class PendingEvent:
+    """An event chained but not written yet: the attributes of ``AuditEvent`` that
+    ``canonical`` reads and ``_insert`` writes (foreign keys by id)."""
+
+    seq: int
+    created_at: dt.datetime
+    actor_id: int | None
+    actor_label: str
+    organisation_id: int | None
+    action: str
+    object_type: str
+    object_id: str
+    request_id: str
+    ip: str | None
+    data: Any
+    prev_hash: str
+    hash: str = ""
+
+
+def _insert(events: Iterable[PendingEvent]) -> int:
     """Writes already chained events: COPY on PostgreSQL (no INSERT to compile per
-    event), bulk_create elsewhere. Values go through each field's own conversion."""
-    if connection.vendor != "postgresql":
-        AuditEvent.objects.bulk_create(events)
-        return len(events)
+    event), bulk_create elsewhere. Values go through each field's own conversion where
+    it changes them (the JSON of ``data``, the address type of ``ip``); the others (ids,
+    text, aware datetimes) go in as they are."""
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    if connection.vendor != "postgresql":
+        made = AuditEvent.objects.bulk_create(
+            [AuditEvent(**{f.attname: getattr(e, f.attname) for f in fields}) for e in events]
+        )
+        return len(made)
+    converted = (models.JSONField, models.GenericIPAddressField)
+    plan = [(f.attname, f.get_db_prep_save if isinstance(f, converted) else None) for f in fields]
     columns = ", ".join(str(f.column) for f in fields)
     sql = f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN"
+    count = 0
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for event in events:
             copy.write_row(
-                [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+                [
+                    getattr(event, name) if prep is None else prep(getattr(event, name), connection)
+                    for name, prep in plan
+                ]
             )
-    return len(events)
+            count += 1
+    return count
 
 
 @dataclass(frozen=True)
