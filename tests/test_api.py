@@ -870,3 +870,22 @@ def test_token_issued_through_the_staff_pages_opens_the_api(
     page.wait_for_load_state()
     assert "revoked" in page.inner_text("main") or "отозван" in page.inner_text("main").lower()
     guard.assert_clean()
+
+
+def test_case_list_merges_shared_cases_newest_first(world: World) -> None:
+    """A coordinator's list holds the own organisation's cases and those shared with it,
+    in one newest-first order, counted exactly, paged the same way."""
+    older = register(world.b_coordinator, received_on=TODAY() - dt.timedelta(days=10)).case
+    newer = register(world.b_coordinator, received_on=TODAY() - dt.timedelta(days=5)).case
+    services.case_share(actor=world.a_coordinator, case=world.case, organisation=world.org_b)
+    client = api_client(world.b_coordinator)
+    listing = client.get(f"{API}/cases/").json()
+    assert listing["total"] == 3
+    assert [c["id"] for c in listing["items"]] == [world.case.pk, newer.pk, older.pk]
+    second = client.get(f"{API}/cases/", {"limit": 1, "offset": 1}).json()
+    assert second["total"] == 3 and [c["id"] for c in second["items"]] == [newer.pk]
+    beyond = client.get(f"{API}/cases/", {"offset": 3}).json()
+    assert beyond["total"] == 3 and beyond["items"] == []
+    # the lawyer of B sees only what B's teams were given: not the shared case
+    lawyer = api_client(world.b_lawyer).get(f"{API}/cases/").json()
+    assert world.case.pk not in {c["id"] for c in lawyer["items"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -44,7 +45,7 @@ def page(qs: QuerySet[Any], *, limit: int, offset: int) -> tuple[int, list[Any]]
     return total, list(qs[offset : offset + limit])
 
 
-def audit_list(user: User, action: str, rows: list[Model], total: int) -> None:
+def audit_list(user: User, action: str, rows: Sequence[Model], total: int) -> None:
     """A page of protected records read through the API is one audit event listing the
     ids it returned (ids only, never names)."""
     audit_record(

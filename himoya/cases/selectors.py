@@ -215,13 +215,16 @@ class CaseRows:
     def count(self, cap: int) -> int:
         return sum(part.order_by().values("pk")[: cap + 1].count() for part in self.parts)
 
-    def __getitem__(self, window: slice) -> list[Case]:
-        start, stop = window.start or 0, window.stop
+    def window(self, start: int, stop: int) -> list[int]:
+        """The ids of cases ``start`` to ``stop`` (exclusive) in the list's order."""
         keys: list[tuple[dt.date, int]] = []
         for part in self.parts:
             keys += part.order_by(*self.order).values_list("opened_on", "pk")[:stop]
         keys.sort(reverse=not self.oldest_first)
-        return _list_rows([pk for _opened, pk in keys[start:stop]])
+        return [pk for _opened, pk in keys[start:stop]]
+
+    def __getitem__(self, window: slice) -> list[Case]:
+        return _list_rows(self.window(window.start or 0, window.stop))
 
 
 class RankedCaseRows:
@@ -254,6 +257,48 @@ class CappedPaginator(Paginator):
         return min(found, self.cap)
 
 
+def _search(user: Any, filters: CaseFilters, limit: int) -> list[int]:
+    """Ids of the best ``limit`` visible cases matching ``filters`` and its free-text
+    query, in rank order (bounded whatever the words, docs/search.md)."""
+    if _visibility(user) is None:
+        return []
+    from himoya.search.selectors import search_owner_ids
+
+    return search_owner_ids(
+        owner_type=Case,
+        query=filters.q,
+        organisation_ids=_search_organisations(user),
+        limit=limit,
+        within=_filtered(visible_cases(user), filters),
+    )
+
+
+# The API's search answers at most this many matches (the limit of search_owner_ids).
+API_SEARCH_RESULTS = 1000
+
+
+def case_list_window(
+    user: Any, filters: CaseFilters, *, offset: int, limit: int
+) -> tuple[int, list[Case]]:
+    """For the API: the number of the user's visible cases matching ``filters`` and the
+    cases ``offset`` to ``offset + limit``, newest first, read the same way as the list
+    page (each part of the visible cases in index order) but counted exactly. With a
+    free-text query: the best ``API_SEARCH_RESULTS`` matches in rank order."""
+    if filters.q:
+        ranked = _search(user, filters, API_SEARCH_RESULTS)
+        total, pks = len(ranked), ranked[offset : offset + limit]
+    else:
+        parts = [_filtered(part, filters) for part in visible_case_parts(user)]
+        total = sum(part.order_by().count() for part in parts)
+        pks = CaseRows(parts).window(offset, offset + limit) if offset < total else []
+    found = (
+        Case.objects.filter(pk__in=pks)
+        .select_related("agency", "facility", "region", "lawyer", "team")
+        .in_bulk()
+    )
+    return total, [found[pk] for pk in pks if pk in found]
+
+
 def _search_organisations(user: Any) -> list[int]:
     """The organisations whose cases the user may see: a pre-filter of the search."""
     shared = CaseShare.objects.filter(organisation_id=user.organisation_id).values_list(
@@ -279,20 +324,7 @@ def case_list_page(
     of the register."""
     rows: CaseRows | RankedCaseRows
     if filters.q:
-        from himoya.search.selectors import search_owner_ids
-
-        pks = (
-            search_owner_ids(
-                owner_type=Case,
-                query=filters.q,
-                organisation_ids=_search_organisations(user),
-                limit=search_results + 1,
-                within=_filtered(visible_cases(user), filters),
-            )
-            if _visibility(user) is not None
-            else []
-        )
-        rows, cap = RankedCaseRows(pks), search_results
+        rows, cap = RankedCaseRows(_search(user, filters, search_results + 1)), search_results
     else:
         parts = [_filtered(part, filters) for part in visible_case_parts(user)]
         rows, cap = CaseRows(parts, oldest_first=oldest_first), list_cap

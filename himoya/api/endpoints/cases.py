@@ -17,7 +17,7 @@ from ninja import Query, Router
 from himoya.accounts.models import User
 from himoya.api import schemas as s
 from himoya.api import serialize
-from himoya.api.common import audit_list, created, current_user, page, require_casework
+from himoya.api.common import audit_list, created, current_user, require_casework
 from himoya.cases import selectors, services
 from himoya.cases.models import Case, Facility, Region
 
@@ -39,10 +39,11 @@ def _fresh(user: User, case_id: int) -> Case:
 
 @router.get("/cases/", response={200: s.CasePage, **s.ERRORS}, operation_id="cases_list")
 def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> dict[str, Any]:
-    """The caller's visible cases, newest first, with the staff app's filters."""
+    """The caller's visible cases, newest first, with the staff app's filters; with
+    ``q``, the best matches of the full-text search (at most 1,000) in rank order."""
     user = current_user(request)
     require_casework(user)
-    qs = selectors.case_list(
+    total, rows = selectors.case_list_window(
         user,
         selectors.CaseFilters(
             status=filters.status or "",
@@ -56,8 +57,9 @@ def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> dict[str
             overdue=filters.overdue,
             q=(filters.q or "").strip(),
         ),
-    ).select_related("team")
-    total, rows = page(qs, limit=filters.limit, offset=filters.offset)
+        offset=filters.offset,
+        limit=filters.limit,
+    )
     audit_list(user, "case.list", rows, total)
     return {
         "total": total,
