@@ -615,3 +615,32 @@ def test_admin_hides_encrypted_fields_from_non_superusers(org, lawyer):
     )
     assert "Примеров" in page.content.decode()
     assert AuditEvent.objects.filter(action="admin.view").exists()
+
+
+def test_a_closed_case_has_no_overdue_work(client, lawyer, org):
+    """Closing a case ends its work: an open task past its date no longer marks it
+    overdue, in the list, its filter, the case page or the dashboard."""
+    case = new_case(lawyer, org)
+    services.task_add(
+        actor=lawyer,
+        case=case,
+        title="Просрочено",
+        due_on=timezone.localdate() - dt.timedelta(1),
+        assignee=lawyer,
+    )
+    assert case.number in client.get(reverse("cases:list"), {"overdue": "on"}).content.decode()
+    case.refresh_from_db()
+    services.case_change_status(
+        actor=lawyer,
+        case=case,
+        status="closed",
+        outcome="withdrawn",
+        expected_version=case.version,
+    )
+    assert case.number not in client.get(reverse("cases:list"), {"overdue": "on"}).content.decode()
+    [row] = selectors.case_list_page(lawyer, selectors.CaseFilters(), number=1).object_list
+    assert not row.has_overdue
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "badge danger" not in detail
+    dashboard = client.get(reverse("cases:dashboard")).content.decode()
+    assert "Просрочено" not in dashboard

@@ -18,6 +18,7 @@ from himoya.cases.models import (
     CaseEvent,
     CaseParty,
     CaseShare,
+    CaseStatus,
     Facility,
     PartyRole,
     Person,
@@ -129,8 +130,9 @@ def _filtered(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.opened_to:
         qs = qs.filter(opened_on__lte=filters.opened_to)
     if filters.overdue:
+        # A closed case has no work left: its open tasks are neither overdue nor reminded.
         today = timezone.localdate()
-        qs = qs.filter(
+        qs = qs.exclude(status=CaseStatus.CLOSED).filter(
             Exists(Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today))
         )
     return qs
@@ -195,6 +197,8 @@ def _list_rows(pks: list[int]) -> list[Case]:
         case = found.get(pk)
         if case is None:
             continue
+        if case.status == CaseStatus.CLOSED:
+            case.has_overdue = False
         case.victim_names = names.get(pk, [])  # type: ignore[attr-defined]
         case.violation_labels = [labels[t] for t in types.get(pk, [])]  # type: ignore[attr-defined]
         rows.append(case)

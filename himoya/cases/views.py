@@ -603,7 +603,12 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     today = timezone.localdate()
     tasks = list(case.tasks.select_related("assignee").all())
     for task in tasks:
-        task.overdue = bool(task.due_on and not task.done_at and task.due_on < today)  # type: ignore[attr-defined]
+        task.overdue = bool(  # type: ignore[attr-defined]
+            case.status != CaseStatus.CLOSED
+            and task.due_on
+            and not task.done_at
+            and task.due_on < today
+        )
     version = {"version": case.version}
     defaults: dict[str, Any] = {
         "status_form": StatusForm(initial=version),
@@ -1074,6 +1079,7 @@ def _dashboard_context(user: User) -> dict[str, Any]:
     )
     tasks = (
         Task.objects.filter(case__in=visible, done_at__isnull=True, assignee=user)
+        .exclude(case__status=CaseStatus.CLOSED)
         .filter(due_on__lte=today + dt.timedelta(days=7))
         .select_related("case")
         .order_by("due_on", "id")
