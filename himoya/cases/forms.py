@@ -32,6 +32,7 @@ from himoya.cases.models import (
     Urgency,
 )
 from himoya.cases.policies import CASE_WORKERS
+from himoya.core.widgets import QuickSelect
 
 COUNTRY_NAMES = {
     "KZ": _("Kazakhstan"),
@@ -130,18 +131,26 @@ class CaseFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": _("name, number, words of the story")}
         ),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    violation = forms.ChoiceField(label=_("Violation"), required=False)
-    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    violation = forms.ChoiceField(label=_("Violation"), required=False, widget=QuickSelect)
+    agency = forms.ChoiceField(label=_("Agency"), required=False, widget=QuickSelect)
     facility = forms.TypedChoiceField(
-        label=_("Place of detention"), required=False, coerce=int, empty_value=None
+        label=_("Place of detention"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=QuickSelect,
     )
-    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
-    lawyer = forms.TypedChoiceField(label=_("Lawyer"), required=False, coerce=int, empty_value=None)
+    region = forms.TypedChoiceField(
+        label=_("Region"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    lawyer = forms.TypedChoiceField(
+        label=_("Lawyer"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     opened_to = forms.DateField(label=_("Opened to"), required=False, widget=DATE)
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
-    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS, widget=QuickSelect)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
