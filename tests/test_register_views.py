@@ -153,6 +153,8 @@ def test_analyst_sees_only_own_organisation_statistics(org: Any, other_org: Any)
         page = analyst.get(reverse("register:stats"), {"year": year})
     assert page.status_code == 200
     assert page.context["report"] == own
+    in_english = analyst.get(reverse("register:stats"), {"year": year}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "<td>Kazakhstan</td>" in in_english.content.decode()  # countries by name, not code
     download = analyst.get(reverse("register:stats_download", args=[year, "json"]))
     assert json.loads(download.content) == own
     assert own != yearly_stats(actor=system, year=year)  # org B's rows are not in it

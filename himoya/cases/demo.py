@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
 
 from django.utils import timezone
 
 from himoya.cases import services
-from himoya.cases.models import Case, CaseStatus, Facility, Outcome, Partner, Region
+from himoya.cases.importing import import_publications
+from himoya.cases.models import (
+    Case,
+    CaseStatus,
+    Facility,
+    Outcome,
+    Partner,
+    Publication,
+    Region,
+)
 from himoya.core.demo_loader import DemoContext
 
 FACILITIES = [
@@ -208,4 +219,42 @@ def load(ctx: DemoContext) -> None:
                     facility=facilities[country][-1],
                     since=received - dt.timedelta(days=2),
                 )
+    for slug, languages in (("demo-kz", ("ru", "kk", "en")), ("demo-tj", ("tg", "ru", "en"))):
+        _publications(ctx, slug, languages, today)
     ctx.lines.append("Demo cases: 14 per organisation, with tasks, notes and a transfer alert.")
+    ctx.lines.append("Demo publications: 24 per organisation over two years, in three languages.")
+
+
+PUBLICATION_TITLES = {
+    "ru": "Как задокументировать следы пыток: памятка (демо), выпуск {n}",
+    "kk": "Азаптау іздерін қалай құжаттауға болады: жадынама (демо), {n}-шығарылым",
+    "tg": "Чӣ тавр осори шиканҷаро ҳуҷҷатгузорӣ кардан мумкин аст: дастур (демо), шумораи {n}",
+    "en": "How to document signs of torture: a guide (demo), issue {n}",
+}
+
+
+def _publications(ctx: DemoContext, slug: str, languages: tuple[str, ...], today: dt.date) -> None:
+    """The organisation's media materials, through the register import."""
+    organisation = ctx.objects[f"org:{slug}"]
+    if Publication.objects.filter(organisation=organisation).exists():
+        return
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["external_id", "published_on", "language", "title", "kind"])
+    kinds = ["article", "video", "social", "radio", "report"]
+    for n in range(1, 25):
+        language = languages[n % len(languages)]
+        writer.writerow(
+            [
+                f"DEMO-PUB-{n:03d}",
+                (today - dt.timedelta(days=n * 29)).isoformat(),
+                language,
+                PUBLICATION_TITLES[language].format(n=n),
+                kinds[n % len(kinds)],
+            ]
+        )
+    import_publications(
+        actor=ctx.actor,
+        organisation=organisation,
+        source=io.BytesIO(out.getvalue().encode("utf-8")),
+    )

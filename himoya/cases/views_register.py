@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from himoya.accounts.models import Organisation
 from himoya.cases import importing, stats
+from himoya.cases.forms import country_label
 from himoya.cases.models import ImportJob, Sex, Term
 from himoya.core.access import access_object
 from himoya.core.policies import can
@@ -184,7 +185,7 @@ def _labelled(report: stats.Report) -> dict[str, Any]:
         "by_agency": rows(appeals["by_agency"], lambda k: terms.get(("agency", k), k)),
         "by_violation": rows(appeals["by_violation"], lambda k: terms.get(("violation", k), k)),
         "by_channel": rows(appeals["by_channel"], lambda k: terms.get(("channel", k), k)),
-        "by_country": rows(appeals["by_country"], lambda k: k),
+        "by_country": rows(appeals["by_country"], country_label),
         "by_sex": rows(appeals["by_sex"], lambda k: sexes.get(k, k)),
         "rehab_by_sex": rows(rehab["by_sex"], lambda k: sexes.get(k, k)),
         "by_language": rows(
