@@ -7,6 +7,8 @@ dates, country, region, facility, sex, minor flag, status.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -510,6 +512,17 @@ class Alert(models.Model):
         return f"{self.kind} {self.case_id}"
 
 
+class TaskQuerySet(models.QuerySet["Task"]):
+    """The one definition of work still to do: a task not done, of a case not closed
+    (closing a case ends its work; its open tasks are neither overdue nor reminded)."""
+
+    def outstanding(self) -> TaskQuerySet:
+        return self.filter(done_at__isnull=True).exclude(case__status=CaseStatus.CLOSED)
+
+    def overdue(self, today: dt.date) -> TaskQuerySet:
+        return self.outstanding().filter(due_on__lt=today)
+
+
 class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = EncryptedCharField(_("task"), max_length=300)
@@ -530,6 +543,8 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["done_at", "due_on", "id"]
         verbose_name = _("task")
@@ -537,6 +552,15 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"task {self.pk}"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """``TaskQuerySet.overdue`` for one task (reads ``self.case``)."""
+        return bool(
+            self.done_at is None
+            and self.due_on is not None
+            and self.due_on < today
+            and self.case.status != CaseStatus.CLOSED
+        )
 
 
 class Note(models.Model):

@@ -18,7 +18,6 @@ from himoya.cases.models import (
     CaseEvent,
     CaseParty,
     CaseShare,
-    CaseStatus,
     Facility,
     PartyRole,
     Person,
@@ -130,11 +129,8 @@ def _filtered(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.opened_to:
         qs = qs.filter(opened_on__lte=filters.opened_to)
     if filters.overdue:
-        # A closed case has no work left: its open tasks are neither overdue nor reminded.
         today = timezone.localdate()
-        qs = qs.exclude(status=CaseStatus.CLOSED).filter(
-            Exists(Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today))
-        )
+        qs = qs.filter(Exists(Task.objects.overdue(today).filter(case=OuterRef("pk"))))
     return qs
 
 
@@ -172,11 +168,7 @@ def _list_rows(pks: list[int]) -> list[Case]:
         .order_by()
         .select_related("agency", "facility", "region", "lawyer")
         .defer("summary")
-        .annotate(
-            has_overdue=Exists(
-                Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
-            )
-        )
+        .annotate(has_overdue=Exists(Task.objects.overdue(today).filter(case=OuterRef("pk"))))
         .in_bulk()
     )
     names: dict[int, list[str]] = {}
@@ -197,8 +189,6 @@ def _list_rows(pks: list[int]) -> list[Case]:
         case = found.get(pk)
         if case is None:
             continue
-        if case.status == CaseStatus.CLOSED:
-            case.has_overdue = False
         case.victim_names = names.get(pk, [])  # type: ignore[attr-defined]
         case.violation_labels = [labels[t] for t in types.get(pk, [])]  # type: ignore[attr-defined]
         rows.append(case)

@@ -603,12 +603,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     today = timezone.localdate()
     tasks = list(case.tasks.select_related("assignee").all())
     for task in tasks:
-        task.overdue = bool(  # type: ignore[attr-defined]
-            case.status != CaseStatus.CLOSED
-            and task.due_on
-            and not task.done_at
-            and task.due_on < today
-        )
+        task.overdue = task.is_overdue(today)  # type: ignore[attr-defined]
     version = {"version": case.version}
     defaults: dict[str, Any] = {
         "status_form": StatusForm(initial=version),
@@ -1078,9 +1073,8 @@ def _dashboard_context(user: User) -> dict[str, Any]:
         .order_by("-opened_on", "-id")
     )
     tasks = (
-        Task.objects.filter(case__in=visible, done_at__isnull=True, assignee=user)
-        .exclude(case__status=CaseStatus.CLOSED)
-        .filter(due_on__lte=today + dt.timedelta(days=7))
+        Task.objects.outstanding()
+        .filter(case__in=visible, assignee=user, due_on__lte=today + dt.timedelta(days=7))
         .select_related("case")
         .order_by("due_on", "id")
     )
@@ -1095,7 +1089,7 @@ def _dashboard_context(user: User) -> dict[str, Any]:
     places = {f.pk: f.name for f in Facility.objects.filter(pk__in=place_ids)}
     task_rows = list(tasks[:50])
     for task in task_rows:
-        task.overdue = bool(task.due_on and task.due_on < today)  # type: ignore[attr-defined]
+        task.overdue = task.is_overdue(today)  # type: ignore[attr-defined]
     return {
         "my_cases": list(mine[:20]),
         "my_cases_count": mine.count(),

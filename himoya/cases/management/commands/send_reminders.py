@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from himoya.cases.models import Alert, CaseStatus, Task
+from himoya.cases.models import Alert, Task
 from himoya.core.audit import audit_record
 from himoya.core.policies import SystemActor
 
@@ -32,13 +32,8 @@ log = logging.getLogger(__name__)
 
 def due_tasks(today: dt.date) -> Any:
     return (
-        Task.objects.filter(
-            done_at__isnull=True,
-            reminded_at__isnull=True,
-            assignee__isnull=False,
-            assignee__is_active=True,
-        )
-        .exclude(case__status=CaseStatus.CLOSED)
+        Task.objects.outstanding()
+        .filter(reminded_at__isnull=True, assignee__isnull=False, assignee__is_active=True)
         .filter(Q(remind_on__lte=today) | Q(remind_on__isnull=True, due_on__lte=today))
     )
 
