@@ -8,16 +8,13 @@ HIMOYA := $(BIN)/himoya
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test setup setup-test system-deps system-deps-test messages lint typecheck \
-        test-sqlite test-postgres makemessages bench clean
+        pytest db-stop makemessages bench clean
 
+# Migrate, load the demo, serve on PORT with one worker; Ctrl-C stops all and the database.
 run: system-deps setup messages
-	$(HIMOYA) migrate --noinput
-	$(HIMOYA) demo
-	@echo
-	@echo "Serving Himoya on http://127.0.0.1:$(PORT)/  (staff: http://127.0.0.1:$(PORT)/staff/)"
-	$(HIMOYA) runserver 127.0.0.1:$(PORT)
+	@$(BIN)/python scripts/run.py $(PORT)
 
-test: system-deps-test setup-test messages lint typecheck test-sqlite test-postgres
+test: system-deps-test setup-test messages lint typecheck pytest
 
 system-deps:
 	@scripts/system-deps.sh run
@@ -56,15 +53,17 @@ lint: setup-test
 typecheck: setup-test
 	HIMOYA_ENV=test HIMOYA_VAR_DIR=var/test $(BIN)/mypy himoya config
 
-test-sqlite: setup-test
-	HIMOYA_ENV=test HIMOYA_VAR_DIR=var/test DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+# The embedded PostgreSQL of the tests lives in var/test/pg (fsync off); it is stopped
+# afterwards, pass or fail. DATABASE_URL=postgres://... runs the suite on a server of yours.
+pytest: setup-test
+	@HIMOYA_ENV=test HIMOYA_VAR_DIR=var/test $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
+	rc=$$?; $(BIN)/python -m himoya.core.embedded_db stop var/test/pg >/dev/null; exit $$rc
 
-test-postgres: setup-test
-	@HIMOYA_ENV=test HIMOYA_VAR_DIR=var/test scripts/with_postgres.py $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
-	rc=$$?; if [ $$rc -eq 3 ]; then echo "himoya: PostgreSQL half SKIPPED (see above)"; exit 0; fi; exit $$rc
+db-stop: | $(BIN)/python
+	$(BIN)/python -m himoya.core.embedded_db stop var/pg
 
 bench: setup-test
-	HIMOYA_ENV=test scripts/with_postgres.py $(BIN)/python -m bench.run
+	HIMOYA_ENV=test HIMOYA_VAR_DIR=var/bench $(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) var/test .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var/test var/bench .pytest_cache .mypy_cache .ruff_cache

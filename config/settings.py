@@ -8,7 +8,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from himoya.core.env import load_env, parse_database_url
+from himoya.core.env import embedded_database, load_env, parse_database_url
 
 ENV = load_env()
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -90,11 +90,11 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": parse_database_url(
-        ENV.str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'himoya.sqlite3'}"
-    )
-}
+if ENV.str("DATABASE_URL") or PRODUCTION:
+    DATABASES = {"default": parse_database_url(ENV.str("DATABASE_URL"))}
+else:
+    # The embedded default: a project-local PostgreSQL in var/pg, started on first use.
+    DATABASES = {"default": embedded_database(VAR_DIR, fast_unsafe=HIMOYA_ENV == "test")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

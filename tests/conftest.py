@@ -36,15 +36,6 @@ def loud_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    from django.conf import settings
-
-    is_pg = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    for item in items:
-        if "postgres_only" in item.keywords and not is_pg:
-            item.add_marker(pytest.mark.skip(reason="PostgreSQL-only; runs in the PostgreSQL half"))
-
-
 @pytest.fixture(autouse=True)
 def _reference_data(request: Any) -> None:
     """The shipped vocabularies and regions, as after `himoya migrate`.

@@ -142,7 +142,6 @@ def test_deploy_checks_catch_unsafe_production_settings(
 
 
 def test_production_checks_in_process(settings: Any) -> None:
-    from django.db import connection
 
     from himoya.core.checks import check_production
 
@@ -151,10 +150,9 @@ def test_production_checks_in_process(settings: Any) -> None:
     assert check_production(None) == []
     settings.PRODUCTION = True
     settings.DEBUG = False
-    on_sqlite = ["himoya.W011"] if connection.vendor == "sqlite" else []
-    assert sorted(m.id for m in check_production(None)) == [*on_sqlite, "himoya.W012"]
+    assert sorted(m.id for m in check_production(None)) == ["himoya.W012"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    assert [m.id for m in check_production(None)] == on_sqlite
+    assert [m.id for m in check_production(None)] == []
     settings.DEBUG = True
     assert "himoya.E010" in [m.id for m in check_production(None)]
 
@@ -212,23 +210,6 @@ def test_typed_values(tmp_path: Path) -> None:
 # -- DATABASE_URL ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("url", "name"),
-    [
-        ("sqlite:///var/himoya.sqlite3", "var/himoya.sqlite3"),
-        ("sqlite:////srv/himoya/db.sqlite3", "/srv/himoya/db.sqlite3"),
-        ("sqlite://", ":memory:"),
-        ("sqlite:///:memory:", ":memory:"),
-        ("SQLITE:///a%20b.sqlite3", "a b.sqlite3"),
-    ],
-)
-def test_parse_sqlite_url(url: str, name: str) -> None:
-    db = parse_database_url(url)
-    assert db["ENGINE"] == "django.db.backends.sqlite3"
-    assert db["NAME"] == name
-    assert db["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
-
-
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql", "pgsql"])
 def test_parse_postgres_url(scheme: str) -> None:
     db = parse_database_url(f"{scheme}://himoya:p%40ss%3Aw0rd@db.example.org:5433/himoya_db")
@@ -248,8 +229,13 @@ def test_parse_postgres_url_with_socket_and_options() -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("mysql://u:p@h/d", "must start with postgres:// or sqlite://, not 'mysql'://"),
-        ("/var/himoya.sqlite3", "must start with postgres:// or sqlite://, not ''://"),
+        (
+            "mysql://u:p@h/d",
+            "must start with postgres:// (Himoya runs on PostgreSQL only), not 'mysql'://",
+        ),
+        ("sqlite:///var/himoya.sqlite3", "must start with postgres://"),
+        ("/var/himoya.sqlite3", "not ''://"),
+        ("", "DATABASE_URL is not set"),
         ("postgres://u@h:port/d", "DATABASE_URL has an invalid port"),
     ],
 )

@@ -23,10 +23,11 @@ from himoya.accounts.models import Role
 from himoya.cases.importing import PUBLICATION_COLUMNS
 from himoya.cases.models import Appeal, AppealCount
 from himoya.cases.services import AppealInput, PersonInput, appeal_register
-from himoya.cases.stats import appeal_counts_differences, report_portable, yearly_stats
+from himoya.cases.stats import appeal_counts_differences, yearly_stats
 from himoya.core.models import AuditEvent
 from himoya.core.policies import SystemActor
 from tests.factories import UserFactory
+from tests.stats_oracle import report_by_orm
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 YEARS = range(2019, 2025)
@@ -138,14 +139,14 @@ def test_keys_are_exactly_the_contract(db: Any) -> None:
     assert report["year"] == 2024 and report["appeals"]["total"] == 0
 
 
-def test_partitions_and_portable_path_agree(small: Any, org: Any) -> None:
+def test_partitions_and_the_orm_oracle_agree(small: Any, org: Any) -> None:
     for year in YEARS:
         report = yearly_stats(actor=SystemActor("test"), year=year)
         appeals = report["appeals"]
         for key in ("by_agency", "by_channel", "by_country", "by_sex"):
             assert sum(appeals[key].values()) == appeals["total"]
-        # On PostgreSQL this compares the single GROUPING SETS statement with the ORM path.
-        assert report_portable(year, [org.pk]) == report, connection.vendor
+        # The single GROUPING SETS statement against the ORM oracle.
+        assert report_by_orm(year, [org.pk]) == report
 
 
 def test_csv_and_xlsx_formats(small: Any, org: Any, tmp_path: Path) -> None:
@@ -195,9 +196,9 @@ def agree(*orgs: Any, years: range = YEARS) -> None:
     for year in years:
         for org in orgs:
             report = yearly_stats(actor=actor, year=year, organisation=org)
-            assert report == report_portable(year, [org.pk]), (year, org.slug)
+            assert report == report_by_orm(year, [org.pk]), (year, org.slug)
         everyone = yearly_stats(actor=actor, year=year)
-        assert everyone == report_portable(year, [o.pk for o in orgs]), year
+        assert everyone == report_by_orm(year, [o.pk for o in orgs]), year
 
 
 def fold() -> None:
@@ -280,16 +281,14 @@ def test_report_after_registering_by_hand(registered: Any, org: Any, other_org: 
     agree(org, other_org)
     report = yearly_stats(actor=SystemActor("test"), year=2022, organisation=org)["appeals"]
     assert report["total"] == 4 and report["by_agency"]["customs"] == 2
-    if connection.vendor == "postgresql":
-        # Not committed yet: the deltas wait in the pending table; the report adds them.
-        assert pending() > 0 and not AppealCount.objects.exists()
-        fold()
-        assert pending() == 0 and AppealCount.objects.exists()
-        assert counts_are_exact() == AppealCount.objects.count()
-        agree(org, other_org)
+    # Not committed yet: the deltas wait in the pending table; the report adds them.
+    assert pending() > 0 and not AppealCount.objects.exists()
+    fold()
+    assert pending() == 0 and AppealCount.objects.exists()
+    assert counts_are_exact() == AppealCount.objects.count()
+    agree(org, other_org)
 
 
-@pytest.mark.postgres_only
 def test_import_writes_appeals_by_copy_and_the_triggers_count_them(
     org: Any, tmp_path: Path
 ) -> None:
@@ -310,8 +309,7 @@ def test_import_writes_appeals_by_copy_and_the_triggers_count_them(
 
 def test_updates_move_appeals_between_groups(small: Any, org: Any, tmp_path: Path) -> None:
     rows, pubs = small
-    if connection.vendor == "postgresql":
-        fold()
+    fold()
     changed = rows[:40]
     for i, row in enumerate(changed):
         row["received_on"] = f"{2019 + (int(row['received_on'][:4]) - 2018) % 6}-06-15"
@@ -328,13 +326,11 @@ def test_updates_move_appeals_between_groups(small: Any, org: Any, tmp_path: Pat
     for year in YEARS:
         assert yearly_stats(actor=SystemActor("test"), year=year) == expected(rows, pubs, year)
     agree(org)
-    if connection.vendor == "postgresql":
-        fold()
-        counts_are_exact()
-        assert not AppealCount.objects.filter(n__lte=0).exists()
+    fold()
+    counts_are_exact()
+    assert not AppealCount.objects.filter(n__lte=0).exists()
 
 
-@pytest.mark.postgres_only
 def test_sql_updates_and_deletions(registered: Any, small: Any, org: Any, other_org: Any) -> None:
     """What an operator's SQL may do, and ORM writes the services do not make."""
     fold()
@@ -364,7 +360,6 @@ def test_sql_updates_and_deletions(registered: Any, small: Any, org: Any, other_
     agree(org, other_org, years=range(2018, 2025))
 
 
-@pytest.mark.postgres_only
 def test_triggers_work_with_an_empty_search_path(small: Any, org: Any) -> None:
     """pg_restore, for one, writes with an empty search path."""
     fold()
@@ -384,7 +379,6 @@ def test_triggers_work_with_an_empty_search_path(small: Any, org: Any) -> None:
     agree(org)
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_truncate_empties_the_counts(small: Any, org: Any) -> None:
     assert AppealCount.objects.exists() and pending() == 0  # the import committed
@@ -400,10 +394,6 @@ def test_truncate_empties_the_counts(small: Any, org: Any) -> None:
 
 def test_stats_rebuild(small: Any, org: Any) -> None:
     out = io.StringIO()
-    if connection.vendor != "postgresql":
-        call_command("stats_rebuild", stdout=out)
-        assert "no appeal counts on this database" in out.getvalue()
-        return
     fold()
     groups = counts_are_exact()
     call_command("stats_rebuild", "--check", stdout=out)
@@ -441,7 +431,6 @@ def test_stats_rebuild(small: Any, org: Any) -> None:
     assert AuditEvent.objects.filter(action="stats.rebuild", actor_label="cli:stats-rebuild")
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_registration_does_not_wait_for_an_import_in_progress(org: Any, tmp_path: Path) -> None:
     """An import holds its deltas uncommitted until the end; a registration of the same
@@ -504,7 +493,6 @@ def test_a_registration_does_not_wait_for_an_import_in_progress(org: Any, tmp_pa
     agree(org)
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_commits_of_the_same_groups(small: Any, org: Any) -> None:
     """Writers committing deltas of the same groups at the same moment, each written in

@@ -18,8 +18,7 @@ used by the CLI (as ``SystemActor``) and by the staff pages alike:
 Each row's victim becomes a person of their own: people are never merged by name (two
 people with one name are common), so "distinct victims" in the statistics are distinct
 rows of the register. The register does not record consent, so imported appeals record
-none. On SQLite (the embedded default) other writes wait while an import's transaction
-is open: a register of 100,000 rows belongs on PostgreSQL or in a quiet hour.
+none.
 """
 
 from __future__ import annotations
@@ -712,9 +711,9 @@ def _pk(obj: Any) -> int | None:
 
 
 def _converter(field: Any) -> Any:
-    """The field's own conversion where the database needs it (encryption, JSON, dates
-    outside PostgreSQL); None where the value goes in as it is (ids, text, numbers,
-    booleans), which is most columns and most of the time saved."""
+    """The field's own conversion where the database needs it (encryption, JSON); None
+    where the value goes in as it is (ids, text, numbers, booleans, dates), which is most
+    columns and most of the time saved."""
     prep = cast(models.Field, field).get_db_prep_save
     if isinstance(field, EncryptedMixin):
         # Empty values share one token per batch: an empty value's token tells no more
@@ -722,8 +721,6 @@ def _converter(field: Any) -> Any:
         empty = prep("", connection)
         return lambda value, conn: empty if value == "" else prep(value, conn)
     if isinstance(field, models.JSONField):
-        return prep
-    if connection.vendor != "postgresql" and isinstance(field, models.DateField):
         return prep
     return None
 
@@ -733,10 +730,8 @@ class _Table:
 
     Values go through each field's own ``get_db_prep_save`` (so encrypted fields are
     encrypted exactly as on ``save()``), but no model instances are built and no INSERT
-    is compiled: PostgreSQL gets one COPY per batch, other databases one executemany.
-    Primary keys are taken from the table's sequence first (PostgreSQL) or after the
-    highest id ever given (SQLite, whose transactions here are IMMEDIATE, so nobody
-    writes in between).
+    is compiled: one COPY per batch. Primary keys are taken from the table's sequence
+    first, so the rows that refer to them can be built before they are sent.
     """
 
     def __init__(self, model: Any, fields: list[str]) -> None:
@@ -752,22 +747,13 @@ class _Table:
     def _ids(self, count: int) -> list[int]:
         table = self.model._meta.db_table
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # The sequence is looked up once, not once per id (8 times cheaper).
-                cursor.execute(
-                    "WITH seq AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass "
-                    "AS s) SELECT nextval(s) FROM seq, generate_series(1, %s)",
-                    [table, count],
-                )
-                return [pk for (pk,) in cursor.fetchall()]
-            # Past AUTOINCREMENT's high-water mark too, so a deleted row's id is not reused.
+            # The sequence is looked up once, not once per id (8 times cheaper).
             cursor.execute(
-                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "  # noqa: S608
-                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-                [table],
+                "WITH seq AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass "
+                "AS s) SELECT nextval(s) FROM seq, generate_series(1, %s)",
+                [table, count],
             )
-            first = int(cursor.fetchone()[0]) + 1
-        return list(range(first, first + count))
+            return [pk for (pk,) in cursor.fetchall()]
 
     def insert(self, rows: list[tuple[Any, ...]]) -> list[int]:
         """Inserts ``rows`` (values in the order of the fields); returns their ids."""
@@ -778,19 +764,14 @@ class _Table:
         values = self._values(ids, rows)
         table = self.model._meta.db_table
         columns = ", ".join(self.columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Rows are converted (encrypted) as they are sent: the server takes in
-                # the ones before meanwhile.
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for value in values:
-                        copy.write_row(value)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                    list(values),
-                )
+        # Rows are converted (encrypted) as they are sent: the server takes in the ones
+        # before meanwhile.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for value in values:
+                copy.write_row(value)
         return ids
 
     def _values(self, ids: list[int], rows: list[tuple[Any, ...]]) -> Iterator[list[Any]]:

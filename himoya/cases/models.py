@@ -418,14 +418,13 @@ class AppealCount(models.Model):
     """How many appeals an organisation received in a year (by ``received_on``), in the
     two groupings the yearly statistics read (``himoya/cases/stats.py``).
 
-    Derived data, kept exact on PostgreSQL by triggers on ``cases_appeal`` (migration
+    Derived data, kept exact by triggers on ``cases_appeal`` (migration
     0005; ``himoya stats-rebuild`` recomputes it). A row of ``CASE_FACTS`` counts one
     (agency, channel, country); a row of ``VICTIM_FACTS`` one (violation mask, legal aid,
     minor, sex); the other part's columns hold their defaults, and ``agency_id`` 0 stands
     for an appeal without an agency, so that every key column is NOT NULL and one plain
     unique index serves the upserts. Plain ids rather than foreign keys: the rows follow
-    the appeals, which already protect the organisation and the terms. SQLite keeps the
-    table empty; its report counts the appeals themselves.
+    the appeals, which already protect the organisation and the terms.
     """
 
     CASE_FACTS = 0

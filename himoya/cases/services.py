@@ -1054,8 +1054,8 @@ def facility_create(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Enter the name.")})
-    # Compared in Python: SQLite's case-insensitive match folds ASCII letters only, so
-    # "ИВС" and "ивс" would both go in.
+    # Compared in Python through normalise_text, the same folding as every other name
+    # match (ё/е, Kazakh and Tajik letters), which no SQL collation gives.
     same_country = Facility.objects.filter(country=country.upper()).values_list("name", flat=True)
     if any(normalise_text(known) == normalise_text(name) for known in same_country):
         raise ValidationError({"name": _("This place of detention is already in the registry.")})
@@ -1103,13 +1103,10 @@ def partner_create(
     return partner
 
 
-def appeal_counts_rebuild(*, actor: Any) -> tuple[int, int] | None:
+def appeal_counts_rebuild(*, actor: Any) -> tuple[int, int]:
     """Recomputes the appeal count table from the appeals (after a data-only restore, or
-    SQL run with triggers disabled). Returns (groups, groups that were wrong), or None
-    where there is no count table to keep (not PostgreSQL)."""
+    SQL run with triggers disabled). Returns (groups, groups that were wrong)."""
     require(actor, "stats.rebuild")
-    if connection.vendor != "postgresql":
-        return None
     with transaction.atomic():
         # The chain's lock first, then the folds' lock: committing writers take them in
         # that order too, so the two waits never cross.

@@ -15,9 +15,8 @@ index-only scan); publications read ``pub_org_date``; the vocabulary's codes com
 same round trip. ``himoya stats-rebuild [--check]`` compares the counts with the appeals
 and recomputes them (after a data-only restore or SQL run with triggers disabled).
 
-Elsewhere (SQLite, for development and tests) the same numbers come from one ORM
-aggregate per breakdown over the appeals (``report_portable``); the count table stays
-empty there. The tests compare both paths on PostgreSQL.
+The tests compare it with an independent oracle: one ORM aggregate per breakdown over the
+appeals (``tests/stats_oracle.py``).
 
 Semantics (the contract): appeals are counted by ``received_on``; ``by_agency``,
 ``by_channel``, ``by_country`` and ``by_sex`` partition ``total`` (an appeal without an
@@ -39,12 +38,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce
 
 from himoya.accounts.models import Organisation
 from himoya.cases import vocab
-from himoya.cases.models import Appeal, Publication, Term
 from himoya.core.policies import SystemActor, can, require
 
 Report = dict[str, Any]
@@ -66,10 +62,7 @@ def stats_organisations(actor: Any, organisation: Organisation | None = None) ->
 
 def yearly_stats(*, actor: Any, year: int, organisation: Organisation | None = None) -> Report:
     """The yearly report for the organisations ``actor`` may see (see the module doc)."""
-    org_ids = stats_organisations(actor, organisation)
-    if connection.vendor == "postgresql":
-        return _report_postgresql(year, org_ids)
-    return report_portable(year, org_ids)
+    return _report(year, stats_organisations(actor, organisation))
 
 
 def _bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -156,7 +149,7 @@ FROM cases_term WHERE vocabulary IN (%(agency)s, %(channel)s, %(violation)s)
 """
 
 
-def _report_postgresql(year: int, org_ids: Sequence[int]) -> Report:
+def _report(year: int, org_ids: Sequence[int]) -> Report:
     start, end = _bounds(year)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -215,65 +208,6 @@ def _report_postgresql(year: int, org_ids: Sequence[int]) -> Report:
     return report
 
 
-def report_portable(year: int, org_ids: Sequence[int]) -> Report:
-    """The same report with one ORM aggregate per breakdown (any database)."""
-    start, end = _bounds(year)
-    appeals_qs = Appeal.objects.filter(
-        organisation_id__in=org_ids, received_on__gte=start, received_on__lt=end
-    )
-    report = _empty(year)
-    appeals = report["appeals"]
-    appeals.update(
-        appeals_qs.aggregate(
-            total=Count("pk"),
-            legal_aid=Count("pk", filter=Q(legal_aid=True)),
-            minors=Count("pk", filter=Q(victim_minor=True)),
-        )
-    )
-
-    def by(qs: QuerySet[Any], key: str) -> list[tuple[Any, int]]:
-        return list(qs.order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n"))
-
-    appeals["by_agency"] = _clean(
-        (code or "unknown", n) for code, n in by(appeals_qs, "agency__code")
-    )
-    appeals["by_channel"] = _clean(by(appeals_qs, "channel__code"))
-    appeals["by_country"] = _clean(by(appeals_qs, "country"))
-    appeals["by_sex"] = _clean(by(appeals_qs, "victim_sex"))
-    codes_by_bit = {
-        int(bit): code
-        for bit, code in Term.objects.filter(
-            vocabulary=vocab.VIOLATION, bit__isnull=False
-        ).values_list("bit", "code")
-        if bit is not None
-    }
-    appeals["by_violation"] = _split_masks(by(appeals_qs, "violation_mask"), codes_by_bit)
-    rehab_qs = Appeal.objects.filter(
-        organisation_id__in=org_ids,
-        rehabilitation_started_on__gte=start,
-        rehabilitation_started_on__lt=end,
-    ).annotate(person=Coalesce(F("victim_id"), -F("id"), output_field=BigIntegerField()))
-    rehab = report["rehabilitation"]
-    rehab.update(
-        rehab_qs.aggregate(
-            total=Count("person", distinct=True),
-            minors=Count("person", distinct=True, filter=Q(victim_minor=True)),
-        )
-    )
-    rehab["by_sex"] = _clean(
-        rehab_qs.order_by()
-        .values_list("victim_sex")
-        .annotate(n=Count("person", distinct=True))
-        .values_list("victim_sex", "n")
-    )
-    pubs_qs = Publication.objects.filter(
-        organisation_id__in=org_ids, published_on__gte=start, published_on__lt=end
-    )
-    report["publications"]["by_language"] = _clean(by(pubs_qs, "language"))
-    report["publications"]["total"] = sum(report["publications"]["by_language"].values())
-    return report
-
-
 # ---------------------------------------------------------------- the count table
 
 # The grouping the triggers keep (migration 0005 holds its own frozen copy): the appeals'
@@ -317,11 +251,9 @@ WHERE expected.n IS DISTINCT FROM stored.n
 """  # noqa: S608
 
 
-def appeal_counts_differences() -> tuple[int, int] | None:
+def appeal_counts_differences() -> tuple[int, int]:
     """(groups the appeals make, groups whose stored count is wrong or missing or left
-    over), or None where there are no count tables (not PostgreSQL)."""
-    if connection.vendor != "postgresql":
-        return None
+    over)."""
     with connection.cursor() as cursor:
         cursor.execute(DIFFERENCES_SQL)
         groups, wrong = cursor.fetchone()

@@ -2,7 +2,7 @@
 
 ``audit_record`` must run inside the transaction of the change it records, so the
 change and its record commit or roll back together. Appending takes a lock on the
-chain head (an advisory lock on PostgreSQL; SQLite transactions are IMMEDIATE), so
+chain head (a PostgreSQL advisory lock held to the end of the transaction), so
 concurrent writers never fork the chain.
 """
 
@@ -63,9 +63,8 @@ def _stored_ip(raw: str | None) -> str | None:
 
 
 def _lock_head() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
 def _new_event(
@@ -214,16 +213,11 @@ class PendingEvent:
 
 
 def _insert(events: Iterable[PendingEvent]) -> int:
-    """Writes already chained events: COPY on PostgreSQL (no INSERT to compile per
-    event), bulk_create elsewhere. Values go through each field's own conversion where
+    """Writes already chained events with COPY (no INSERT to compile per event).
+    Values go through each field's own conversion where
     it changes them (the JSON of ``data``, the address type of ``ip``); the others (ids,
     text, aware datetimes) go in as they are."""
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    if connection.vendor != "postgresql":
-        made = AuditEvent.objects.bulk_create(
-            [AuditEvent(**{f.attname: getattr(e, f.attname) for f in fields}) for e in events]
-        )
-        return len(made)
     converted = (models.JSONField, models.GenericIPAddressField)
     plan = [(f.attname, f.get_db_prep_save if isinstance(f, converted) else None) for f in fields]
     columns = ", ".join(str(f.column) for f in fields)

@@ -31,13 +31,6 @@ def check_production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessag
     problems: list[checks.CheckMessage] = []
     if settings.DEBUG:
         problems.append(checks.Error("HIMOYA_DEBUG must be off in production", id="himoya.E010"))
-    if str(settings.DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
-        problems.append(
-            checks.Warning(
-                "production runs on SQLite; set DATABASE_URL to PostgreSQL",
-                id="himoya.W011",
-            )
-        )
     if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         problems.append(checks.Warning("production e-mail is not sent over SMTP", id="himoya.W012"))
     return problems

@@ -137,18 +137,12 @@ def load_env() -> Env:
 
 
 def parse_database_url(url: str) -> dict[str, object]:
-    """Turn ``DATABASE_URL`` into a Django DATABASES entry (PostgreSQL or SQLite)."""
+    """Turn ``DATABASE_URL`` into a Django DATABASES entry. PostgreSQL only: its triggers,
+    COPY and locks are part of the design (docs/architecture.md)."""
+    if not url:
+        raise ImproperlyConfigured("DATABASE_URL is not set; production needs a PostgreSQL server")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if scheme == "sqlite":
-        # sqlite:///relative/path.db or sqlite:////absolute/path.db
-        path = unquote(url.split("://", 1)[1])
-        path = path[1:] if path.startswith("/") else path
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": path or ":memory:",
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-        }
     if scheme in {"postgres", "postgresql", "pgsql"}:
         try:
             port = parts.port
@@ -170,5 +164,25 @@ def parse_database_url(url: str) -> dict[str, object]:
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(
-        f"DATABASE_URL must start with postgres:// or sqlite://, not {scheme!r}://"
+        f"DATABASE_URL must start with postgres:// (Himoya runs on PostgreSQL only), "
+        f"not {scheme!r}://"
     )
+
+
+def embedded_database(var_dir: Path, *, fast_unsafe: bool) -> dict[str, object]:
+    """The DATABASES entry of the project-local cluster in ``var_dir/pg``
+    (``himoya.core.embedded_db``), used when ``DATABASE_URL`` is unset outside production."""
+    return {
+        "ENGINE": "himoya.core.embedded_db",
+        "NAME": "himoya",
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": "",  # the socket folder, filled in when the cluster is running
+        "PORT": "",
+        "OPTIONS": {
+            "embedded_datadir": str(var_dir / "pg"),
+            "embedded_fast_unsafe": fast_unsafe,
+        },
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
