@@ -1,4 +1,4 @@
-"""The blind token index (himoya.search), on the real database: SQLite and PostgreSQL."""
+"""The blind token index (himoya.search), on the real database (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.test import override_settings
 from himoya.core.env import generate_secrets
 from himoya.search import services
 from himoya.search.analysis import _KK_TG_FOLD, Analyser, words
-from himoya.search.models import Posting, SearchDocument
+from himoya.search.models import SearchDocument
 from himoya.search.selectors import filter_queryset, search_owner_ids, search_queryset
 from himoya.search.services import (
     IndexItem,
@@ -185,25 +185,18 @@ def test_reindex_replaces_tokens_and_removal():
     remove_document(owner=obj)
     assert find("угрозы") == []
     assert not SearchDocument.objects.filter(owner_id=obj.pk).exists()
-    assert not Posting.objects.exists()
 
 
 def _stored_tokens() -> list[int]:
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT unnest(tokens) FROM search_searchdocument")
-        else:
-            cursor.execute("SELECT token FROM search_posting")
+        cursor.execute("SELECT unnest(tokens) FROM search_searchdocument")
         return [row[0] for row in cursor.fetchall()]
 
 
 def _table_dump() -> str:
-    dump = []
     with connection.cursor() as cursor:
-        for table in ("search_searchdocument", "search_posting"):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
-            dump += [repr(row) for row in cursor.fetchall()]
-    return "\n".join(dump).casefold()
+        cursor.execute("SELECT * FROM search_searchdocument")
+        return "\n".join(repr(row) for row in cursor.fetchall()).casefold()
 
 
 def test_no_plaintext_at_rest_only_keyed_tokens():

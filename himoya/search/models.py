@@ -4,15 +4,11 @@
 pre-filtering. Searches list the newest owners (highest ids) first among equals; the
 unique index on (owner type, owner id) serves that order.
 
-Where the tokens live depends on the database:
-
-* PostgreSQL: a ``tokens bigint[]`` column on ``search_searchdocument`` with a GIN index,
-  added by migration 0002 on PostgreSQL only. The model does not declare it (Django has
-  no portable array field), so the ORM never reads or writes it: ``services.py`` writes it
-  and ``selectors.py`` queries it with SQL, and nothing else touches it. A row created
-  through the ORM gets ``'{}'`` (no tokens: it matches nothing).
-* SQLite (and any other database): ``Posting`` rows, one per (document, token), with an
-  index on (token, document). On PostgreSQL the table exists and stays empty.
+The tokens live in a ``tokens bigint[]`` column of ``search_searchdocument`` with a GIN
+index, added by migration 0002. The model does not declare it, so the ORM never loads the
+arrays with a row, nor writes them: ``services.py`` writes the column and ``sql.py`` queries
+it, and nothing else touches it. A row created through the ORM gets ``'{}'`` (no tokens: it
+matches nothing).
 """
 
 from __future__ import annotations
@@ -47,21 +43,3 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_type}#{self.owner_id}"
-
-
-class Posting(models.Model):
-    """One token of one document (SQLite's inverted index)."""
-
-    document = models.ForeignKey(
-        SearchDocument, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    token = models.BigIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["document", "token"], name="search_posting_unique")
-        ]
-        indexes = [models.Index(fields=["token", "document"], name="search_posting_token")]
-
-    def __str__(self) -> str:
-        return f"{self.document_id}:{self.token}"

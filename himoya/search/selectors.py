@@ -22,7 +22,6 @@ from himoya.search.sql import (
     Scope,
     SearchLimits,
     bands_below,
-    dialect_for,
     owner_ids_sql,
     search_sql,
 )
@@ -74,7 +73,6 @@ def search_owner_ids(
     if newest is None:
         return []
     sql, params = search_sql(
-        dialect_for(connection.vendor),
         scope=Scope(label, organisation_ids, tokeniser.key, restrict),
         terms=terms,
         limit=limit,
@@ -116,8 +114,6 @@ def filter_queryset(qs: models.QuerySet[M], query: str) -> models.QuerySet[M]:
     terms = query_terms(query)
     if not terms:
         return qs.none()
-    sql, params = owner_ids_sql(
-        dialect_for(connection.vendor), owner_type=owner_type_of(qs.model), terms=terms
-    )
+    sql, params = owner_ids_sql(owner_type=owner_type_of(qs.model), terms=terms)
     # The SQL is built from constants; the tokens and the owner type are parameters.
     return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611

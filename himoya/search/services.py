@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from himoya.core.audit import audit_record
 from himoya.core.policies import require
-from himoya.search.models import Posting, SearchDocument
-from himoya.search.sql import DOCS, POSTINGS
+from himoya.search.models import SearchDocument
+from himoya.search.sql import DOCS
 from himoya.search.tokens import SCHEME, Tokeniser
 
 # A batch's memo of words is dropped past this size, to bound memory on huge imports.
@@ -89,10 +89,7 @@ def index_documents_bulk(
             for item in batch
         }
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _write_postgres(label, rows)
-            else:
-                _write_postings(label, rows)
+            _write(label, rows)
         count += len(rows)
     return count
 
@@ -100,7 +97,7 @@ def index_documents_bulk(
 Row = tuple[int | None, dt.datetime, list[int]]
 
 
-def _write_postgres(label: str, rows: Mapping[int, Row]) -> None:
+def _write(label: str, rows: Mapping[int, Row]) -> None:
     """One statement for the batch: the rows come in as arrays (the token arrays in
     their text form), so the server parses and plans it once, not once per document."""
     adapt = connection.ops.adapt_datetimefield_value
@@ -130,42 +127,6 @@ def _bigint_array(tokens: list[int]) -> str:
     return "{" + ",".join(map(str, tokens)) + "}"
 
 
-def _write_postings(label: str, rows: Mapping[int, Row]) -> None:
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {DOCS} (owner_type, owner_id, organisation_id, updated_at, scheme) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (owner_type, owner_id) DO UPDATE SET "
-            "organisation_id = excluded.organisation_id, updated_at = excluded.updated_at, "
-            "scheme = excluded.scheme",
-            [
-                (label, owner_id, org, adapt(updated), SCHEME)
-                for owner_id, (org, updated, _tokens) in rows.items()
-            ],
-        )
-        doc_ids: dict[int, int] = {}
-        for chunk in _chunks(list(rows), 500):
-            cursor.execute(
-                f"SELECT owner_id, id FROM {DOCS} WHERE owner_type = %s "  # noqa: S608
-                f"AND owner_id IN ({', '.join(['%s'] * len(chunk))})",
-                [label, *chunk],
-            )
-            doc_ids.update(cursor.fetchall())
-        for chunk in _chunks(list(doc_ids.values()), 500):
-            cursor.execute(
-                f"DELETE FROM {POSTINGS} WHERE document_id IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
-                chunk,
-            )
-        cursor.executemany(
-            f"INSERT INTO {POSTINGS} (document_id, token) VALUES (%s, %s)",  # noqa: S608
-            [
-                (doc_ids[owner_id], token)
-                for owner_id, (_org, _updated, tokens) in rows.items()
-                for token in tokens
-            ],
-        )
-
-
 def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -182,8 +143,6 @@ def remove_documents(*, owner_type: str | type[models.Model], owner_ids: Iterabl
     with transaction.atomic():
         for chunk in _chunks(list(owner_ids), 500):
             docs = SearchDocument.objects.filter(owner_type=label, owner_id__in=chunk)
-            if connection.vendor != "postgresql":
-                Posting.objects.filter(document__in=docs)._raw_delete(Posting.objects.db)
             removed += docs._raw_delete(SearchDocument.objects.db)
     return removed
 

@@ -1,8 +1,6 @@
-"""The SQL of the index, for PostgreSQL (token arrays, GIN) and for the rest (postings).
-
-Both dialects answer the same questions with statements of the same shape, so a search
-gives the same answer on SQLite as on PostgreSQL. Only ``services.py`` and
-``selectors.py`` use this module.
+"""The SQL of the index: conditions on the ``tokens bigint[]`` column of the search
+documents, which its GIN index answers (docs/search.md). Only ``services.py`` and
+``selectors.py`` use this module (and the benchmarks in bench/, which time these statements).
 
 How a search runs (one statement; docs/search.md explains the choice):
 
@@ -10,9 +8,9 @@ How a search runs (one statement; docs/search.md explains the choice):
    inverted index band by band: the newest 4,096 to 8,192 owners, then the newest
    32,768 to 65,536, then 262,144 to 524,288, then the rest. A band is only read if the
    newer ones did not have enough matches, and each is sorted, so these are exactly the
-   newest matches. On PostgreSQL a band is selected by block tokens inside the GIN scan,
-   which then walks the band's short lists and skips through the long lists of frequent
-   words: the cost follows the band, not the words.
+   newest matches. A band is selected by block tokens inside the GIN scan, which then
+   walks the band's short lists and skips through the long lists of frequent words:
+   the cost follows the band, not the words.
 2. ``named``: up to ``limits.named`` matches with a query word in the ``names`` field,
    so that a match on a name is never lost behind recent mentions in notes.
 3. The union is ranked (field weights, exact forms, then newest) and cut to ``limit``.
@@ -35,7 +33,6 @@ from himoya.search.tokens import (
 )
 
 DOCS = "search_searchdocument"
-POSTINGS = "search_posting"
 
 # Every statement here is built from these constants and from placeholders: table names,
 # aliases and "%s" marks only. Values (tokens, ids, times) always go in as parameters.
@@ -94,27 +91,6 @@ class Scope:
     within: tuple[str, Sequence[Any]] | None = None
 
 
-class Dialect:
-    vendor = ""
-
-    def has_all(self, alias: str, terms: Sequence[QueryTerm], *, scan: bool) -> tuple[str, Params]:
-        """Every term matches. ``scan``: checked row by row on rows already at hand;
-        otherwise written for the inverted index to find the rows."""
-        raise NotImplementedError
-
-    def has_any(self, alias: str, tokens: Sequence[int], *, scan: bool) -> tuple[str, Params]:
-        raise NotImplementedError
-
-    def find(
-        self, alias: str, terms: Sequence[QueryTerm], scope: Scope, band: Band | None = None
-    ) -> tuple[str, Params]:
-        """The condition that finds the documents matching ``terms`` within ``scope``
-        (and ``band``) through the inverted index."""
-        match, params = self.has_all(alias, terms, scan=False)
-        columns, column_params = _columns(alias, scope, band)
-        return f"{match} AND {columns}", [*params, *column_params]
-
-
 def _columns(alias: str, scope: Scope, band: Band | None) -> tuple[str, Params]:
     sql = f"{alias}.owner_type = %s"
     params: Params = [scope.owner_type]
@@ -130,94 +106,70 @@ def _columns(alias: str, scope: Scope, band: Band | None) -> tuple[str, Params]:
     return sql, params
 
 
-class PostgresDialect(Dialect):
-    vendor = "postgresql"
-
-    @staticmethod
-    def _array(*, scan: bool) -> str:
-        # For the index, the array goes in as a sub-select: the planner then plans a GIN
-        # bitmap scan for a typical rarity instead of trusting its statistics for these
-        # very words, which for two frequent words that rarely meet send it scanning
-        # the whole table.
-        return "%s::bigint[]" if scan else "(SELECT %s::bigint[])"
-
-    def _contains(
-        self, alias: str, every: Sequence[int], anys: Sequence[Sequence[int]], *, scan: bool
-    ) -> tuple[str, Params]:
-        parts: list[str] = []
-        params: Params = []
-        if every:
-            parts.append(f"{alias}.tokens @> {self._array(scan=scan)}")
-            params.append(sorted(set(every)))
-        for tokens in anys:
-            parts.append(f"{alias}.tokens && {self._array(scan=scan)}")
-            params.append(sorted(set(tokens)))
-        return " AND ".join(parts), params
-
-    def has_all(self, alias: str, terms: Sequence[QueryTerm], *, scan: bool) -> tuple[str, Params]:
-        every = [t.match[0] for t in terms if len(t.match) == 1]
-        return self._contains(alias, every, [t.match for t in terms if len(t.match) > 1], scan=scan)
-
-    def has_any(self, alias: str, tokens: Sequence[int], *, scan: bool) -> tuple[str, Params]:
-        return self._contains(alias, [], [tokens], scan=scan)
-
-    def find(
-        self, alias: str, terms: Sequence[QueryTerm], scope: Scope, band: Band | None = None
-    ) -> tuple[str, Params]:
-        # The organisations and the band are tokens too, so that the GIN scan does that
-        # filtering: rows of another organisation or time are never read from the table.
-        # (Not the owner type: one posting list as long as the table slows every scan.)
-        # The plain columns are checked as well: cheap, and exact.
-        every = [t.match[0] for t in terms if len(t.match) == 1]
-        anys: list[Sequence[int]] = [t.match for t in terms if len(t.match) > 1]
-        if scope.organisation_ids is not None:
-            anys.append([organisation_token(scope.key, o) for o in scope.organisation_ids])
-        if band is not None:
-            anys.append(band.tokens)
-        tokens_sql, tokens_params = self._contains(alias, every, anys, scan=False)
-        columns, column_params = _columns(alias, scope, band)
-        return f"{tokens_sql} AND {columns}", [*tokens_params, *column_params]
+def _array(*, scan: bool) -> str:
+    # For the index, the array goes in as a sub-select: the planner then plans a GIN
+    # bitmap scan for a typical rarity instead of trusting its statistics for these
+    # very words, which for two frequent words that rarely meet send it scanning
+    # the whole table.
+    return "%s::bigint[]" if scan else "(SELECT %s::bigint[])"
 
 
-class PostingsDialect(Dialect):
-    vendor = "postings"
-
-    def has_all(self, alias: str, terms: Sequence[QueryTerm], *, scan: bool) -> tuple[str, Params]:
-        parts: list[str] = []
-        params: Params = []
-        for term in terms:
-            sql, term_params = self.has_any(alias, term.match, scan=scan)
-            parts.append(sql)
-            params.extend(term_params)
-        return " AND ".join(parts), params
-
-    def has_any(self, alias: str, tokens: Sequence[int], *, scan: bool) -> tuple[str, Params]:
-        tokens = sorted(set(tokens))
-        if scan:
-            return (
-                f"EXISTS (SELECT 1 FROM {POSTINGS} p WHERE p.document_id = {alias}.id "  # noqa: S608
-                f"AND p.token IN ({_marks(tokens)}))",
-                list(tokens),
-            )
-        return (
-            f"{alias}.id IN (SELECT document_id FROM {POSTINGS} WHERE token IN ({_marks(tokens)}))",  # noqa: S608
-            list(tokens),
-        )
+def _contains(
+    alias: str, every: Sequence[int], anys: Sequence[Sequence[int]], *, scan: bool
+) -> tuple[str, Params]:
+    """The tokens hold all of ``every`` and one of each of ``anys``. ``scan``: checked row
+    by row on rows already at hand; otherwise written for the GIN index to find the rows."""
+    parts: list[str] = []
+    params: Params = []
+    if every:
+        parts.append(f"{alias}.tokens @> {_array(scan=scan)}")
+        params.append(sorted(set(every)))
+    for tokens in anys:
+        parts.append(f"{alias}.tokens && {_array(scan=scan)}")
+        params.append(sorted(set(tokens)))
+    return " AND ".join(parts), params
 
 
-def dialect_for(vendor: str) -> Dialect:
-    return PostgresDialect() if vendor == "postgresql" else PostingsDialect()
+def _has_all(alias: str, terms: Sequence[QueryTerm], *, scan: bool) -> tuple[str, Params]:
+    """Every term matches: a word of one token is part of one "contains all" condition,
+    a word of several (its stems) an "any of" condition of its own."""
+    every = [t.match[0] for t in terms if len(t.match) == 1]
+    return _contains(alias, every, [t.match for t in terms if len(t.match) > 1], scan=scan)
 
 
-def _score(dialect: Dialect, terms: Sequence[QueryTerm]) -> tuple[str, Params]:
+def _has_any(alias: str, tokens: Sequence[int], *, scan: bool) -> tuple[str, Params]:
+    return _contains(alias, [], [tokens], scan=scan)
+
+
+def _find(
+    alias: str, terms: Sequence[QueryTerm], scope: Scope, band: Band | None = None
+) -> tuple[str, Params]:
+    """The condition that finds the documents matching ``terms`` within ``scope`` (and
+    ``band``) through the GIN index."""
+    # The organisations and the band are tokens too, so that the GIN scan does that
+    # filtering: rows of another organisation or time are never read from the table.
+    # (Not the owner type: one posting list as long as the table slows every scan.)
+    # The plain columns are checked as well: cheap, and exact.
+    every = [t.match[0] for t in terms if len(t.match) == 1]
+    anys: list[Sequence[int]] = [t.match for t in terms if len(t.match) > 1]
+    if scope.organisation_ids is not None:
+        anys.append([organisation_token(scope.key, o) for o in scope.organisation_ids])
+    if band is not None:
+        anys.append(band.tokens)
+    tokens_sql, tokens_params = _contains(alias, every, anys, scan=False)
+    columns, column_params = _columns(alias, scope, band)
+    return f"{tokens_sql} AND {columns}", [*tokens_params, *column_params]
+
+
+def _score(terms: Sequence[QueryTerm]) -> tuple[str, Params]:
     """Per query word: twice the weight of the best field it is in (names 3, summary 2,
     elsewhere 1), plus one if the word is there in the exact form typed."""
     parts: list[str] = []
     params: Params = []
     for term in terms:
-        names, names_params = dialect.has_any("d", term.names, scan=True)
-        summary, summary_params = dialect.has_any("d", term.summary, scan=True)
-        exact, exact_params = dialect.has_any("d", [term.exact], scan=True)
+        names, names_params = _has_any("d", term.names, scan=True)
+        summary, summary_params = _has_any("d", term.summary, scan=True)
+        exact, exact_params = _has_any("d", [term.exact], scan=True)
         parts.append(
             f"(CASE WHEN {names} THEN {2 * FIELD_WEIGHTS[NAMES]} "
             f"WHEN {summary} THEN {2 * FIELD_WEIGHTS[SUMMARY]} ELSE 2 END "
@@ -228,7 +180,6 @@ def _score(dialect: Dialect, terms: Sequence[QueryTerm]) -> tuple[str, Params]:
 
 
 def search_sql(
-    dialect: Dialect,
     *,
     scope: Scope,
     terms: Sequence[QueryTerm],
@@ -245,21 +196,19 @@ def search_sql(
     steps: list[str] = []
     params: Params = []
     for band in bands:
-        sql, band_params = dialect.find("d", terms, scope, band)
+        sql, band_params = _find("d", terms, scope, band)
         steps.append(f"SELECT * FROM (SELECT d.id FROM {DOCS} d WHERE {sql} {newest}) b")  # noqa: S608
         params += [*band_params, recent]
-    sql, rest_params = dialect.find("d", terms, scope)
+    sql, rest_params = _find("d", terms, scope)
     steps.append(
         f"SELECT * FROM (SELECT d.id FROM {DOCS} d WHERE {sql} "  # noqa: S608
         f"AND (d.owner_id < %s OR d.owner_id >= %s) {newest}) b"
     )
     params += [*rest_params, bands[-1].start, bands[0].end, recent, recent]
-    named, named_params = dialect.find("d", terms, scope)
-    names, names_params = dialect.has_any(
-        "d", [t for term in terms for t in term.names], scan=False
-    )
+    named, named_params = _find("d", terms, scope)
+    names, names_params = _has_any("d", [t for term in terms for t in term.names], scan=False)
     params += [*named_params, *names_params, limits.named]
-    score, score_params = _score(dialect, terms)
+    score, score_params = _score(terms)
     params += [*score_params, limit]
     union = "\n        UNION ALL\n        ".join(steps)
     statement = f"""
@@ -283,13 +232,12 @@ LIMIT %s
     return statement, params
 
 
-def owner_ids_sql(
-    dialect: Dialect, *, owner_type: str, terms: Sequence[QueryTerm]
-) -> tuple[str, Params]:
-    """A sub-select of the owner ids of every match, for ``owner_id IN (...)``. On
-    PostgreSQL the planner sees the tokens here: the caller's query around the sub-select
-    (its ordering, its pagination) is planned better when it knows how many match."""
-    match, params = dialect.has_all("hsd", terms, scan=dialect.vendor == "postgresql")
+def owner_ids_sql(*, owner_type: str, terms: Sequence[QueryTerm]) -> tuple[str, Params]:
+    """A sub-select of the owner ids of every match, for ``owner_id IN (...)``. The tokens
+    go in as plain arrays, not sub-selects, so the planner sees them: the caller's query
+    around the sub-select (its ordering, its pagination) is planned better when it knows
+    how many match."""
+    match, params = _has_all("hsd", terms, scan=True)
     return (
         f"SELECT hsd.owner_id FROM {DOCS} hsd WHERE hsd.owner_type = %s AND {match}",  # noqa: S608
         [owner_type, *params],
