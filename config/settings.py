@@ -3,7 +3,6 @@ through ``himoya.core.env`` (see ``.env.example``)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -45,11 +44,6 @@ INSTALLED_APPS = [
     "himoya.api",
     "himoya.public_site",
 ]
-if HIMOYA_ENV == "test":
-    # A small model with encrypted fields that the platform tests exercise directly.
-    if str(BASE_DIR) not in sys.path:
-        sys.path.insert(0, str(BASE_DIR))
-    INSTALLED_APPS.append("tests.testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
