@@ -450,9 +450,10 @@ def guarded_upload(
         @csrf_exempt  # the middleware would read the body before the guard is in place
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if before is not None:
-                before(request, *args, **kwargs)
+            guard = None
             if request.method == "POST":
+                # In place before ``before`` runs: the error page for what it raises
+                # reads the form too (Django's checks its CSRF token).
                 guard = UploadGuard(request, policy)
                 handlers: list[FileUploadHandler] = [guard, _InMemory(request)]
                 if not policy.in_memory:
@@ -461,6 +462,9 @@ def guarded_upload(
                         TemporaryFileUploadHandler(request),
                     ]
                 request.upload_handlers = handlers
+            if before is not None:
+                before(request, *args, **kwargs)
+            if guard is not None:
                 request.POST  # noqa: B018  (parses the body under the guard)
                 if guard.unread:
                     return refused(request, policy.too_large_message(), *args, **kwargs)
