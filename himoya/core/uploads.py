@@ -8,9 +8,10 @@ stay in memory until the encrypted storage takes them. A view puts the guard in 
 
     @require_http_methods(["GET", "POST"])
     @guarded_upload(APPEAL_LETTER, refused=render_refusal, before=check_permission)
-    def appeal_new(request): ...
-        message = upload_refusal(request)          # refused while it streamed in?
-        accepted = check_upload(upload, APPEAL_LETTER)  # ValidationError if not
+    def appeal_new(request):
+        message = upload_refusal(request)  # refused while it streamed in?
+        accepted = check_upload(request.FILES["attachment"], APPEAL_LETTER)
+        # ValidationError if not; else store under accepted.name
 
 The guard is installed in ``request.upload_handlers`` before the body is parsed, so an
 oversize upload is refused while it streams in, before anything is stored. The CSRF check
