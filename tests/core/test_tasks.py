@@ -193,6 +193,24 @@ def test_sigterm_lets_the_running_task_finish_then_stops(start_worker) -> None:
 
 
 @worker_test
+def test_second_signal_stops_the_task_rolls_it_back_and_fails_it(start_worker) -> None:
+    result = tasks.hold.enqueue(6)
+    worker = start_worker()
+    _until(lambda: progress_get(tasks.wait_key(6)) is not None, "the task made progress")
+
+    worker.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    worker.send_signal(signal.SIGINT)
+    code, out = _finish(worker)
+
+    assert code == 0, out
+    row = DBTaskResult.objects.get(id=result.id)
+    assert row.status == TaskResultStatus.FAILED
+    assert row.exception_class_path == "builtins.SystemExit"
+    assert not AuditEvent.objects.filter(action="test.task_held").exists()
+
+
+@worker_test
 def test_idle_worker_stops_at_once_on_sigterm(start_worker) -> None:
     worker = start_worker()
     # Started: it holds its liveness lock (a session other than ours) before polling.
