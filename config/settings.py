@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "himoya.core",
     "himoya.accounts",
     "himoya.search",
@@ -89,7 +91,28 @@ if ENV.text("DATABASE_URL") or PRODUCTION:
 else:
     # The embedded default: a project-local PostgreSQL in var/pg, started on first use.
     DATABASES = {"default": embedded_database(VAR_DIR, fast_unsafe=HIMOYA_ENV == "test")}
+# A second connection to the same database, in autocommit, for job progress: a task
+# that works inside one long transaction writes its progress here so that other
+# processes see it before that transaction commits (himoya/core/progress.py).
+_progress_options = dict(DATABASES["default"]["OPTIONS"])  # type: ignore[call-overload]
+# A progress row locked by the task's own transaction would make this connection
+# wait for its own process forever; it fails after five seconds instead.
+_progress_options["options"] = f"{_progress_options.get('options', '')} -c lock_timeout=5000"
+DATABASES["progress"] = {
+    **DATABASES["default"],
+    "OPTIONS": _progress_options,
+    "TEST": {"MIRROR": "default"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks live in the database (django-tasks-db) and run in `himoya worker`
+# processes (docs/background-work.md).
+TASKS = {
+    "default": {
+        "BACKEND": "himoya.core.tasks.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 CACHES = {
     # Shared between processes: TOTP codes already used and login rate limits live here.
