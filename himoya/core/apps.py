@@ -16,4 +16,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self)
-        from himoya.core import checks  # noqa: F401  (registers system checks)
+        from himoya.core import checks, events  # noqa: F401  (registers checks, events)
