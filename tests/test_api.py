@@ -603,7 +603,7 @@ def test_notes_and_tasks(world: World) -> None:
     assert send(doctor, "POST", f"{base}/notes", {"text": "осмотр"}).status_code == 201
     assert send(doctor, "POST", f"{base}/tasks", {"title": "x"}).status_code == 403
     kinds = [e["kind"] for e in client.get(f"{base}/timeline").json()]
-    assert "task.done" in kinds and "note.added" in kinds
+    assert "task.done" in kinds and "note.add" in kinds
 
 
 def test_persons_list_detail_update_and_duplicates(world: World) -> None:

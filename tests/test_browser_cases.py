@@ -136,14 +136,14 @@ def test_a_lawyer_works_a_case_from_the_appeal_to_closing(page, live_server, org
         "#timeline li[data-kind]", "items => items.map(i => i.dataset.kind)"
     )
     assert list(reversed(kinds)) == [
-        "case.opened",
-        "appeal.registered",
+        "case.open",
+        "appeal.register",
         "case.status",
         "case.status",
-        "task.added",
-        "note.added",
-        "hearing.added",
-        "referral.added",
+        "task.add",
+        "note.add",
+        "hearing.add",
+        "referral.add",
         "case.status",
         "case.status",
     ]

@@ -98,7 +98,7 @@ def test_register_opens_a_case_with_victim_timeline_and_audit(org, lawyer, team)
     assert case.lawyer == lawyer and case.team == team
     assert case.parties.get().person.full_name == "Примеров Арман"
     assert sorted(case.violations.values_list("type__code", flat=True)) == ["threats", "torture"]
-    assert kinds(case) == ["case.opened", "appeal.registered"]
+    assert kinds(case) == ["case.open", "appeal.register"]
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"case.open", "appeal.register", "person.create"} <= actions
 
@@ -273,7 +273,8 @@ def test_a_transfer_raises_an_alert_for_the_lawyer(org, lawyer, coordinator):
     assert alert.recipient == lawyer
     assert alert.kind == Alert.Kind.TRANSFER
     assert alert.data["from"] == first.pk and alert.data["to"] == second.pk
-    assert kinds(case)[-2:] == ["custody.recorded", "custody.transfer"]
+    assert kinds(case)[-2:] == ["custody.record", "custody.record"]
+    assert [e.data.get("transfer") for e in case.events.order_by("at", "id")][-2:] == [False, True]
     services.alert_mark_read(actor=lawyer, alert=alert)
     with pytest.raises(PermissionDenied):
         services.alert_mark_read(actor=coordinator, alert=alert)
@@ -302,14 +303,14 @@ def test_every_step_lands_in_the_timeline(org, lawyer):
     )
     services.referral_close(actor=lawyer, referral=referral, ended_on=timezone.localdate())
     assert kinds(case) == [
-        "case.opened",
-        "appeal.registered",
-        "task.added",
+        "case.open",
+        "appeal.register",
+        "task.add",
         "task.done",
-        "note.added",
-        "hearing.added",
-        "referral.added",
-        "referral.closed",
+        "note.add",
+        "hearing.add",
+        "referral.add",
+        "referral.close",
     ]
     # the timeline carries ids and codes, never the text
     assert "Встреча" not in str(list(CaseEvent.objects.values_list("data", flat=True)))

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from himoya.accounts import policies, signals  # noqa: F401
+        from himoya.accounts import events, policies, signals  # noqa: F401

@@ -19,6 +19,9 @@ from himoya.accounts.forms import InviteForm, StaffUpdateForm, TeamForm
 from himoya.accounts.models import Organisation, User
 from himoya.core.access import access_object
 from himoya.core.audit import verify_chain
+from himoya.core.events import Names
+from himoya.core.events import label as event_label
+from himoya.core.events import sentence as event_sentence
 from himoya.core.policies import can
 
 
@@ -122,8 +125,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(selectors.audit_events_for(request.user, org).select_related("actor"), 50)
     events = page.get_page(request.GET.get("page"))
+    # Sentences name only what every staff reader may see (staff, teams, organisations,
+    # places, terms), never what sits inside a case.
+    names = Names.load((e.action, e.data) for e in events)
+    rows = []
+    for e in events:
+        label = event_label(e.action)
+        text = event_sentence(e.action, e.data, names)
+        rows.append({"e": e, "label": label, "sentence": "" if text in (label, e.action) else text})
     report = verify_chain() if request.GET.get("verify") else None
-    return render(request, "accounts/audit_log.html", {"events": events, "report": report})
+    return render(
+        request, "accounts/audit_log.html", {"events": events, "rows": rows, "report": report}
+    )
 
 
 @require_http_methods(["GET", "POST"])

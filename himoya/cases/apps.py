@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Appeals and cases")
 
     def ready(self) -> None:
-        from himoya.cases import policies  # noqa: F401
+        from himoya.cases import events, policies  # noqa: F401
         from himoya.cases.services import case_search_items
         from himoya.search.services import register_source
 

@@ -954,7 +954,7 @@ class _CaseWriter:
                     (case_id, victim, kind, None, row.rehabilitation_started_on, None, "")
                     for kind in _referral_kinds(row.rehabilitation)
                 ]
-            events.append((case_id, "case.imported", now, user, {"job": self.job_id}))
+            events.append((case_id, "case.import", now, user, {"job": self.job_id}))
             imported.append(
                 (
                     org,

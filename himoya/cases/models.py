@@ -667,7 +667,8 @@ class CaseShare(models.Model):
 
 
 class CaseEvent(models.Model):
-    """The case's timeline. ``data`` holds codes and ids, never text about people."""
+    """The case's timeline. ``kind`` is an event code of himoya.core.events, the same as
+    the action of its audit event; ``data`` holds codes and ids, never text about people."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=40)

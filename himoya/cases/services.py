@@ -25,7 +25,6 @@ from himoya.cases.models import (
     Appeal,
     Case,
     CaseCounter,
-    CaseEvent,
     CaseParty,
     CaseShare,
     CaseStatus,
@@ -48,6 +47,7 @@ from himoya.cases.models import (
 )
 from himoya.core.audit import audit_record
 from himoya.core.crypto import normalise_text
+from himoya.core.events import record_event
 from himoya.core.policies import require
 
 if TYPE_CHECKING:
@@ -138,12 +138,6 @@ def check_minor(
 def not_in_future(value: dt.date | None, *, field_name: str) -> None:
     if value and value > timezone.localdate():
         raise ValidationError({field_name: _("The date cannot be in the future.")})
-
-
-def _event(case: Case, event_kind: str, actor: Any, /, **data: Any) -> None:
-    CaseEvent.objects.create(
-        case=case, kind=event_kind, actor=actor if isinstance(actor, User) else None, data=data
-    )
 
 
 def _user(actor: Any) -> User | None:
@@ -475,8 +469,14 @@ def appeal_register(
                 Violation.objects.create(
                     case=case, type=term, occurred_on=data.events_from, facility=facts["facility"]
                 )
-            audit_record(actor=actor, action="case.open", obj=case, organisation=organisation)
-            _event(case, "case.opened", actor, number=case.number)
+            record_event(
+                actor=actor,
+                action="case.open",
+                obj=case,
+                organisation=organisation,
+                case=case,
+                data={"number": case.number},
+            )
         if victim is not None:
             CaseParty.objects.get_or_create(
                 case=case,
@@ -530,20 +530,19 @@ def appeal_register(
                     kind=kind,
                     started_on=data.rehabilitation_started_on,
                 )
-        audit_record(
+        record_event(
             actor=actor,
             action="appeal.register",
             obj=appeal,
             organisation=organisation,
-            data={"case": case.pk, "channel": data.channel, "opened_case": opened},
-        )
-        _event(
-            case,
-            "appeal.registered",
-            actor,
-            appeal=appeal.pk,
-            channel=data.channel,
-            urgency=data.urgency,
+            case=case,
+            data={
+                "case": case.pk,
+                "appeal": appeal.pk,
+                "channel": data.channel,
+                "urgency": data.urgency,
+                "opened_case": opened,
+            },
         )
         reindex_case(case)
     return appeal
@@ -629,14 +628,14 @@ def case_update(
         return case
     with transaction.atomic():
         _bump(case, actor, expected_version, fields)
-        audit_record(
+        record_event(
             actor=actor,
             action="case.update",
             obj=case,
             organisation=case.organisation,
+            case=case,
             data={"fields": fields},
         )
-        _event(case, "case.updated", actor, fields=fields)
         if "summary" in fields:
             reindex_case(case)
     return case
@@ -683,14 +682,14 @@ def case_change_status(
     case.closed_on = timezone.localdate() if status == CaseStatus.CLOSED else None
     with transaction.atomic():
         _bump(case, actor, expected_version, ["status", "outcome", "closed_on"])
-        audit_record(
+        record_event(
             actor=actor,
             action="case.status",
             obj=case,
             organisation=case.organisation,
+            case=case,
             data={"from": old, "to": status, "outcome": case.outcome},
         )
-        _event(case, "case.status", actor, old=old, new=status, outcome=case.outcome)
     return case
 
 
@@ -713,19 +712,13 @@ def case_assign(
     case.team = team
     with transaction.atomic():
         _bump(case, actor, expected_version, ["lawyer", "team"])
-        audit_record(
+        record_event(
             actor=actor,
             action="case.assign",
             obj=case,
             organisation=case.organisation,
+            case=case,
             data={"lawyer": lawyer.pk if lawyer else None, "team": team.pk if team else None},
-        )
-        _event(
-            case,
-            "case.assigned",
-            actor,
-            lawyer=lawyer.pk if lawyer else None,
-            team=team.pk if team else None,
         )
     return case
 
@@ -745,14 +738,14 @@ def case_share(
             organisation=organisation,
             defaults={"team": team, "shared_by": _user(actor)},
         )
-        audit_record(
+        record_event(
             actor=actor,
             action="case.share",
             obj=case,
             organisation=case.organisation,
+            case=case,
             data={"with": organisation.pk, "team": team.pk if team else None},
         )
-        _event(case, "case.shared", actor, organisation=organisation.pk)
     return share
 
 
@@ -760,14 +753,14 @@ def case_unshare(*, actor: Any, case: Case, organisation: Organisation) -> None:
     require(actor, "case.manage", case)
     with transaction.atomic():
         CaseShare.objects.filter(case=case, organisation=organisation).delete()
-        audit_record(
+        record_event(
             actor=actor,
             action="case.unshare",
             obj=case,
             organisation=case.organisation,
+            case=case,
             data={"with": organisation.pk},
         )
-        _event(case, "case.unshared", actor, organisation=organisation.pk)
 
 
 def violation_add(
@@ -790,14 +783,14 @@ def violation_add(
             facility=facility,
             description=description,
         )
-        audit_record(
+        record_event(
             actor=actor,
             action="violation.add",
             obj=violation,
             organisation=case.organisation,
+            case=case,
             data={"case": case.pk, "type": type_code},
         )
-        _event(case, "violation.added", actor, type=type_code)
         if description:
             reindex_case(case)
     return violation
@@ -809,14 +802,14 @@ def note_add(*, actor: Any, case: Case, text: str) -> Note:
         raise ValidationError({"text": _("The note is empty.")})
     with transaction.atomic():
         note = Note.objects.create(case=case, text=text, author=_user(actor))
-        audit_record(
+        record_event(
             actor=actor,
             action="note.add",
             obj=note,
             organisation=case.organisation,
-            data={"case": case.pk},
+            case=case,
+            data={"case": case.pk, "note": note.pk},
         )
-        _event(case, "note.added", actor, note=note.pk)
         reindex_case(case)
     return note
 
@@ -846,14 +839,14 @@ def task_add(
             assignee=assignee or case.lawyer,
             created_by=_user(actor),
         )
-        audit_record(
+        record_event(
             actor=actor,
             action="task.add",
             obj=task,
             organisation=case.organisation,
-            data={"case": case.pk},
+            case=case,
+            data={"case": case.pk, "task": task.pk, "due_on": str(due_on or "")},
         )
-        _event(case, "task.added", actor, task=task.pk, due_on=str(due_on or ""))
     return task
 
 
@@ -864,14 +857,14 @@ def task_complete(*, actor: Any, task: Task) -> Task:
     with transaction.atomic():
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
-        audit_record(
+        record_event(
             actor=actor,
             action="task.done",
             obj=task,
             organisation=task.case.organisation,
-            data={"case": task.case_id},
+            case=task.case,
+            data={"case": task.case_id, "task": task.pk},
         )
-        _event(task.case, "task.done", actor, task=task.pk)
     return task
 
 
@@ -895,14 +888,14 @@ def hearing_add(
             case=case, court=court.strip(), starts_at=starts_at, note=note
         )
         hearing.attendees.set(attendees)
-        audit_record(
+        record_event(
             actor=actor,
             action="hearing.add",
             obj=hearing,
             organisation=case.organisation,
-            data={"case": case.pk},
+            case=case,
+            data={"case": case.pk, "hearing": hearing.pk, "starts_at": starts_at.isoformat()},
         )
-        _event(case, "hearing.added", actor, hearing=hearing.pk, starts_at=starts_at.isoformat())
     return hearing
 
 
@@ -927,14 +920,14 @@ def referral_add(
         referral = Referral.objects.create(
             case=case, person=person, kind=kind, partner=partner, started_on=started_on
         )
-        audit_record(
+        record_event(
             actor=actor,
             action="referral.add",
             obj=referral,
             organisation=case.organisation,
-            data={"case": case.pk, "kind": kind},
+            case=case,
+            data={"case": case.pk, "referral": referral.pk, "kind": kind},
         )
-        _event(case, "referral.added", actor, referral=referral.pk, kind=kind)
     return referral
 
 
@@ -949,13 +942,14 @@ def referral_close(
         referral.ended_on = ended_on
         referral.outcome = outcome
         referral.save(update_fields=["ended_on", "outcome"])
-        audit_record(
+        record_event(
             actor=actor,
             action="referral.close",
             obj=referral,
             organisation=referral.case.organisation,
+            case=referral.case,
+            data={"case": referral.case_id, "referral": referral.pk},
         )
-        _event(referral.case, "referral.closed", actor, referral=referral.pk)
     return referral
 
 
@@ -990,19 +984,18 @@ def custody_record(
         if previous is not None:
             previous.until = since
             previous.save(update_fields=["until"])
-        audit_record(
+        record_event(
             actor=actor,
             action="custody.record",
             obj=record,
             organisation=case.organisation,
-            data={"case": case.pk, "facility": facility.pk, "transfer": transfer},
-        )
-        _event(
-            case,
-            "custody.transfer" if transfer else "custody.recorded",
-            actor,
-            facility=facility.pk,
-            previous=previous.facility_id if previous else None,
+            case=case,
+            data={
+                "case": case.pk,
+                "facility": facility.pk,
+                "transfer": transfer,
+                "previous": previous.facility_id if previous else None,
+            },
         )
         if transfer:
             complained = (

@@ -18,5 +18,6 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_create_cache_table, sender=self)
         from himoya.core import (
             checks,  # noqa: F401  (registers system checks)
+            events,  # noqa: F401  (declares the core's events)
             tasks,  # noqa: F401  (binds the audit context of running tasks)
         )

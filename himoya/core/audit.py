@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from himoya.core import context
+from himoya.core import context, events
 from himoya.core.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -107,6 +107,7 @@ def audit_record(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Appends one event to the chain and returns it."""
+    events.check(action)
     facts = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
     if organisation is None and user is not None:
@@ -166,6 +167,7 @@ def audit_record_many(
         def chained() -> Iterator[PendingEvent]:
             nonlocal seq, prev
             for action, obj, data in entries:
+                events.check(action)
                 event = PendingEvent(
                     seq=seq,
                     created_at=timezone.now(),

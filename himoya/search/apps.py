@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "himoya.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from himoya.search import events  # noqa: F401

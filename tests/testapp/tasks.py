@@ -6,10 +6,15 @@ import time
 
 from django.db import transaction
 
+from himoya.core import events
 from himoya.core.audit import audit_record
 from himoya.core.models import JobProgress
 from himoya.core.progress import ProgressReporter
 from himoya.core.tasks import running_task, task, task_actor
+
+# Declared here because the worker process imports only this module of the tests.
+for _code in ("test.task_ran", "test.task_held"):
+    events.register(_code, _code)
 
 
 def wait_key(n: int) -> str:

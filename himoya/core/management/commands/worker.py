@@ -14,6 +14,7 @@ seconds and put it back in the queue (``himoya/core/workers.py``).
 
 from __future__ import annotations
 
+import signal
 from argparse import ArgumentParser
 from typing import Any
 
@@ -26,6 +27,10 @@ from himoya.core.workers import (
     himoya_worker_id,
     new_worker_id,
 )
+
+
+def _exit_before_start(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
 
 class Command(db_worker.Command):
@@ -57,6 +62,10 @@ class Command(db_worker.Command):
         if sweep_interval < 0:
             raise CommandError("--sweep-interval must be 0 or more")
         options["worker_id"] = himoya_worker_id(options["worker_id"])
+        # Until the worker loop installs its own handlers, a stop request simply ends the
+        # process cleanly (the liveness lock is released on the way out): nothing runs yet.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _exit_before_start)
         sweeper = None
         if sweep_interval:
             sweeper = OrphanSweeper(

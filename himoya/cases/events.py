@@ -1,0 +1,256 @@
+"""The events of cases, persons, the register and the vocabularies (see himoya.core.events).
+
+Timeline events keep the sentences the case page has always shown; the data they read is
+what the services record (``record_event``). Rows written before the timeline and the
+audit chain shared codes carry less (an audit row of ``task.add`` has no task id): a
+sentence that cannot be made from them answers None, and the label stands in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from himoya.cases import vocab
+from himoya.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Facility,
+    Outcome,
+    ReferralKind,
+    Term,
+    Urgency,
+)
+from himoya.core.events import Names, register, register_names, register_timeline
+
+Data = Mapping[str, Any]
+
+_CASE_FIELDS = ("summary", "country", "region", "facility", "agency", "events_from", "events_to")
+
+
+def _label(choices: Any, code: str) -> str:
+    return str(choices(code).label) if code in choices.values else code
+
+
+def _status(code: str) -> str:
+    return _label(CaseStatus, code)
+
+
+def _appeal(d: Data, names: Names) -> str | None:
+    if "urgency" not in d:
+        return None
+    return _("Registered an appeal received through “%(channel)s” (urgency: %(urgency)s).") % {
+        "channel": names.term(vocab.CHANNEL, d.get("channel", "")),
+        "urgency": _label(Urgency, d["urgency"]),
+    }
+
+
+def _updated(d: Data, names: Names) -> str:
+    labels = {
+        name: str(getattr(Case._meta.get_field(name), "verbose_name", name))
+        for name in _CASE_FIELDS
+    }
+    fields = ", ".join(labels.get(f, f) for f in d.get("fields", []))
+    return _("Changed the facts of the case: %(fields)s.") % {"fields": fields}
+
+
+def _status_changed(d: Data, names: Names) -> str:
+    new, old = d.get("to", ""), d.get("from", "")
+    if new == CaseStatus.CLOSED:
+        return _("Closed the case with the outcome “%(outcome)s”.") % {
+            "outcome": _label(Outcome, d.get("outcome", ""))
+        }
+    if old == CaseStatus.CLOSED:
+        return _("Reopened the case (now “%(status)s”).") % {"status": _status(new)}
+    return _("Moved the case from “%(old)s” to “%(new)s”.") % {
+        "old": _status(old),
+        "new": _status(new),
+    }
+
+
+def _assigned(d: Data, names: Names) -> str:
+    return _("Assigned the case: lawyer %(lawyer)s, team %(team)s.") % {
+        "lawyer": names.get("user", d.get("lawyer"), _("none")),
+        "team": names.get("team", d.get("team"), _("none")),
+    }
+
+
+def _shared(d: Data, names: Names) -> str:
+    return _("Shared the case with %(organisation)s.") % {
+        "organisation": names.get("organisation", d.get("with"), "?")
+    }
+
+
+def _unshared(d: Data, names: Names) -> str:
+    return _("Stopped sharing the case with %(organisation)s.") % {
+        "organisation": names.get("organisation", d.get("with"), "?")
+    }
+
+
+def _violation(d: Data, names: Names) -> str | None:
+    if "type" not in d:
+        return None
+    return _("Added the violation “%(type)s”.") % {"type": names.term(vocab.VIOLATION, d["type"])}
+
+
+def _task_added(d: Data, names: Names) -> str | None:
+    title = names.get("task", d.get("task"))
+    if title is None:
+        return None
+    if d.get("due_on"):
+        return _("Added the task “%(title)s”, due %(due)s.") % {"title": title, "due": d["due_on"]}
+    return _("Added the task “%(title)s”.") % {"title": title}
+
+
+def _task_done(d: Data, names: Names) -> str | None:
+    title = names.get("task", d.get("task"))
+    if title is None:
+        return None
+    return _("Completed the task “%(title)s”.") % {"title": title}
+
+
+def _hearing(d: Data, names: Names) -> str | None:
+    when = d.get("starts_at")
+    if when is None:
+        return None
+    with contextlib.suppress(TypeError, ValueError):
+        when = timezone.localtime(dt.datetime.fromisoformat(when)).strftime("%Y-%m-%d %H:%M")
+    return _("Recorded a court hearing on %(when)s.") % {"when": when}
+
+
+def _referred(d: Data, names: Names) -> str | None:
+    referral = names.get("referral", d.get("referral"))
+    if referral is None:
+        return None
+    person, partner = referral
+    values = {"person": person, "partner": partner, "kind": _label(ReferralKind, d.get("kind", ""))}
+    if partner:
+        return _("Referred %(person)s to %(partner)s for %(kind)s.") % values
+    return _("Referred %(person)s for %(kind)s.") % values
+
+
+def _referral_closed(d: Data, names: Names) -> str | None:
+    referral = names.get("referral", d.get("referral"))
+    if referral is None:
+        return None
+    return _("Recorded the end of the referral of %(person)s.") % {"person": referral[0]}
+
+
+def _custody(d: Data, names: Names) -> str | None:
+    facility = names.get("facility", d.get("facility"), "?")
+    if d.get("transfer"):
+        if d.get("previous") is None:
+            return None
+        return _("Recorded a transfer from %(previous)s to %(facility)s.") % {
+            "previous": names.get("facility", d.get("previous"), "?"),
+            "facility": facility,
+        }
+    return _("Recorded detention in %(facility)s.") % {"facility": facility}
+
+
+def _imported(d: Data, names: Names) -> str:
+    if d.get("created", True):
+        return _("Imported the case from a register file.")
+    return _("Updated the case from a register file.")
+
+
+def _write_timeline(*, case: Case, code: str, actor: Any, data: dict[str, Any]) -> None:
+    from himoya.accounts.models import User
+
+    CaseEvent.objects.create(
+        case=case, kind=code, actor=actor if isinstance(actor, User) else None, data=data
+    )
+
+
+def _terms(vocabulary: str) -> Any:
+    def load(codes: set[Any]) -> dict[Any, str]:
+        return {t.code: t.label for t in Term.objects.filter(vocabulary=vocabulary, code__in=codes)}
+
+    return load
+
+
+def _facilities(ids: set[Any]) -> dict[Any, str]:
+    return dict(Facility.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+register_timeline(_write_timeline)
+register_names("facility", _facilities)
+register_names(f"term:{vocab.VIOLATION}", _terms(vocab.VIOLATION))
+register_names(f"term:{vocab.CHANNEL}", _terms(vocab.CHANNEL))
+
+# On the case timeline
+register("case.open", _l("Case opened"), _l("Opened the case %(number)s."), timeline=True)
+register("case.import", _l("Case imported"), _imported, timeline=True)
+register(
+    "appeal.register",
+    _l("Appeal registered"),
+    _appeal,
+    timeline=True,
+    refs={"channel": f"term:{vocab.CHANNEL}"},
+)
+register("case.update", _l("Case facts changed"), _updated, timeline=True)
+register("case.status", _l("Case status changed"), _status_changed, timeline=True)
+register(
+    "case.assign",
+    _l("Case assigned"),
+    _assigned,
+    timeline=True,
+    refs={"lawyer": "user", "team": "team"},
+)
+register("case.share", _l("Case shared"), _shared, timeline=True, refs={"with": "organisation"})
+register(
+    "case.unshare",
+    _l("Case no longer shared"),
+    _unshared,
+    timeline=True,
+    refs={"with": "organisation"},
+)
+register(
+    "violation.add",
+    _l("Violation added"),
+    _violation,
+    timeline=True,
+    refs={"type": f"term:{vocab.VIOLATION}"},
+)
+register("note.add", _l("Note added"), _l("Added a note."), timeline=True)
+register("task.add", _l("Task added"), _task_added, timeline=True)
+register("task.done", _l("Task completed"), _task_done, timeline=True)
+register("hearing.add", _l("Court hearing recorded"), _hearing, timeline=True)
+register("referral.add", _l("Referral made"), _referred, timeline=True)
+register("referral.close", _l("Referral ended"), _referral_closed, timeline=True)
+register(
+    "custody.record",
+    _l("Detention recorded"),
+    _custody,
+    timeline=True,
+    refs={"facility": "facility", "previous": "facility"},
+)
+
+# In the audit chain only
+register("case.view", _l("Case viewed"))
+register("case.list", _l("Cases listed"))
+register("case.export", _l("Cases exported"))
+register("appeal.view", _l("Appeal viewed"))
+register("appeal.download", _l("Appeal file downloaded"))
+register("person.create", _l("Person added"))
+register("person.update", _l("Person changed"))
+register("person.view", _l("Person viewed"))
+register("person.list", _l("Persons listed"))
+register("person.duplicates", _l("Possible duplicates looked up"))
+register("task.remind", _l("Task reminder sent"))
+register("alert.read", _l("Alert read"))
+register("facility.create", _l("Place of detention added"))
+register("region.create", _l("Region added"))
+register("partner.create", _l("Partner organisation added"))
+register("publication.import", _l("Publication imported"))
+register("register.upload", _l("Register file uploaded"))
+register("register.import", _l("Register imported"))
+register("register.cancel", _l("Register import cancelled"))
+register("stats.rebuild", _l("Statistics recounted"))
