@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Role, User
 from himoya.api.auth import Caller
+from himoya.api.schemas import Page
 from himoya.core.audit import audit_record
 
 # Roles that see statistics, not identities: no case or person record reaches them.
@@ -40,9 +41,10 @@ def require_casework(user: User) -> None:
         raise RoleForbids(_("Your role gives access to statistics, not to case records."))
 
 
-def page(qs: QuerySet[Any], *, limit: int, offset: int) -> tuple[int, list[Any]]:
-    total = qs.count()
-    return total, list(qs[offset : offset + limit])
+def page(qs: QuerySet[Any], *, limit: int, offset: int) -> Page:
+    return Page(
+        total=qs.count(), limit=limit, offset=offset, items=list(qs[offset : offset + limit])
+    )
 
 
 def audit_list(user: User, action: str, rows: Sequence[Model], total: int) -> None:
@@ -55,8 +57,9 @@ def audit_list(user: User, action: str, rows: Sequence[Model], total: int) -> No
     )
 
 
-def created(body: dict[str, Any]) -> Any:
-    """A 201 response body (ninja ≥ 1.6 spells it ``Status``; older ones take a tuple)."""
+def created(body: Any) -> Any:
+    """A 201 response whose body the operation's 201 schema reads (ninja ≥ 1.6 spells
+    it ``Status``; older ones take a tuple)."""
     try:
         from ninja import Status  # type: ignore[attr-defined,unused-ignore]
     except ImportError:  # pragma: no cover - django-ninja < 1.6

@@ -1,17 +1,35 @@
-"""Request and response shapes of the API (they make the OpenAPI schema).
+"""Request and response shapes of the API: the OpenAPI schema, and the only definition
+of what a response holds.
 
-Responses are built field by field in ``serialize.py``; a field appears here only if
-every caller who reaches the endpoint may see it.
+Endpoints return model instances (or small typed objects for composite responses) and
+ninja builds each response from the ``...Out`` schema, reading the attributes of the same
+names or calling the schema's ``resolve_<field>`` for the others. A field appears here
+only if every caller who reaches the endpoint may see it.
+
+Encrypted fields are decrypted only for records the endpoint reached through a selector
+or access helper. So a schema reads only what the endpoint handed it: a foreign key to
+staff or to reference data, a record of the same case that the endpoint joined
+(``select_related``), or a list the endpoint prefetched for the caller (``Prefetch``
+with ``to_attr``, read by a resolver). It never follows a relation of its own accord:
+that would be a query per row, and could reach a record the caller may not see.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    from himoya.accounts.models import Organisation, User
+    from himoya.api.auth import Caller
+    from himoya.api.models import ApiToken
+    from himoya.cases.models import Case, Region, Term, Violation
 
 # Bounded so that no value reaches the database that it cannot compare (a 64-bit key,
 # a 32-bit version, a sane page offset): out of range is a 422, never a 500.
@@ -91,6 +109,10 @@ class StaffRef(Schema):
     id: int
     name: str
 
+    @staticmethod
+    def resolve_name(user: User) -> str:
+        return str(user)
+
 
 class TeamRef(Schema):
     id: int
@@ -112,6 +134,11 @@ class RegionRef(Schema):
     id: int
     name: str
 
+    @staticmethod
+    def resolve_name(region: Region) -> str:
+        # the name in the request's language
+        return str(region)
+
 
 class CaseRef(Schema):
     id: int
@@ -129,6 +156,17 @@ class PageMeta(Schema):
     offset: int
 
 
+@dataclass(frozen=True)
+class Page:
+    """What a paged endpoint returns: one page of ``items`` (model instances, read by
+    the page schema's item schema) and where it lies in the whole."""
+
+    total: int
+    limit: int
+    offset: int
+    items: Sequence[Any]
+
+
 # ---------------------------------------------------------------- who am I
 
 
@@ -139,6 +177,7 @@ class TokenInfo(Schema):
 
 
 class MeOut(Schema):
+    # read from the request's Caller: the user, and the token if one was sent
     id: int
     name: str
     email: str
@@ -147,6 +186,38 @@ class MeOut(Schema):
     organisation: OrganisationRef | None
     authenticated_by: Literal["token", "session"]
     token: TokenInfo | None
+
+    @staticmethod
+    def resolve_id(who: Caller) -> int:
+        return who.user.pk
+
+    @staticmethod
+    def resolve_name(who: Caller) -> str:
+        return str(who.user)
+
+    @staticmethod
+    def resolve_email(who: Caller) -> str:
+        return who.user.email
+
+    @staticmethod
+    def resolve_role(who: Caller) -> str:
+        return who.user.role
+
+    @staticmethod
+    def resolve_language(who: Caller) -> str:
+        return who.user.language
+
+    @staticmethod
+    def resolve_organisation(who: Caller) -> Organisation | None:
+        return who.user.organisation
+
+    @staticmethod
+    def resolve_authenticated_by(who: Caller) -> str:
+        return who.method
+
+    @staticmethod
+    def resolve_token(who: Caller) -> ApiToken | None:
+        return who.token
 
 
 # ---------------------------------------------------------------- reference data
@@ -167,6 +238,14 @@ class VocabularyOut(Schema):
     terms: list[TermOut]
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """A vocabulary's name and its terms, as ``VocabularyOut`` reads them."""
+
+    name: str
+    terms: Sequence[Term]
+
+
 class RegionOut(Schema):
     id: int
     country: str
@@ -176,6 +255,10 @@ class RegionOut(Schema):
     name_kk: str
     name_tg: str
     name_en: str
+
+    @staticmethod
+    def resolve_name(region: Region) -> str:
+        return str(region)
 
 
 class FacilityOut(Schema):
@@ -245,6 +328,12 @@ class PersonCaseOut(Schema):
     roles: list[str]
 
 
+# The attribute a person's endpoint prefetches the person's parties into: only those in
+# cases the caller sees (a case the caller may not see is not mentioned), in the order
+# of ``cases`` (newest case first, then by role).
+VISIBLE_PARTIES = "visible_parties"
+
+
 class PersonOut(Schema):
     id: int
     full_name: str
@@ -257,6 +346,18 @@ class PersonOut(Schema):
     notes: str
     created_at: dt.datetime
     cases: list[PersonCaseOut]
+
+    @staticmethod
+    def resolve_cases(person: Any) -> list[dict[str, Any]]:
+        # From the prefetched parties only, never person.parties itself (which holds
+        # the person's cases in every organisation): without the prefetch this fails.
+        cases: dict[int, dict[str, Any]] = {}
+        for party in getattr(person, VISIBLE_PARTIES):
+            entry = cases.setdefault(
+                party.case_id, {"id": party.case_id, "number": party.case.number, "roles": []}
+            )
+            entry["roles"].append(party.role)
+        return list(cases.values())
 
 
 class PersonPage(PageMeta):
@@ -385,6 +486,17 @@ class ViolationOut(Schema):
     facility: int | None
     description: str
 
+    @staticmethod
+    def resolve_facility(violation: Violation) -> int | None:
+        # the id only (reading violation.facility would load the row, one query each)
+        return violation.facility_id
+
+
+# The attributes a case's endpoint prefetches its parties (persons joined, by role) and
+# its violations (types joined, in the order entered) into.
+CASE_PARTIES = "listed_parties"
+CASE_VIOLATIONS = "listed_violations"
+
 
 class CaseOut(CaseListItem):
     summary: str
@@ -393,6 +505,14 @@ class CaseOut(CaseListItem):
     updated_by: StaffRef | None
     parties: list[PartyOut]
     violations: list[ViolationOut]
+
+    @staticmethod
+    def resolve_parties(case: Case) -> Any:
+        return getattr(case, CASE_PARTIES)
+
+    @staticmethod
+    def resolve_violations(case: Case) -> Any:
+        return getattr(case, CASE_VIOLATIONS)
 
 
 class CasePatch(InputSchema):

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Router
 
 from himoya.api import schemas as s
-from himoya.api import serialize
 from himoya.api.common import created, current_user
 from himoya.cases import selectors, services
 from himoya.cases.models import Appeal
@@ -64,18 +63,16 @@ def appeal_register(request: HttpRequest, payload: s.AppealIn) -> Any:
     appeal = Appeal.objects.select_related("case", "channel", "applicant", "victim").get(
         pk=appeal.pk
     )
-    return created(serialize.appeal(appeal))
+    return created(appeal)
 
 
 @router.get(
     "/appeals/{int:appeal_id}", response={200: s.AppealOut, **s.ERRORS}, operation_id="appeal_get"
 )
-def appeal_get(request: HttpRequest, appeal_id: int) -> dict[str, Any]:
+def appeal_get(request: HttpRequest, appeal_id: int) -> Appeal:
     """An appeal of a case the caller sees (404 otherwise); each read is audited."""
     user = current_user(request)
     visible = Appeal.objects.filter(case__in=selectors.visible_cases(user)).select_related(
         "case", "channel", "applicant", "victim"
     )
-    return serialize.appeal(
-        access_object(visible, appeal_id, user=user, audit_action="appeal.view")
-    )
+    return access_object(visible, appeal_id, user=user, audit_action="appeal.view")

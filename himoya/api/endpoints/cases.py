@@ -10,26 +10,44 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from himoya.accounts.models import User
 from himoya.api import schemas as s
-from himoya.api import serialize
 from himoya.api.common import audit_list, created, current_user, require_casework
 from himoya.cases import selectors, services
-from himoya.cases.models import Case, Facility, Region
+from himoya.cases.models import (
+    Appeal,
+    Case,
+    CaseEvent,
+    Facility,
+    Note,
+    Region,
+    Task,
+    Violation,
+)
 
 router = Router(tags=["cases"])
 
 WRITE_ERRORS = {**s.ERRORS, 409: s.ConflictOut}
 
 
-def _detail(user: User, case: Case) -> dict[str, Any]:
-    parties = list(selectors.case_parties(case))
-    violations = list(case.violations.select_related("type").order_by("id"))
-    return serialize.case(case, parties, violations)
+def _detail(case: Case) -> Case:
+    """The case with what ``CaseOut`` lists of it: its parties (as the staff app lists
+    them) and its violations, each read in one query."""
+    prefetch_related_objects(
+        [case],
+        Prefetch("parties", selectors.case_parties(case), to_attr=s.CASE_PARTIES),
+        Prefetch(
+            "violations",
+            Violation.objects.select_related("type").order_by("id"),
+            to_attr=s.CASE_VIOLATIONS,
+        ),
+    )
+    return case
 
 
 def _fresh(user: User, case_id: int) -> Case:
@@ -38,7 +56,7 @@ def _fresh(user: User, case_id: int) -> Case:
 
 
 @router.get("/cases/", response={200: s.CasePage, **s.ERRORS}, operation_id="cases_list")
-def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> dict[str, Any]:
+def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> s.Page:
     """The caller's visible cases, newest first, with the staff app's filters; with
     ``q``, the best matches of the full-text search (at most 1,000) in rank order."""
     user = current_user(request)
@@ -61,24 +79,19 @@ def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> dict[str
         limit=filters.limit,
     )
     audit_list(user, "case.list", rows, total)
-    return {
-        "total": total,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [serialize.case_item(c) for c in rows],
-    }
+    return s.Page(total=total, limit=filters.limit, offset=filters.offset, items=rows)
 
 
 @router.get("/cases/{int:case_id}", response={200: s.CaseOut, **s.ERRORS}, operation_id="case_get")
-def case_get(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def case_get(request: HttpRequest, case_id: int) -> Case:
     user = current_user(request)
-    return _detail(user, selectors.access_case(user, case_id))
+    return _detail(selectors.access_case(user, case_id))
 
 
 @router.patch(
     "/cases/{int:case_id}", response={200: s.CaseOut, **WRITE_ERRORS}, operation_id="case_update"
 )
-def case_update(request: HttpRequest, case_id: int, payload: s.CasePatch) -> dict[str, Any]:
+def case_update(request: HttpRequest, case_id: int, payload: s.CasePatch) -> Case:
     """Changes the case's facts. ``version`` must be the one the client last read."""
     user = current_user(request)
     case = selectors.access_case(user, case_id)
@@ -99,7 +112,7 @@ def case_update(request: HttpRequest, case_id: int, payload: s.CasePatch) -> dic
         if given.get(name) is not None:
             setattr(changes, name, given[name])
     services.case_update(actor=user, case=case, changes=changes, expected_version=payload.version)
-    return _detail(user, _fresh(user, case_id))
+    return _detail(_fresh(user, case_id))
 
 
 @router.post(
@@ -107,7 +120,7 @@ def case_update(request: HttpRequest, case_id: int, payload: s.CasePatch) -> dic
     response={200: s.CaseOut, **WRITE_ERRORS},
     operation_id="case_change_status",
 )
-def case_change_status(request: HttpRequest, case_id: int, payload: s.StatusIn) -> dict[str, Any]:
+def case_change_status(request: HttpRequest, case_id: int, payload: s.StatusIn) -> Case:
     """new → in review → in progress ⇄ awaiting answer → closed (with an outcome);
     reopening a closed case is the coordinators'."""
     user = current_user(request)
@@ -119,7 +132,7 @@ def case_change_status(request: HttpRequest, case_id: int, payload: s.StatusIn) 
         outcome=payload.outcome,
         expected_version=payload.version,
     )
-    return _detail(user, _fresh(user, case_id))
+    return _detail(_fresh(user, case_id))
 
 
 @router.get(
@@ -127,10 +140,10 @@ def case_change_status(request: HttpRequest, case_id: int, payload: s.StatusIn) 
     response={200: list[s.AppealOut], **s.ERRORS},
     operation_id="case_appeals",
 )
-def case_appeals(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+def case_appeals(request: HttpRequest, case_id: int) -> QuerySet[Appeal]:
     user = current_user(request)
     case = selectors.access_case(user, case_id)
-    return [serialize.appeal(a) for a in selectors.case_appeals(case).select_related("case")]
+    return selectors.case_appeals(case).select_related("case")
 
 
 @router.get(
@@ -138,10 +151,10 @@ def case_appeals(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     response={200: list[s.NoteOut], **s.ERRORS},
     operation_id="notes_list",
 )
-def notes_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+def notes_list(request: HttpRequest, case_id: int) -> QuerySet[Note]:
     user = current_user(request)
     case = selectors.access_case(user, case_id)
-    return [serialize.note(n) for n in case.notes.select_related("author").order_by("-created_at")]
+    return case.notes.select_related("author").order_by("-created_at")
 
 
 @router.post(
@@ -151,7 +164,7 @@ def note_add(request: HttpRequest, case_id: int, payload: s.NoteIn) -> Any:
     user = current_user(request)
     case = selectors.access_case(user, case_id)
     note = services.note_add(actor=user, case=case, text=payload.text)
-    return created(serialize.note(note))
+    return created(note)
 
 
 @router.get(
@@ -159,10 +172,10 @@ def note_add(request: HttpRequest, case_id: int, payload: s.NoteIn) -> Any:
     response={200: list[s.TaskOut], **s.ERRORS},
     operation_id="tasks_list",
 )
-def tasks_list(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+def tasks_list(request: HttpRequest, case_id: int) -> QuerySet[Task]:
     user = current_user(request)
     case = selectors.access_case(user, case_id)
-    return [serialize.task(t) for t in case.tasks.select_related("assignee")]
+    return case.tasks.select_related("assignee")
 
 
 @router.post(
@@ -187,7 +200,7 @@ def task_add(request: HttpRequest, case_id: int, payload: s.TaskIn) -> Any:
         remind_on=payload.remind_on,
         assignee=assignee,
     )
-    return created(serialize.task(task))
+    return created(task)
 
 
 @router.post(
@@ -195,13 +208,13 @@ def task_add(request: HttpRequest, case_id: int, payload: s.TaskIn) -> Any:
     response={200: s.TaskOut, **s.ERRORS},
     operation_id="task_complete",
 )
-def task_complete(request: HttpRequest, case_id: int, task_id: int) -> dict[str, Any]:
+def task_complete(request: HttpRequest, case_id: int, task_id: int) -> Task:
     user = current_user(request)
     case = selectors.access_case(user, case_id)
     task = case.tasks.select_related("case", "assignee").filter(pk=task_id).first()
     if task is None:
         raise Http404
-    return serialize.task(services.task_complete(actor=user, task=task))
+    return services.task_complete(actor=user, task=task)
 
 
 @router.get(
@@ -214,9 +227,8 @@ def case_timeline(
     case_id: int,
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
-) -> list[dict[str, Any]]:
+) -> QuerySet[CaseEvent]:
     """The case's events, newest first (codes and ids, never text about people)."""
     user = current_user(request)
     case = selectors.access_case(user, case_id)
-    events = selectors.case_timeline(case)[offset : offset + limit]
-    return [serialize.event(e) for e in events]
+    return selectors.case_timeline(case)[offset : offset + limit]

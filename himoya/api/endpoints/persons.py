@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
-
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from himoya.accounts.models import User
 from himoya.api import schemas as s
-from himoya.api import serialize
 from himoya.api.common import audit_list, current_user, page, require_casework
 from himoya.cases import selectors, services
-from himoya.cases.models import Case, CaseParty, Person
+from himoya.cases.models import CaseParty, Person
 
 router = Router(tags=["persons"])
 
@@ -31,20 +28,20 @@ PERSON_FIELDS = (
 )
 
 
-def _visible_cases_of(user: User, person: Person) -> list[tuple[Case, list[str]]]:
-    """The person's cases that the caller sees, with the person's roles in each; cases
-    the caller may not see are not mentioned."""
-    roles: dict[int, list[str]] = defaultdict(list)
-    cases: dict[int, Case] = {}
-    parties = (
-        CaseParty.objects.filter(person=person, case__in=selectors.visible_cases(user))
-        .select_related("case")
-        .order_by("-case__opened_on", "case_id", "role")
+def _with_visible_cases(user: User, person: Person) -> Person:
+    """The person with what ``PersonOut`` lists as their cases: their parties in cases
+    the caller sees (cases the caller may not see are not mentioned), newest case first."""
+    prefetch_related_objects(
+        [person],
+        Prefetch(
+            "parties",
+            CaseParty.objects.filter(case__in=selectors.visible_cases(user))
+            .select_related("case")
+            .order_by("-case__opened_on", "case_id", "role"),
+            to_attr=s.VISIBLE_PARTIES,
+        ),
     )
-    for party in parties:
-        cases[party.case_id] = party.case
-        roles[party.case_id].append(party.role)
-    return [(case, roles[pk]) for pk, case in cases.items()]
+    return person
 
 
 @router.get("/persons/", response={200: s.PersonPage, **s.ERRORS}, operation_id="persons_list")
@@ -52,28 +49,22 @@ def persons_list(
     request: HttpRequest,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=10_000_000),
-) -> dict[str, Any]:
+) -> s.Page:
     """Persons the caller may see, newest first. Names are found by exact match with
     POST /persons/duplicates (no plaintext index of names exists)."""
     user = current_user(request)
     require_casework(user)
-    total, rows = page(selectors.visible_persons(user).order_by("-id"), limit=limit, offset=offset)
-    audit_list(user, "person.list", rows, total)
-    return {
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-        "items": [serialize.person_brief(p) for p in rows],
-    }
+    persons = page(selectors.visible_persons(user).order_by("-id"), limit=limit, offset=offset)
+    audit_list(user, "person.list", persons.items, persons.total)
+    return persons
 
 
 @router.get(
     "/persons/{int:person_id}", response={200: s.PersonOut, **s.ERRORS}, operation_id="person_get"
 )
-def person_get(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def person_get(request: HttpRequest, person_id: int) -> Person:
     user = current_user(request)
-    person = selectors.access_person(user, person_id)
-    return serialize.person(person, _visible_cases_of(user, person))
+    return _with_visible_cases(user, selectors.access_person(user, person_id))
 
 
 @router.patch(
@@ -81,7 +72,7 @@ def person_get(request: HttpRequest, person_id: int) -> dict[str, Any]:
     response={200: s.PersonOut, **s.ERRORS},
     operation_id="person_update",
 )
-def person_update(request: HttpRequest, person_id: int, payload: s.PersonPatch) -> dict[str, Any]:
+def person_update(request: HttpRequest, person_id: int, payload: s.PersonPatch) -> Person:
     """Changes the fields given; the caller must be able to edit a case the person is in."""
     user = current_user(request)
     person = selectors.access_person(user, person_id)
@@ -103,7 +94,7 @@ def person_update(request: HttpRequest, person_id: int, payload: s.PersonPatch) 
         }
     )
     person = services.person_update(actor=user, person=person, data=data)
-    return serialize.person(person, _visible_cases_of(user, person))
+    return _with_visible_cases(user, person)
 
 
 @router.post(
@@ -111,16 +102,17 @@ def person_update(request: HttpRequest, person_id: int, payload: s.PersonPatch) 
     response={200: list[s.DuplicateHintOut], **s.ERRORS},
     operation_id="person_duplicates",
 )
-def person_duplicates(request: HttpRequest, payload: s.DuplicateQuery) -> list[dict[str, Any]]:
+def person_duplicates(
+    request: HttpRequest, payload: s.DuplicateQuery
+) -> list[selectors.DuplicateHint]:
     """Cases the caller sees in which a person with the same name, phone or document
     number already appears. A POST so that names never travel in a URL (URLs end up
     in proxy and server logs)."""
     user = current_user(request)
     require_casework(user)
-    hints = selectors.person_duplicates(
+    return selectors.person_duplicates(
         user,
         full_name=payload.full_name,
         phone=payload.phone,
         document_number=payload.document_number,
     )
-    return [{"field": h.field, "case_numbers": h.case_numbers} for h in hints]

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router
 
 from himoya.api import schemas as s
-from himoya.api import serialize
+from himoya.api.auth import Caller
 from himoya.api.common import caller, created, current_user, page
 from himoya.cases import selectors, services, vocab
-from himoya.cases.models import Region
+from himoya.cases.models import Facility, Region
 from himoya.core.access import access_object
 from himoya.core.policies import require
 
@@ -22,25 +23,9 @@ router = Router()
 
 
 @router.get("/me", response={200: s.MeOut, **s.ERRORS}, tags=["me"], operation_id="me")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: HttpRequest) -> Caller:
     """The staff member the request is authenticated as, and how."""
-    who = caller(request)
-    user = who.user
-    org = user.organisation
-    return {
-        "id": user.pk,
-        "name": str(user),
-        "email": user.email,
-        "role": user.role,
-        "language": user.language,
-        "organisation": {"id": org.pk, "slug": org.slug, "name": org.name} if org else None,
-        "authenticated_by": who.method,
-        "token": (
-            {"prefix": who.token.prefix, "name": who.token.name, "expires_at": who.token.expires_at}
-            if who.token
-            else None
-        ),
-    }
+    return caller(request)
 
 
 @router.get(
@@ -49,16 +34,10 @@ def me(request: HttpRequest) -> dict[str, Any]:
     tags=["reference"],
     operation_id="vocabularies_list",
 )
-def vocabularies_list(request: HttpRequest, include_retired: bool = False) -> list[dict[str, Any]]:
+def vocabularies_list(request: HttpRequest, include_retired: bool = False) -> list[s.Vocabulary]:
     """Every controlled vocabulary with its terms (codes are what requests use)."""
     return [
-        {
-            "name": name,
-            "terms": [
-                serialize.term_full(t)
-                for t in selectors.terms(name, active_only=not include_retired)
-            ],
-        }
+        s.Vocabulary(name, list(selectors.terms(name, active_only=not include_retired)))
         for name in vocab.VOCABULARIES
     ]
 
@@ -69,13 +48,10 @@ def vocabularies_list(request: HttpRequest, include_retired: bool = False) -> li
     tags=["reference"],
     operation_id="vocabulary_get",
 )
-def vocabulary_get(
-    request: HttpRequest, name: str, include_retired: bool = False
-) -> dict[str, Any]:
+def vocabulary_get(request: HttpRequest, name: str, include_retired: bool = False) -> s.Vocabulary:
     if name not in vocab.VOCABULARIES:
         raise Http404
-    terms = selectors.terms(name, active_only=not include_retired)
-    return {"name": name, "terms": [serialize.term_full(t) for t in terms]}
+    return s.Vocabulary(name, list(selectors.terms(name, active_only=not include_retired)))
 
 
 @router.get(
@@ -86,11 +62,11 @@ def vocabulary_get(
 )
 def regions_list(
     request: HttpRequest, country: str = Query("", pattern=r"^([A-Za-z]{2})?$")
-) -> list[dict[str, Any]]:
+) -> QuerySet[Region]:
     qs = Region.objects.all()
     if country:
         qs = qs.filter(country=country.upper())
-    return [serialize.region(r) for r in qs]
+    return qs
 
 
 class FacilityFilterIn(s.CleanInput):
@@ -109,7 +85,7 @@ class FacilityFilterIn(s.CleanInput):
     tags=["facilities"],
     operation_id="facilities_list",
 )
-def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> dict[str, Any]:
+def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> s.Page:
     """The registry of places of detention (shared by every organisation)."""
     qs = selectors.facilities(filters.country.upper())
     if filters.region:
@@ -120,15 +96,7 @@ def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> d
         qs = qs.filter(agency__code=filters.agency)
     if filters.q.strip():
         qs = qs.filter(name__icontains=filters.q.strip())
-    total, rows = page(
-        qs.order_by("country", "name", "id"), limit=filters.limit, offset=filters.offset
-    )
-    return {
-        "total": total,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [serialize.facility(f) for f in rows],
-    }
+    return page(qs.order_by("country", "name", "id"), limit=filters.limit, offset=filters.offset)
 
 
 @router.get(
@@ -137,9 +105,9 @@ def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> d
     tags=["facilities"],
     operation_id="facility_get",
 )
-def facility_get(request: HttpRequest, facility_id: int) -> dict[str, Any]:
+def facility_get(request: HttpRequest, facility_id: int) -> Facility:
     user = current_user(request)
-    return serialize.facility(access_object(selectors.facilities(), facility_id, user=user))
+    return access_object(selectors.facilities(), facility_id, user=user)
 
 
 @router.post(
@@ -168,4 +136,4 @@ def facility_create(request: HttpRequest, payload: s.FacilityIn) -> Any:
         address=payload.address,
         source=payload.source,
     )
-    return created(serialize.facility(facility))
+    return created(facility)
