@@ -12,10 +12,10 @@ from django.db import connection, transaction
 from bench.generate import register_rows, write_csv
 from bench.run import Context, benchmark, log, summary, timings
 from himoya.accounts.models import Organisation
-from himoya.cases.importing import import_cases
 from himoya.cases.models import Appeal
-from himoya.cases.stats import report_portable, stats_organisations, yearly_stats
 from himoya.core.policies import SystemActor
+from himoya.imports.services import import_cases
+from himoya.stats.report import report_portable, stats_organisations, yearly_stats
 
 IMPORT_ROWS = 100_000
 

@@ -9,19 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from himoya.accounts.models import User
-from himoya.cases.models import (
-    Appeal,
-    Case,
-    CaseEvent,
-    CaseParty,
-    Facility,
-    Note,
-    Person,
-    Region,
-    Task,
-    Term,
-    Violation,
-)
+from himoya.cases.models import Appeal, Case, CaseEvent, CaseParty, Note, Person, Task, Violation
+from himoya.reference.models import Facility, Region, Term
 
 
 def staff(user: User | None) -> dict[str, Any] | None:

@@ -19,7 +19,8 @@ from himoya.api import schemas as s
 from himoya.api import serialize
 from himoya.api.common import audit_list, created, current_user, require_casework
 from himoya.cases import selectors, services
-from himoya.cases.models import Case, Facility, Region
+from himoya.cases.models import Case
+from himoya.reference.models import Facility, Region
 
 router = Router(tags=["cases"])
 

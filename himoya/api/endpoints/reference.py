@@ -13,10 +13,12 @@ from ninja import Field, Query, Router
 from himoya.api import schemas as s
 from himoya.api import serialize
 from himoya.api.common import caller, created, current_user, page
-from himoya.cases import selectors, services, vocab
-from himoya.cases.models import Region
 from himoya.core.access import access_object
 from himoya.core.policies import require
+from himoya.reference import selectors as reference_selectors
+from himoya.reference import services as reference_services
+from himoya.reference import vocab
+from himoya.reference.models import Region
 
 router = Router()
 
@@ -56,7 +58,7 @@ def vocabularies_list(request: HttpRequest, include_retired: bool = False) -> li
             "name": name,
             "terms": [
                 serialize.term_full(t)
-                for t in selectors.terms(name, active_only=not include_retired)
+                for t in reference_selectors.terms(name, active_only=not include_retired)
             ],
         }
         for name in vocab.VOCABULARIES
@@ -74,7 +76,7 @@ def vocabulary_get(
 ) -> dict[str, Any]:
     if name not in vocab.VOCABULARIES:
         raise Http404
-    terms = selectors.terms(name, active_only=not include_retired)
+    terms = reference_selectors.terms(name, active_only=not include_retired)
     return {"name": name, "terms": [serialize.term_full(t) for t in terms]}
 
 
@@ -111,7 +113,7 @@ class FacilityFilterIn(s.CleanInput):
 )
 def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> dict[str, Any]:
     """The registry of places of detention (shared by every organisation)."""
-    qs = selectors.facilities(filters.country.upper())
+    qs = reference_selectors.facilities(filters.country.upper())
     if filters.region:
         qs = qs.filter(region_id=filters.region)
     if filters.type:
@@ -139,7 +141,9 @@ def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> d
 )
 def facility_get(request: HttpRequest, facility_id: int) -> dict[str, Any]:
     user = current_user(request)
-    return serialize.facility(access_object(selectors.facilities(), facility_id, user=user))
+    return serialize.facility(
+        access_object(reference_selectors.facilities(), facility_id, user=user)
+    )
 
 
 @router.post(
@@ -158,7 +162,7 @@ def facility_create(request: HttpRequest, payload: s.FacilityIn) -> Any:
         region = Region.objects.filter(pk=payload.region).first()
         if region is None:
             raise ValidationError({"region": [_("Unknown region.")]})
-    facility = services.facility_create(
+    facility = reference_services.facility_create(
         actor=user,
         name=payload.name,
         country=payload.country,
