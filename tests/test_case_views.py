@@ -611,7 +611,7 @@ def test_admin_hides_encrypted_fields_from_non_superusers(org, lawyer):
         reverse("admin:cases_person_change", args=[case.parties.get().person_id])
     )
     assert "Примеров" not in person_page.content.decode()
-    term = client.get(reverse("admin:cases_term_changelist"))
+    term = client.get(reverse("admin:reference_term_changelist"))
     assert term.status_code == 200
     superuser = UserFactory(organisation=None, role=Role.ADMIN, is_staff=True, is_superuser=True)
     page = make_client(superuser).get(

@@ -14,11 +14,11 @@ from himoya.stats import report
 def appeal_counts_rebuild(*, actor: Any) -> tuple[int, int]:
     """Recomputes the appeal count table from the appeals (after a data-only restore, or
     SQL run with triggers disabled). Returns (groups, groups that were wrong)."""
-    require(actor, "report.rebuild")
+    require(actor, "stats.rebuild")
     with transaction.atomic():
         # The chain's lock first, then the folds' lock: committing writers take them in
         # that order too, so the two waits never cross.
-        audit_record(actor=actor, action="report.rebuild")
+        audit_record(actor=actor, action="stats.rebuild")
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [report.FOLD_LOCK])
             cursor.execute(report.DIFFERENCES_SQL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from himoya.cases.management.commands.import_cases import RegisterImportCommand
+from himoya.imports.management.commands.import_cases import RegisterImportCommand
 from himoya.imports.services import ImportResult, import_publications
 
 
