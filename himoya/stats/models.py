@@ -7,7 +7,7 @@ from django.db import models
 
 class AppealCount(models.Model):
     """How many appeals an organisation received in a year (by ``received_on``), in the
-    two groupings the yearly statistics read (``himoya/cases/stats.py``).
+    two groupings the yearly statistics read (``himoya/stats/report.py``).
 
     Derived data, kept exact by triggers on ``cases_appeal`` (migration
     0005; ``himoya stats-rebuild`` recomputes it). A row of ``CASE_FACTS`` counts one
