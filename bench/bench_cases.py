@@ -1,7 +1,7 @@
 """The case list page and its search box, against the SQL they run and against
 PostgreSQL's own full-text search on the same text.
 
-    HIMOYA_ENV=test scripts/with_postgres.py .venv/bin/python -m bench.run \\
+    HIMOYA_ENV=test HIMOYA_VAR_DIR=var/bench .venv/bin/python -m bench.run \\
         --only case_list --only case_search --scale 100k --runs 20
 
 Each sample is a real HTTP GET of ``/staff/cases/`` through ``django.test.Client``, as a

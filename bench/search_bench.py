@@ -1,6 +1,6 @@
 """Search benchmark: synthetic cases on PostgreSQL, search latency against its raw SQL.
 
-    HIMOYA_ENV=test scripts/with_postgres.py .venv/bin/python -m bench.search_bench \\
+    HIMOYA_ENV=test HIMOYA_VAR_DIR=var/bench .venv/bin/python -m bench.search_bench \\
         --docs 200000 [--replicate 5] [--explain] [--keep]
 
 Generates ``--docs`` documents (names, a summary of ~12 words, notes of ~60 words) from a

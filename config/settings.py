@@ -3,7 +3,6 @@ through ``himoya.core.env`` (see ``.env.example``)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -20,11 +19,11 @@ SECRET_KEY = ENV.secret("HIMOYA_SECRET_KEY")
 HIMOYA_DATA_KEYS = ENV.secret("HIMOYA_DATA_KEYS")
 HIMOYA_INDEX_KEY = ENV.secret("HIMOYA_INDEX_KEY")
 
-DEBUG = ENV.bool("HIMOYA_DEBUG", default=HIMOYA_ENV == "development")
-ALLOWED_HOSTS = ENV.list(
+DEBUG = ENV.flag("HIMOYA_DEBUG", default=HIMOYA_ENV == "development")
+ALLOWED_HOSTS = ENV.items(
     "HIMOYA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
-CSRF_TRUSTED_ORIGINS = ENV.list("HIMOYA_CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS = ENV.items("HIMOYA_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +37,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "himoya.core",
     "himoya.accounts",
     "himoya.search",
@@ -49,11 +50,6 @@ INSTALLED_APPS = [
     "himoya.api",
     "himoya.public_site",
 ]
-if HIMOYA_ENV == "test":
-    # A small model with encrypted fields that the platform tests exercise directly.
-    if str(BASE_DIR) not in sys.path:
-        sys.path.insert(0, str(BASE_DIR))
-    INSTALLED_APPS.append("tests.testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -94,12 +90,33 @@ TEMPLATES = [
     }
 ]
 
-if ENV.str("DATABASE_URL") or PRODUCTION:
-    DATABASES = {"default": parse_database_url(ENV.str("DATABASE_URL"))}
+if ENV.text("DATABASE_URL") or PRODUCTION:
+    DATABASES = {"default": parse_database_url(ENV.text("DATABASE_URL"))}
 else:
     # The embedded default: a project-local PostgreSQL in var/pg, started on first use.
     DATABASES = {"default": embedded_database(VAR_DIR, fast_unsafe=HIMOYA_ENV == "test")}
+# A second connection to the same database, in autocommit, for job progress: a task
+# that works inside one long transaction writes its progress here so that other
+# processes see it before that transaction commits (himoya/core/progress.py).
+_progress_options = dict(DATABASES["default"]["OPTIONS"])  # type: ignore[call-overload]
+# A progress row locked by the task's own transaction would make this connection
+# wait for its own process forever; it fails after five seconds instead.
+_progress_options["options"] = f"{_progress_options.get('options', '')} -c lock_timeout=5000"
+DATABASES["progress"] = {
+    **DATABASES["default"],
+    "OPTIONS": _progress_options,
+    "TEST": {"MIRROR": "default"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks live in the database (django-tasks-db) and run in `himoya worker`
+# processes (docs/background-work.md).
+TASKS = {
+    "default": {
+        "BACKEND": "himoya.core.tasks.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 CACHES = {
     # Shared between processes: TOTP codes already used and login rate limits live here.
@@ -162,11 +179,11 @@ HIMOYA_TOTP_TEST_BYPASS = False
 
 # Sessions: short and idle-bound; cookies Secure, HttpOnly, SameSite=Strict.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = ENV.int("HIMOYA_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = ENV.integer("HIMOYA_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_NAME = "himoya_session"
-SESSION_COOKIE_SECURE = ENV.bool("HIMOYA_SECURE_COOKIES", default=True)
+SESSION_COOKIE_SECURE = ENV.flag("HIMOYA_SECURE_COOKIES", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_NAME = "himoya_csrf"
@@ -184,10 +201,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Trust X-Forwarded-Proto/-For only when a reverse proxy that sets them is in front.
-HIMOYA_BEHIND_PROXY = ENV.bool("HIMOYA_BEHIND_PROXY", default=False)
+HIMOYA_BEHIND_PROXY = ENV.flag("HIMOYA_BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HIMOYA_BEHIND_PROXY else None
-SECURE_SSL_REDIRECT = ENV.bool("HIMOYA_SSL_REDIRECT", default=PRODUCTION)
-SECURE_HSTS_SECONDS = ENV.int("HIMOYA_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_SSL_REDIRECT = ENV.flag("HIMOYA_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = ENV.integer("HIMOYA_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 CONTENT_SECURITY_POLICY = {
@@ -216,14 +233,14 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "himoya" / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = ENV.str("HIMOYA_TIME_ZONE", "Asia/Almaty")
+TIME_ZONE = ENV.text("HIMOYA_TIME_ZONE", "Asia/Almaty")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(ENV.str("HIMOYA_STATIC_ROOT", str(VAR_DIR / "static")))
-MEDIA_ROOT = Path(ENV.str("HIMOYA_MEDIA_ROOT", str(VAR_DIR / "media")))
+STATIC_ROOT = Path(ENV.text("HIMOYA_STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_ROOT = Path(ENV.text("HIMOYA_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are never served by URL: every download goes through a view that checks access.
 MEDIA_URL = "/staff/files/"
-HIMOYA_MAX_UPLOAD_BYTES = ENV.int("HIMOYA_MAX_UPLOAD_MB", 50) * 1024 * 1024
+HIMOYA_MAX_UPLOAD_BYTES = ENV.integer("HIMOYA_MAX_UPLOAD_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploads stay in memory up to the upload limit and are refused beyond it, so plaintext
 # never lands in a temporary file on disk before it is encrypted.
@@ -245,18 +262,18 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = ENV.str(
+EMAIL_BACKEND = ENV.text(
     "HIMOYA_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = ENV.str("HIMOYA_EMAIL_HOST", "localhost")
-EMAIL_PORT = ENV.int("HIMOYA_EMAIL_PORT", 587)
-EMAIL_HOST_USER = ENV.str("HIMOYA_EMAIL_USER")
-EMAIL_HOST_PASSWORD = ENV.str("HIMOYA_EMAIL_PASSWORD")
-EMAIL_USE_TLS = ENV.bool("HIMOYA_EMAIL_TLS", default=True)
-DEFAULT_FROM_EMAIL = ENV.str("HIMOYA_FROM_EMAIL", "himoya@localhost")
+EMAIL_HOST = ENV.text("HIMOYA_EMAIL_HOST", "localhost")
+EMAIL_PORT = ENV.integer("HIMOYA_EMAIL_PORT", 587)
+EMAIL_HOST_USER = ENV.text("HIMOYA_EMAIL_USER")
+EMAIL_HOST_PASSWORD = ENV.text("HIMOYA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = ENV.flag("HIMOYA_EMAIL_TLS", default=True)
+DEFAULT_FROM_EMAIL = ENV.text("HIMOYA_FROM_EMAIL", "himoya@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Logs carry ids and request ids, never personal data or message text.
@@ -274,7 +291,7 @@ LOGGING = {
             "filters": ["no_pii"],
         }
     },
-    "root": {"handlers": ["console"], "level": ENV.str("HIMOYA_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": ENV.text("HIMOYA_LOG_LEVEL", "INFO")},
     # Django's own defaults would otherwise stay in place: "django" with an unfiltered
     # console handler, and "django.server" with no handler and no propagation, so that
     # its 4xx/5xx lines reach Python's last-resort handler unfiltered.
@@ -304,5 +321,5 @@ HIMOYA_MFA_SETUP_PATHS = (
     "/staff/accounts/reauthenticate/",
 )
 # Requests per minute allowed to one API token (or one signed-in user).
-HIMOYA_API_RATE_PER_MINUTE = ENV.int("HIMOYA_API_RATE_PER_MINUTE", 300)
+HIMOYA_API_RATE_PER_MINUTE = ENV.integer("HIMOYA_API_RATE_PER_MINUTE", 300)
 HIMOYA_API_PUBLIC_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")

@@ -198,12 +198,12 @@ def test_typed_values(tmp_path: Path) -> None:
         environ={"A": "yes", "B": "0", "N": "42", "L": " a, b ,,c ", "E": "", "X": "4x"},
         var_dir=tmp_path,
     )
-    assert env.bool("A") is True and env.bool("B") is False
-    assert env.bool("E", default=True) is True and env.bool("missing") is False
-    assert env.int("N", 1) == 42 and env.int("missing", 7) == 7
-    assert env.list("L", []) == ["a", "b", "c"] and env.list("E", ["d"]) == ["d"]
+    assert env.flag("A") is True and env.flag("B") is False
+    assert env.flag("E", default=True) is True and env.flag("missing") is False
+    assert env.integer("N", 1) == 42 and env.integer("missing", 7) == 7
+    assert env.items("L", []) == ["a", "b", "c"] and env.items("E", ["d"]) == ["d"]
     with pytest.raises(ImproperlyConfigured, match="X must be a whole number, not '4x'"):
-        env.int("X", 1)
+        env.integer("X", 1)
     assert Env(environ={"HIMOYA_ENV": " Production "}, var_dir=tmp_path).is_production
 
 

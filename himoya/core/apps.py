@@ -16,4 +16,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self)
-        from himoya.core import checks  # noqa: F401  (registers system checks)
+        from himoya.core import (
+            checks,  # noqa: F401  (registers system checks)
+            tasks,  # noqa: F401  (binds the audit context of running tasks)
+        )

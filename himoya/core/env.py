@@ -49,22 +49,15 @@ def _read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-# The Env methods are named after the types they return; these aliases keep the
-# annotations inside the class pointing at the builtins.
-Text = str
-Flag = bool
-Number = int
-
-
 @dataclass(frozen=True)
 class Env:
     """Typed access to the environment, with development fallbacks."""
 
-    environ: dict[Text, Text]
+    environ: dict[str, str]
     var_dir: Path
 
     @property
-    def name(self) -> Text:
+    def name(self) -> str:
         value = self.environ.get("HIMOYA_ENV", "development").strip().lower()
         if value not in {"development", "production", "test"}:
             raise ImproperlyConfigured(
@@ -73,19 +66,19 @@ class Env:
         return value
 
     @property
-    def is_production(self) -> Flag:
+    def is_production(self) -> bool:
         return self.name == "production"
 
-    def str(self, key: Text, default: Text = "") -> Text:
+    def text(self, key: str, default: str = "") -> str:
         return self.environ.get(key, default)
 
-    def bool(self, key: Text, default: Flag = False) -> Flag:
+    def flag(self, key: str, default: bool = False) -> bool:
         raw = self.environ.get(key)
         if raw is None or raw == "":
             return default
         return raw.strip().lower() in {"1", "true", "yes", "on"}
 
-    def int(self, key: Text, default: Number) -> Number:
+    def integer(self, key: str, default: int) -> int:
         raw = self.environ.get(key)
         if not raw:
             return default
@@ -94,13 +87,13 @@ class Env:
         except ValueError as exc:
             raise ImproperlyConfigured(f"{key} must be a whole number, not {raw!r}") from exc
 
-    def list(self, key: Text, default: list[Text]) -> list[Text]:
+    def items(self, key: str, default: list[str]) -> list[str]:
         raw = self.environ.get(key)
         if raw is None or not raw.strip():
             return default
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def secret(self, key: Text) -> Text:
+    def secret(self, key: str) -> str:
         """A mandatory secret: from the environment, or in development from var/."""
         value = self.environ.get(key, "").strip()
         if value:
@@ -112,7 +105,7 @@ class Env:
             )
         return self._dev_secrets()[key]
 
-    def _dev_secrets(self) -> dict[Text, Text]:
+    def _dev_secrets(self) -> dict[str, str]:
         path = self.var_dir / "dev-secrets.env"
         if path.exists():
             values = _read_env_file(path)

@@ -51,3 +51,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+
+class JobProgress(models.Model):
+    """How far a long piece of background work has got, readable by every process.
+
+    ``key`` names the job (``cases.importjob:42``): a label and ids, never personal data.
+    Rows are written only through ``himoya.core.progress``, which uses its own database
+    connection so that progress made inside a task's open transaction is visible at once.
+    """
+
+    key = models.CharField(_("job"), max_length=120, unique=True)
+    done = models.PositiveBigIntegerField(_("steps done"), default=0)
+    total = models.PositiveBigIntegerField(_("steps in all"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("job progress")
+        verbose_name_plural = _("job progress")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.done}/{self.total if self.total is not None else '?'}"
+
+    @property
+    def fraction(self) -> float | None:
+        """Share of the work done (0 to 1), or None while the total is unknown."""
+        if not self.total:
+            return None
+        return min(self.done / self.total, 1.0)

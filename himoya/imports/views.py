@@ -10,19 +10,16 @@ import contextlib
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.core.files.uploadhandler import StopUpload
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from himoya.accounts.models import Organisation
+from himoya.core import uploads
 from himoya.core.access import access_object
 from himoya.core.policies import can
-from himoya.core.storage import LimitedUploadHandler
 from himoya.imports import jobs
 from himoya.imports.models import ImportJob
 
@@ -54,35 +51,27 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
     return access_object(ImportJob.objects.filter(organisation=org), pk, user=request.user)
 
 
-def _too_large() -> str:
-    return _("The file is larger than %(mb)s MB and was not stored.") % {
-        "mb": jobs.upload_limit_mb()
-    }
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return _render_index(request, UploadForm(), error=message, status=413)
 
 
-@csrf_exempt
 @require_http_methods(["GET", "POST"])
+@uploads.guarded_upload(uploads.REGISTER_IMPORT, refused=_refused, before=_importer)
 def index(request: HttpRequest) -> HttpResponse:
     """Upload a register. An oversize file is refused while it streams in, before any
-    of it is stored; the CSRF check runs right after, in ``_index``."""
-    if request.method == "POST":
-        request.upload_handlers.insert(0, LimitedUploadHandler(request))
-        try:
-            request.POST  # noqa: B018  (reads the body under the handler above)
-        except (StopUpload, RequestDataTooBig):
-            request._mark_post_parse_error()  # type: ignore[attr-defined]
-            return _render_index(request, UploadForm(), error=_too_large(), status=413)
-    return _index(request)
-
-
-@csrf_protect
-def _index(request: HttpRequest) -> HttpResponse:
+    of it is stored (``core.uploads``)."""
     org = _importer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if getattr(request, "himoya_upload_refused", None):
-            return _render_index(request, UploadForm(), error=_too_large(), status=413)
+        refused = uploads.upload_refusal(request)
+        if refused:
+            return _refused(request, refused)
         if form.is_valid():
+            try:
+                uploads.check_upload(form.cleaned_data["file"], uploads.REGISTER_IMPORT)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+                return _render_index(request, form, status=400)
             try:
                 job = jobs.job_create(
                     actor=request.user,

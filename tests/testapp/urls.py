@@ -4,4 +4,8 @@ from django.urls import path
 
 from tests.testapp import views
 
-urlpatterns = [path("upload/", views.upload, name="testapp_upload")]
+urlpatterns = [
+    path("upload/", views.upload, name="testapp_upload"),
+    path("guarded/letter/", views.guarded_letter, name="testapp_guarded_letter"),
+    path("guarded/spilling/", views.guarded_spilling, name="testapp_guarded_spilling"),
+]

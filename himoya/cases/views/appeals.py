@@ -3,20 +3,15 @@ the letter's download."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from himoya.accounts.models import User
@@ -29,55 +24,11 @@ from himoya.cases.forms import (
 from himoya.cases.models import (
     Case,
 )
+from himoya.core import uploads
 from himoya.core.access import access_object
 from himoya.core.audit import audit_record
 from himoya.core.policies import can
-from himoya.core.storage import LimitedUploadHandler
 from himoya.core.views import staff_organisation, staff_user
-
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"GIF87a", "image/gif", "gif"),
-    (b"GIF89a", "image/gif", "gif"),
-    (b"II*\x00", "image/tiff", "tif"),
-    (b"MM\x00*", "image/tiff", "tif"),
-)
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a PDF or image from its first bytes, else None."""
-    for magic, content_type, ext in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, ext
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
-
-
-class InMemoryUpload(MemoryFileUploadHandler):
-    """Keeps an upload in memory up to the upload limit. Django's default handlers
-    write anything over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file: a scanned
-    letter would lie on disk in plain text before the encrypted storage gets it."""
-
-    def handle_raw_input(
-        self,
-        input_data: Any,
-        META: Any,  # noqa: N803
-        content_length: int,
-        boundary: Any,
-        encoding: str | None = None,
-    ) -> None:
-        # LimitedUploadHandler, first in line, has refused anything larger already.
-        self.activated = True
-
-
-def _too_large_message() -> str:
-    return _(
-        "The file is larger than %(size)s and was not accepted; nothing was stored. "
-        "Please fill in the form again and attach a smaller scan."
-    ) % {"size": filesizeformat(settings.HIMOYA_MAX_UPLOAD_BYTES)}
 
 
 def _checked_attachment(form: AppealForm) -> UploadedFile | None:
@@ -86,16 +37,12 @@ def _checked_attachment(form: AppealForm) -> UploadedFile | None:
     upload = form.cleaned_data.get("attachment")
     if not upload:
         return None
-    if upload.size and upload.size > settings.HIMOYA_MAX_UPLOAD_BYTES:
-        form.add_error("attachment", _too_large_message())
+    try:
+        accepted = uploads.check_upload(upload, uploads.APPEAL_LETTER)
+    except ValidationError as exc:
+        form.add_error("attachment", exc)
         return None
-    upload.seek(0)
-    kind = sniff(upload.read(16))
-    upload.seek(0)
-    if kind is None:
-        form.add_error("attachment", _("Upload a PDF file or an image (JPEG, PNG, TIFF)."))
-        return None
-    upload.name = f"{uuid.uuid4().hex}.{kind[1]}"
+    upload.name = accepted.name
     return cast(UploadedFile, upload)
 
 
@@ -150,41 +97,31 @@ def _attach_target(request: HttpRequest, form: AppealForm) -> Case | None:
     return selectors.access_case(user, case.pk, audit=False)
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def appeal_new(request: HttpRequest) -> HttpResponse:
-    """Registers an appeal. The scanned letter is refused over the size limit while it
-    streams in, before anything is stored: the upload handler is set before the body is
-    read, which is why the CSRF check runs just after (in ``_appeal_new``)."""
+def _may_register(request: HttpRequest) -> None:
     if not can(staff_user(request), "appeal.register", staff_organisation(request)):
         raise PermissionDenied  # before a byte of the body is read
-    if request.method == "POST":
-        request.upload_handlers = [LimitedUploadHandler(request), InMemoryUpload(request)]
-        try:
-            request.POST  # noqa: B018  (reads the body under the handler above)
-        except (StopUpload, RequestDataTooBig):
-            # Refused before a byte of the body was read: nothing to check or keep. No
-            # state changes, so the unread CSRF token does not matter here.
-            request._mark_post_parse_error()  # type: ignore[attr-defined]
-            context = {
-                "form": AppealForm(user=staff_user(request)),
-                "refused": _too_large_message(),
-            }
-            return render(request, "cases/appeal_form.html", context, status=413)
-    return _appeal_new(request)
 
 
-@csrf_protect
-def _appeal_new(request: HttpRequest) -> HttpResponse:
+def _letter_refused(request: HttpRequest, message: str) -> HttpResponse:
+    # Refused before a byte of the body was read: nothing to check or keep.
+    context = {"form": AppealForm(user=staff_user(request)), "refused": message}
+    return render(request, "cases/appeal_form.html", context, status=413)
+
+
+@require_http_methods(["GET", "POST"])
+@uploads.guarded_upload(uploads.APPEAL_LETTER, refused=_letter_refused, before=_may_register)
+def appeal_new(request: HttpRequest) -> HttpResponse:
+    """Registers an appeal. The scanned letter is refused over the size limit while it
+    streams in, before anything is stored (``core.uploads``)."""
     user = staff_user(request)
     organisation = staff_organisation(request)
     initial = {"attach_to": request.GET.get("case", "")[:30]}
     form = AppealForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     status = 200
     if request.method == "POST":
-        refused = getattr(request, "himoya_upload_refused", None)
+        refused = uploads.upload_refusal(request)
         if refused:
-            form.add_error("attachment", _too_large_message())
+            form.add_error("attachment", refused)
         if form.is_valid():
             target = _attach_target(request, form)
             attachment = _checked_attachment(form)
@@ -297,9 +234,11 @@ def appeal_letter(request: HttpRequest, pk: int, appeal_pk: int) -> FileResponse
     if not appeal.attachment:
         raise Http404
     handle = appeal.attachment.open("rb")
-    kind = sniff(handle.read(16))
-    handle.seek(0)
-    content_type, ext = kind if kind else ("application/octet-stream", "bin")
+    kind = uploads.sniff(handle)
+    if kind is None or kind not in uploads.APPEAL_LETTER.kinds:
+        content_type, ext = "application/octet-stream", "bin"
+    else:
+        content_type, ext = kind.content_type, kind.extension
     audit_record(
         actor=user,
         action="appeal.download",
