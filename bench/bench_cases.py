@@ -48,9 +48,10 @@ from django.urls import reverse
 from bench.corpus import CORPUS
 from bench.run import Context, benchmark, log, summary
 from himoya.accounts.models import Organisation, Role, User
-from himoya.cases.models import Appeal, Case, Note, Person, Region, Term, Violation
+from himoya.cases.models import Appeal, Case, Note, Person, Violation
 from himoya.cases.services import case_search_texts
 from himoya.core.twofactor import SESSION_FLAG
+from himoya.reference.models import Region, Term
 from himoya.search.analysis import words
 from himoya.search.selectors import search_owner_ids
 from himoya.search.services import IndexItem, index_documents_bulk, owner_type_of

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from himoya.cases.importing import CASE_COLUMNS, PUBLICATION_COLUMNS
-from himoya.cases.vocab import AGENCIES, CHANNELS, VIOLATIONS
+from himoya.imports.rules import CASE_COLUMNS, PUBLICATION_COLUMNS
+from himoya.reference.vocab import AGENCIES, CHANNELS, VIOLATIONS
 
 SYLLABLES = [
     "ba",

@@ -26,9 +26,10 @@ from django.utils import timezone
 from bench.corpus import CORPUS
 from bench.generate import SEXES, fake_name
 from himoya.accounts.models import Organisation
-from himoya.cases.models import Appeal, Case, CaseParty, Person, Region, Task, Term, Violation
-from himoya.cases.vocab import AGENCIES, CHANNELS, VIOLATIONS
+from himoya.cases.models import Appeal, Case, CaseParty, Person, Task, Violation
 from himoya.core.crypto import blind_index, encrypt, normalise_text
+from himoya.reference.models import Region, Term
+from himoya.reference.vocab import AGENCIES, CHANNELS, VIOLATIONS
 
 
 def _token(model: Any, field: str, plain: str) -> str:

@@ -42,7 +42,11 @@ INSTALLED_APPS = [
     "himoya.core",
     "himoya.accounts",
     "himoya.search",
+    "himoya.reference",
     "himoya.cases",
+    "himoya.outreach",
+    "himoya.imports",
+    "himoya.stats",
     "himoya.api",
     "himoya.public_site",
 ]

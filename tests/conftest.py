@@ -57,8 +57,8 @@ def _reference_data(request: Any) -> None:
         request.getfixturevalue("db")
     else:
         return
-    from himoya.cases.models import Region, Term
-    from himoya.cases.vocab_data import load_reference_data
+    from himoya.reference.models import Region, Term
+    from himoya.reference.vocab_data import load_reference_data
 
     if not Term.objects.exists() or not Region.objects.exists():
         load_reference_data(Term, Region)

@@ -1,4 +1,4 @@
-"""An independent oracle for the yearly statistics (``himoya.cases.stats``): the same
+"""An independent oracle for the yearly statistics (``himoya.stats.report``): the same
 report from plain ORM aggregates over the appeals, so the count table and its one-statement
 report can be checked against something that shares none of their SQL."""
 
@@ -10,9 +10,11 @@ from typing import Any
 from django.db.models import BigIntegerField, Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from himoya.cases import vocab
-from himoya.cases.models import Appeal, Publication, Term
-from himoya.cases.stats import Report, _bounds, _clean, _empty, _split_masks
+from himoya.cases.models import Appeal
+from himoya.outreach.models import Publication
+from himoya.reference import vocab
+from himoya.reference.models import Term
+from himoya.stats.report import Report, _bounds, _clean, _empty, _split_masks
 
 
 def report_by_orm(year: int, org_ids: Sequence[int]) -> Report:

@@ -374,7 +374,7 @@ def test_demo_is_idempotent_and_prints_logins() -> None:
         m._base_manager.count() for m in apps.get_models() if m._meta.app_label == "cases"
     )
     assert counts["accounts.User"] >= 15 and counts["accounts.Organisation"] == 2
-    from himoya.cases.models import Publication
+    from himoya.outreach.models import Publication
 
     # every organisation's yearly statistics have publications to count
     for org in Organisation.objects.all():

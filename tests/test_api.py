@@ -22,9 +22,10 @@ from himoya.accounts.models import Organisation, Role, Team, User
 from himoya.api import services as token_services
 from himoya.api.models import ApiToken
 from himoya.cases import services
-from himoya.cases.models import Case, CaseStatus, Facility, Person, Region, Task, Term
-from himoya.cases.vocab_data import load_reference_data
+from himoya.cases.models import Case, CaseStatus, Person, Task
 from himoya.core.models import AuditEvent
+from himoya.reference.models import Facility, Region, Term
+from himoya.reference.vocab_data import load_reference_data
 from tests.conftest import make_client
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 

@@ -18,7 +18,9 @@ from django.test.utils import CaptureQueriesContext
 
 from himoya.accounts.models import Organisation
 from himoya.cases import services
-from himoya.cases.models import Appeal, Facility
+from himoya.cases.models import Appeal
+from himoya.reference import services as reference_services
+from himoya.reference.models import Facility
 from tests.test_api import API, TODAY, World, api_client, build_world, register
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +65,7 @@ def add_rows(w: World) -> None:
         services.note_add(actor=w.a_lawyer, case=w.case, text=f"заметка {n}")
         services.task_add(actor=w.a_lawyer, case=w.case, title=f"дело {n}", assignee=w.a_doctor)
     register(w.a_lawyer, received_on=TODAY() - dt.timedelta(days=1), lawyer=w.a_lawyer.pk)
-    services.facility_create(
+    reference_services.facility_create(
         actor=w.a_coordinator,
         name="СИЗО второе (вымышл.)",
         country="KZ",

@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from himoya.accounts.models import Role
 from himoya.cases import services
-from himoya.cases.models import Case, CaseStatus, Facility, Outcome, Region, Term
-from himoya.cases.vocab_data import load_reference_data
+from himoya.cases.models import Case, CaseStatus, Outcome
 from himoya.core.policies import SystemActor
+from himoya.reference import services as reference_services
+from himoya.reference.models import Facility, Region, Term
+from himoya.reference.vocab_data import load_reference_data
 from tests.browser_helpers import PageGuard, login, logout, shoot
 from tests.factories import TeamFactory, UserFactory
 
@@ -40,7 +42,7 @@ def test_a_lawyer_works_a_case_from_the_appeal_to_closing(page, live_server, org
     lawyer = UserFactory(organisation=org, role=Role.LAWYER, full_name="Юрист Браузерный")
     team.members.add(lawyer)
     outsider = UserFactory(organisation=other_org, role=Role.COORDINATOR)
-    partner = services.partner_create(
+    partner = reference_services.partner_create(
         actor=SystemActor("test"),
         organisation=org,
         name="Центр реабилитации «Пример»",

@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from himoya.accounts.models import Role
 from himoya.cases import services, urls
-from himoya.cases.models import Alert, Case, CaseShare, Facility, Partner
+from himoya.cases.models import Alert, Case, CaseShare
 from himoya.cases.selectors import visible_case_parts, visible_cases
+from himoya.reference import services as reference_services
+from himoya.reference.models import Facility, Partner
 from tests.conftest import make_client
 from tests.factories import TeamFactory, UserFactory
 
@@ -51,7 +53,7 @@ def world(org: Any, other_org: Any, settings: Any, tmp_path: Any) -> World:
     lawyer = UserFactory(organisation=org, role=Role.LAWYER, totp=False)
     team.members.add(lawyer)
     coordinator = UserFactory(organisation=org, role=Role.COORDINATOR, totp=False)
-    partner = services.partner_create(
+    partner = reference_services.partner_create(
         actor=coordinator, organisation=org, name="Партнёр А", legal=True
     )
     today = timezone.localdate()
@@ -300,10 +302,13 @@ def test_role_forbidden_actions_answer_403(world):
     assert client.post(share_url).status_code == 403
     assert CaseShare.objects.filter(pk=world.ids["share_pk"]).exists()
     # a partner may be added only by coordinators; a place of detention by case workers
-    assert client.post(reverse("cases:partners"), {"name": "X", "legal": "on"}).status_code == 403
+    assert (
+        client.post(reverse("reference:partners"), {"name": "X", "legal": "on"}).status_code == 403
+    )
     analyst = make_client(world.users["analyst"])
     assert (
-        analyst.post(reverse("cases:facilities"), {"name": "X", "country": "KZ"}).status_code == 403
+        analyst.post(reverse("reference:facilities"), {"name": "X", "country": "KZ"}).status_code
+        == 403
     )
     assert Partner.objects.filter(name="X").count() == 0
 

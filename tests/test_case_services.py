@@ -15,17 +15,10 @@ from django.utils import timezone
 from himoya.accounts.models import Role
 from himoya.cases import exports, selectors, services
 from himoya.cases.management.commands.send_reminders import send_reminders
-from himoya.cases.models import (
-    Alert,
-    Case,
-    CaseEvent,
-    CaseStatus,
-    Facility,
-    Note,
-    Outcome,
-    Task,
-)
+from himoya.cases.models import Alert, Case, CaseEvent, CaseStatus, Note, Outcome, Task
 from himoya.core.models import AuditEvent
+from himoya.reference import services as reference_services
+from himoya.reference.models import Facility
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -284,7 +277,7 @@ def test_a_transfer_raises_an_alert_for_the_lawyer(org, lawyer, coordinator):
 
 
 def test_every_step_lands_in_the_timeline(org, lawyer):
-    partner = services.partner_create(
+    partner = reference_services.partner_create(
         actor=UserFactory(organisation=org, role=Role.COORDINATOR, totp=False),
         organisation=org,
         name="Центр «Пример» (тест)",

@@ -16,8 +16,10 @@ from openpyxl import load_workbook
 
 from himoya.accounts.models import Role
 from himoya.cases import selectors, services
-from himoya.cases.models import Alert, Appeal, Case, CaseStatus, Facility, Partner, Task
+from himoya.cases.models import Alert, Appeal, Case, CaseStatus, Task
 from himoya.core.models import AuditEvent
+from himoya.reference import services as reference_services
+from himoya.reference.models import Facility, Partner
 from tests.conftest import make_client
 from tests.factories import TeamFactory, UserFactory
 
@@ -475,7 +477,7 @@ def test_editing_facts_detects_a_concurrent_edit(client, lawyer, coordinator, or
 def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org):
     case = new_case(lawyer, org)
     person = case.parties.get().person
-    partner = services.partner_create(
+    partner = reference_services.partner_create(
         actor=coordinator, organisation=org, name="Центр «Пример»", psychological=True
     )
     today = timezone.localdate()
@@ -564,26 +566,28 @@ def test_coordinator_assigns_and_shares(coordinator, lawyer, org, other_org, tea
 def test_facility_registry(client, lawyer):
     Facility.objects.create(country="TJ", name="СИЗО Душанбе (тест)")
     response = client.post(
-        reverse("cases:facilities"),
+        reverse("reference:facilities"),
         {"name": "ИВС Талгар (тест)", "country": "KZ", "type": "ivs", "agency": "police"},
     )
     assert response.status_code == 302
     assert Facility.objects.get(name="ИВС Талгар (тест)").type.code == "ivs"
-    body = client.get(reverse("cases:facilities"), {"country": "KZ"}).content.decode()
+    body = client.get(reverse("reference:facilities"), {"country": "KZ"}).content.decode()
     assert "ИВС Талгар (тест)" in body and "СИЗО Душанбе" not in body
-    body = client.get(reverse("cases:facilities"), {"type": "ivs"}).content.decode()
+    body = client.get(reverse("reference:facilities"), {"type": "ivs"}).content.decode()
     assert "ИВС Талгар (тест)" in body
-    dup = client.post(reverse("cases:facilities"), {"name": "ивс талгар (тест)", "country": "KZ"})
+    dup = client.post(
+        reverse("reference:facilities"), {"name": "ивс талгар (тест)", "country": "KZ"}
+    )
     assert dup.status_code == 400
 
 
 def test_partner_registry(coordinator, org):
     client = make_client(coordinator)
-    assert client.post(reverse("cases:partners"), {"name": "Без услуг"}).status_code == 400
-    r = client.post(reverse("cases:partners"), {"name": "Клиника «Пример»", "medical": "on"})
+    assert client.post(reverse("reference:partners"), {"name": "Без услуг"}).status_code == 400
+    r = client.post(reverse("reference:partners"), {"name": "Клиника «Пример»", "medical": "on"})
     assert r.status_code == 302
     assert Partner.objects.get().organisation == org
-    assert "Клиника «Пример»" in client.get(reverse("cases:partners")).content.decode()
+    assert "Клиника «Пример»" in client.get(reverse("reference:partners")).content.decode()
 
 
 def test_home_loads_the_case_dashboard(client, lawyer, org):
@@ -607,7 +611,7 @@ def test_admin_hides_encrypted_fields_from_non_superusers(org, lawyer):
         reverse("admin:cases_person_change", args=[case.parties.get().person_id])
     )
     assert "Примеров" not in person_page.content.decode()
-    term = client.get(reverse("admin:cases_term_changelist"))
+    term = client.get(reverse("admin:reference_term_changelist"))
     assert term.status_code == 200
     superuser = UserFactory(organisation=None, role=Role.ADMIN, is_staff=True, is_superuser=True)
     page = make_client(superuser).get(

@@ -16,10 +16,11 @@ from django.utils import timezone, translation
 from himoya.accounts.models import Role
 from himoya.cases import services
 from himoya.cases.models import CaseEvent
-from himoya.cases.views import Timeline
+from himoya.cases.views.timeline import Timeline
 from himoya.core import events
 from himoya.core.audit import audit_record, verify_chain
 from himoya.core.models import AuditEvent
+from himoya.reference import services as reference_services
 from tests.conftest import make_client
 from tests.factories import TeamFactory, UserFactory
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 # action="x.y" and audit_action="x.y" (services, access helpers), audit_list(user, "x.y")
 LITERAL = re.compile(r'\b(?:audit_)?action="([^"]+)"|audit_list\(\s*\w+,\s*"([^"]+)"')
-MIGRATION = importlib.import_module("himoya.cases.migrations.0006_timeline_event_codes")
+MIGRATION = importlib.import_module("himoya.cases.migrations.0007_timeline_event_codes")
 
 
 @pytest.fixture
@@ -138,15 +139,17 @@ def test_old_timelines_read_as_before_after_the_migration(
     sentences the case page showed before."""
     case = new_case(lawyer, org)
     person = case.parties.get().person
-    partner = services.partner_create(
+    partner = reference_services.partner_create(
         actor=coordinator, organisation=org, name="Центр «Пример»", medical=True
     )
     task = services.task_add(actor=lawyer, case=case, title="Жалоба прокурору")
     referral = services.referral_add(
         actor=lawyer, case=case, person=person, kind="medical", partner=partner
     )
-    first = services.facility_create(actor=coordinator, name="ИВС (тест)", country="KZ")
-    second = services.facility_create(actor=coordinator, name="Колония (тест)", country="KZ")
+    first = reference_services.facility_create(actor=coordinator, name="ИВС (тест)", country="KZ")
+    second = reference_services.facility_create(
+        actor=coordinator, name="Колония (тест)", country="KZ"
+    )
     case.events.all().delete()
     starts = dt.datetime(2025, 3, 4, 5, 30, tzinfo=dt.UTC)
     old = [

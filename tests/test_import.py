@@ -14,25 +14,16 @@ from django.core.management.base import CommandError
 
 from bench.generate import publication_rows, register_rows, write_csv, write_xlsx
 from himoya.accounts.models import Role
-from himoya.cases.importing import (
-    PUBLICATION_COLUMNS,
-    ImportInvalid,
-    import_cases,
-)
-from himoya.cases.models import (
-    Appeal,
-    Case,
-    CaseParty,
-    Facility,
-    ImportedCase,
-    Person,
-    Publication,
-    Region,
-    Violation,
-)
+from himoya.cases.models import Appeal, Case, CaseParty, Person, Violation
 from himoya.core.audit import verify_chain
 from himoya.core.models import AuditEvent
 from himoya.core.policies import SystemActor
+from himoya.imports.models import ImportedCase
+from himoya.imports.reading import ImportInvalid
+from himoya.imports.rules import PUBLICATION_COLUMNS
+from himoya.imports.services import import_cases
+from himoya.outreach.models import Publication
+from himoya.reference.models import Facility, Region
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

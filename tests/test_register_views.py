@@ -15,11 +15,12 @@ from django.utils.translation import gettext
 
 from bench.generate import csv_bytes, register_rows
 from himoya.accounts.models import Role
-from himoya.cases.importing import import_cases
-from himoya.cases.models import Case, ImportJob
-from himoya.cases.stats import yearly_stats
+from himoya.cases.models import Case
 from himoya.core.models import AuditEvent
 from himoya.core.policies import SystemActor
+from himoya.imports.models import ImportJob
+from himoya.imports.services import import_cases
+from himoya.stats.report import yearly_stats
 from tests.conftest import make_client
 from tests.factories import UserFactory
 
@@ -37,25 +38,25 @@ def user(org: Any, role: str) -> Any:
 
 def upload(client: Any, data: bytes, name: str = "register.csv", kind: str = "cases") -> Any:
     return client.post(
-        reverse("register:index"),
+        reverse("imports:index"),
         {"kind": kind, "file": SimpleUploadedFile(name, data, content_type="text/csv")},
     )
 
 
 def test_upload_check_confirm_import(org: Any) -> None:
     client = make_client(user(org, Role.COORDINATOR))
-    assert client.get(reverse("register:index")).status_code == 200
+    assert client.get(reverse("imports:index")).status_code == 200
     response = upload(client, csv_bytes(register_rows(60, seed=8)))
     job = ImportJob.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("register:job", args=[job.pk])
+    assert response["Location"] == reverse("imports:job", args=[job.pk])
     assert job.status == ImportJob.Status.VALID and job.rows == 60
     assert job.counts["created"] == 60
     assert Case.objects.count() == 0  # checked, not imported yet
-    page = client.get(reverse("register:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(reverse("imports:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    assert reverse("register:job_confirm", args=[job.pk]) in page.content.decode()
-    response = client.post(reverse("register:job_confirm", args=[job.pk]))
+    assert reverse("imports:job_confirm", args=[job.pk]) in page.content.decode()
+    response = client.post(reverse("imports:job_confirm", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.counts["created"] == 60
@@ -65,7 +66,7 @@ def test_upload_check_confirm_import(org: Any) -> None:
     assert summary.data["job"] == job.pk and summary.data["created"] == 60
     assert AuditEvent.objects.filter(action="register.upload", object_id=str(job.pk)).exists()
     # A second confirmation does nothing.
-    client.post(reverse("register:job_confirm", args=[job.pk]))
+    client.post(reverse("imports:job_confirm", args=[job.pk]))
     assert Case.objects.count() == 60
 
 
@@ -83,10 +84,10 @@ def test_invalid_file_lists_each_problem_in_the_users_language(org: Any) -> None
         [8, "received_on", "Enter the date as YYYY-MM-DD."],
     ]
     assert not job.file
-    html = client.get(reverse("register:job", args=[job.pk])).content.decode()
+    html = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert "pigeon" in html and "received_on" in html
-    assert reverse("register:job_confirm", args=[job.pk]) not in html
-    assert client.post(reverse("register:job_confirm", args=[job.pk])).status_code == 302
+    assert reverse("imports:job_confirm", args=[job.pk]) not in html
+    assert client.post(reverse("imports:job_confirm", args=[job.pk])).status_code == 302
     assert Case.objects.count() == 0
 
 
@@ -96,13 +97,13 @@ def test_running_job_is_polled_with_htmx(org: Any) -> None:
         organisation=org, created_by=coordinator, status=ImportJob.Status.RUNNING
     )
     client = make_client(coordinator)
-    html = client.get(reverse("register:job_status", args=[job.pk])).content.decode()
-    assert f'hx-get="{reverse("register:job_status", args=[job.pk])}"' in html
+    html = client.get(reverse("imports:job_status", args=[job.pk])).content.decode()
+    assert f'hx-get="{reverse("imports:job_status", args=[job.pk])}"' in html
     assert 'hx-trigger="every 1s"' in html
     assert "<script" not in html and "style=" not in html
     job.status = ImportJob.Status.DONE
     job.save()
-    html = client.get(reverse("register:job_status", args=[job.pk])).content.decode()
+    html = client.get(reverse("imports:job_status", args=[job.pk])).content.decode()
     assert "hx-trigger" not in html
 
 
@@ -116,7 +117,7 @@ def test_oversize_upload_is_refused_before_storage(org: Any, settings: Any) -> N
 
 def test_lawyer_cannot_import(org: Any) -> None:
     client = make_client(user(org, Role.LAWYER))
-    assert client.get(reverse("register:index")).status_code == 403
+    assert client.get(reverse("imports:index")).status_code == 403
     assert upload(client, csv_bytes(register_rows(3, seed=1))).status_code == 403
     assert not ImportJob.objects.exists()
 
@@ -126,9 +127,9 @@ def test_other_organisations_jobs_answer_404(org: Any, other_org: Any) -> None:
     upload(make_client(owner), csv_bytes(register_rows(5, seed=1)))
     job = ImportJob.objects.get()
     stranger = make_client(user(other_org, Role.COORDINATOR))
-    for name in ("register:job", "register:job_status"):
+    for name in ("imports:job", "imports:job_status"):
         assert stranger.get(reverse(name, args=[job.pk])).status_code == 404
-    for name in ("register:job_confirm", "register:job_cancel"):
+    for name in ("imports:job_confirm", "imports:job_cancel"):
         assert stranger.post(reverse(name, args=[job.pk])).status_code == 404
     job.refresh_from_db()
     assert job.status == ImportJob.Status.VALID
@@ -150,20 +151,20 @@ def test_analyst_sees_only_own_organisation_statistics(org: Any, other_org: Any)
     own = yearly_stats(actor=system, year=year, organisation=org)
     analyst = make_client(user(org, Role.ANALYST))
     with translation.override("en"):
-        page = analyst.get(reverse("register:stats"), {"year": year})
+        page = analyst.get(reverse("stats:report"), {"year": year})
     assert page.status_code == 200
     assert page.context["report"] == own
-    in_english = analyst.get(reverse("register:stats"), {"year": year}, HTTP_ACCEPT_LANGUAGE="en")
+    in_english = analyst.get(reverse("stats:report"), {"year": year}, HTTP_ACCEPT_LANGUAGE="en")
     assert "<td>Kazakhstan</td>" in in_english.content.decode()  # countries by name, not code
-    download = analyst.get(reverse("register:stats_download", args=[year, "json"]))
+    download = analyst.get(reverse("stats:download", args=[year, "json"]))
     assert json.loads(download.content) == own
     assert own != yearly_stats(actor=system, year=year)  # org B's rows are not in it
     for fmt in ("csv", "xlsx"):
-        response = analyst.get(reverse("register:stats_download", args=[year, fmt]))
+        response = analyst.get(reverse("stats:download", args=[year, fmt]))
         assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    assert analyst.get(reverse("register:index")).status_code == 403
+    assert analyst.get(reverse("imports:index")).status_code == 403
     lawyer = make_client(user(org, Role.LAWYER))
-    assert lawyer.get(reverse("register:stats")).status_code == 403
+    assert lawyer.get(reverse("stats:report")).status_code == 403
 
 
 def test_report_is_in_the_uploaders_language(org: Any) -> None:

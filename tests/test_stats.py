@@ -20,12 +20,13 @@ from openpyxl import load_workbook
 
 from bench.generate import publication_rows, register_rows, write_csv
 from himoya.accounts.models import Role
-from himoya.cases.importing import PUBLICATION_COLUMNS
-from himoya.cases.models import Appeal, AppealCount
+from himoya.cases.models import Appeal
 from himoya.cases.services import AppealInput, PersonInput, appeal_register
-from himoya.cases.stats import appeal_counts_differences, yearly_stats
 from himoya.core.models import AuditEvent
 from himoya.core.policies import SystemActor
+from himoya.imports.rules import PUBLICATION_COLUMNS
+from himoya.stats.models import AppealCount
+from himoya.stats.report import appeal_counts_differences, yearly_stats
 from tests.factories import UserFactory
 from tests.stats_oracle import report_by_orm
 
@@ -436,7 +437,7 @@ def test_a_registration_does_not_wait_for_an_import_in_progress(org: Any, tmp_pa
     """An import holds its deltas uncommitted until the end; a registration of the same
     groups meanwhile (it takes the audit chain's lock before writing its appeal) must not
     wait for them: the import takes that lock last, so waiting would be a deadlock."""
-    from himoya.cases.importing import import_cases
+    from himoya.imports.services import import_cases
 
     rows = list(register_rows(300, seed=8))
     import_cases(

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from himoya.accounts.models import Organisation, User
     from himoya.api.auth import Caller
     from himoya.api.models import ApiToken
-    from himoya.cases.models import Case, Region, Term, Violation
+    from himoya.cases.models import Case, Violation
+    from himoya.reference.models import Region, Term
 
 # Bounded so that no value reaches the database that it cannot compare (a 64-bit key,
 # a 32-bit version, a sane page offset): out of range is a 422, never a 500.

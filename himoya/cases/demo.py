@@ -2,47 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 
 from django.utils import timezone
 
 from himoya.cases import services
-from himoya.cases.importing import import_publications
-from himoya.cases.models import (
-    Case,
-    CaseStatus,
-    Facility,
-    Outcome,
-    Partner,
-    Publication,
-    Region,
-)
+from himoya.cases.models import Case, CaseStatus, Outcome
 from himoya.core.demo_loader import DemoContext
-
-FACILITIES = [
-    ("KZ", "Алматы", "ИВС департамента полиции (демо)", "ivs", "police"),
-    ("KZ", "Алматы", "СИЗО № 1 (демо)", "sizo", "penitentiary"),
-    (
-        "KZ",
-        "Карагандинская область",
-        "Исправительная колония средней безопасности (демо)",
-        "colony",
-        "penitentiary",
-    ),
-    (
-        "KZ",
-        "Павлодарская область",
-        "Колония для несовершеннолетних (демо)",
-        "special",
-        "penitentiary",
-    ),
-    ("TJ", "Душанбе", "Изолятор временного содержания ОВД (демо)", "ivs", "police"),
-    ("TJ", "Согдийская область", "Следственный изолятор (демо)", "sizo", "penitentiary"),
-    ("TJ", "Хатлонская область", "Исправительная колония (демо)", "colony", "penitentiary"),
-]
+from himoya.reference.models import Facility
 
 # Invented people: first names by sex, so that a name and its recorded sex agree.
 FIRST_MALE = [
@@ -84,47 +52,13 @@ STORIES = [
 ]
 
 
-def _facility(
-    ctx: DemoContext, country: str, region_name: str, name: str, ftype: str, agency: str
-) -> Facility:
-    existing = Facility.objects.filter(country=country, name=name).first()
-    if existing:
-        return existing
-    return services.facility_create(
-        actor=ctx.actor,
-        name=name,
-        country=country,
-        region=Region.objects.filter(country=country, name_ru=region_name).first(),
-        type_code=ftype,
-        agency_code=agency,
-        source="demo",
-    )
-
-
 def load(ctx: DemoContext) -> None:
-    facilities = {c: [] for c in ("KZ", "TJ")}  # type: dict[str, list[Facility]]
-    for country, region, name, ftype, agency in FACILITIES:
-        facilities[country].append(_facility(ctx, country, region, name, ftype, agency))
+    # The demo places of detention, made by the reference app's demo (which runs first).
+    facilities: dict[str, list[Facility]] = ctx.objects["demo_facilities"]
     rng = random.Random(2026)  # noqa: S311  (deterministic fictional data)
     today = timezone.localdate()
     for slug, country in (("demo-kz", "KZ"), ("demo-tj", "TJ")):
         org = ctx.objects[f"org:{slug}"]
-        if not Partner.objects.filter(organisation=org).exists():
-            services.partner_create(
-                actor=ctx.actor,
-                organisation=org,
-                name="Центр реабилитации «Пример» (демо)",
-                medical=True,
-                psychological=True,
-                country=country,
-            )
-            services.partner_create(
-                actor=ctx.actor,
-                organisation=org,
-                name="Адвокатская контора «Образец» (демо)",
-                legal=True,
-                country=country,
-            )
         if Case.objects.filter(organisation=org).exists():
             continue
         lawyer = ctx.objects[f"user:{slug}:lawyer"]
@@ -219,42 +153,4 @@ def load(ctx: DemoContext) -> None:
                     facility=facilities[country][-1],
                     since=received - dt.timedelta(days=2),
                 )
-    for slug, languages in (("demo-kz", ("ru", "kk", "en")), ("demo-tj", ("tg", "ru", "en"))):
-        _publications(ctx, slug, languages, today)
     ctx.lines.append("Demo cases: 14 per organisation, with tasks, notes and a transfer alert.")
-    ctx.lines.append("Demo publications: 24 per organisation over two years, in three languages.")
-
-
-PUBLICATION_TITLES = {
-    "ru": "Как задокументировать следы пыток: памятка (демо), выпуск {n}",
-    "kk": "Азаптау іздерін қалай құжаттауға болады: жадынама (демо), {n}-шығарылым",
-    "tg": "Чӣ тавр осори шиканҷаро ҳуҷҷатгузорӣ кардан мумкин аст: дастур (демо), шумораи {n}",
-    "en": "How to document signs of torture: a guide (demo), issue {n}",
-}
-
-
-def _publications(ctx: DemoContext, slug: str, languages: tuple[str, ...], today: dt.date) -> None:
-    """The organisation's media materials, through the register import."""
-    organisation = ctx.objects[f"org:{slug}"]
-    if Publication.objects.filter(organisation=organisation).exists():
-        return
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["external_id", "published_on", "language", "title", "kind"])
-    kinds = ["article", "video", "social", "radio", "report"]
-    for n in range(1, 25):
-        language = languages[n % len(languages)]
-        writer.writerow(
-            [
-                f"DEMO-PUB-{n:03d}",
-                (today - dt.timedelta(days=n * 29)).isoformat(),
-                language,
-                PUBLICATION_TITLES[language].format(n=n),
-                kinds[n % len(kinds)],
-            ]
-        )
-    import_publications(
-        actor=ctx.actor,
-        organisation=organisation,
-        source=io.BytesIO(out.getvalue().encode("utf-8")),
-    )

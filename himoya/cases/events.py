@@ -17,18 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from himoya.cases import vocab
 from himoya.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    Facility,
     Outcome,
     ReferralKind,
-    Term,
     Urgency,
 )
 from himoya.core.events import Names, register, register_names, register_timeline
+from himoya.reference import vocab
+from himoya.reference.models import Facility, Term
 
 Data = Mapping[str, Any]
 
@@ -39,7 +38,8 @@ def _label(choices: Any, code: str) -> str:
     return str(choices(code).label) if code in choices.values else code
 
 
-def _status(code: str) -> str:
+def status_label(code: str) -> str:
+    """A case status in the reader's language (the code itself for an unknown one)."""
     return _label(CaseStatus, code)
 
 
@@ -68,10 +68,10 @@ def _status_changed(d: Data, names: Names) -> str:
             "outcome": _label(Outcome, d.get("outcome", ""))
         }
     if old == CaseStatus.CLOSED:
-        return _("Reopened the case (now “%(status)s”).") % {"status": _status(new)}
+        return _("Reopened the case (now “%(status)s”).") % {"status": status_label(new)}
     return _("Moved the case from “%(old)s” to “%(new)s”.") % {
-        "old": _status(old),
-        "new": _status(new),
+        "old": status_label(old),
+        "new": status_label(new),
     }
 
 

@@ -7,7 +7,7 @@ the views put back on these forms with ``add_service_errors``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -20,59 +20,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from himoya.accounts.models import Organisation, Team, User
-from himoya.cases import selectors, vocab
-from himoya.cases.models import (
-    CaseStatus,
-    Facility,
-    Outcome,
-    Partner,
-    ReferralKind,
-    Region,
-    Sex,
-    Urgency,
-)
+from himoya.cases import selectors
+from himoya.cases.models import CaseStatus, Outcome, ReferralKind, Sex, Urgency
 from himoya.cases.policies import CASE_WORKERS
+from himoya.core.forms import add_service_errors as _add_service_errors
 from himoya.core.widgets import QuickSelect
+from himoya.reference import vocab
+from himoya.reference.forms import (
+    DATE,
+    FacilityChoiceField,
+    country_choices,
+    grouped_by_country,
+    term_choices,
+)
+from himoya.reference.models import Facility, Partner, Region
+from himoya.reference.selectors import facilities
 
-COUNTRY_NAMES = {
-    "KZ": _("Kazakhstan"),
-    "KG": _("Kyrgyzstan"),
-    "TJ": _("Tajikistan"),
-    "UZ": _("Uzbekistan"),
-    "TM": _("Turkmenistan"),
-    "RU": _("Russia"),
-}
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def country_label(code: str) -> str:
-    return str(COUNTRY_NAMES.get(code, code))
-
-
-def country_choices(extra: Iterable[str] = ()) -> list[tuple[str, str]]:
-    codes = set(Region.objects.values_list("country", flat=True).distinct())
-    codes.update(Facility.objects.values_list("country", flat=True).distinct())
-    codes.update(c for c in extra if c)
-    codes.update(COUNTRY_NAMES)
-    return sorted(((c, country_label(c)) for c in codes), key=lambda item: item[1])
-
-
-def term_choices(vocabulary: str, *, blank: str | None = None) -> list[tuple[str, str]]:
-    choices = [(t.code, t.label) for t in selectors.terms(vocabulary)]
-    return [("", blank), *choices] if blank is not None else choices
-
-
-def grouped_by_country(items: Iterable[Any], *, blank: str) -> list[Any]:
-    """Choices for regions or facilities as <optgroup>s, one per country."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for item in items:
-        groups.setdefault(item.country, []).append((item.pk, str(item)))
-    choices: list[Any] = [("", blank)]
-    for code in sorted(groups, key=country_label):
-        choices.append((country_label(code), sorted(groups[code], key=lambda c: c[1])))
-    return choices
 
 
 def staff_queryset(organisation: Organisation | None) -> QuerySet[User]:
@@ -106,16 +70,9 @@ SERVICE_FIELD_NAMES = {
 def add_service_errors(
     form: forms.Form, error: ValidationError, aliases: Mapping[str, str] | None = None
 ) -> None:
-    """Puts a service's ValidationError on the form fields it names (or on top)."""
-    names = {**SERVICE_FIELD_NAMES, **(aliases or {})}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, messages in error.message_dict.items():
-        name = names.get(key, key)
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
+    """Puts a service's ValidationError on the form fields it names (or on top), with the
+    names the case services use for the fields of the case forms."""
+    _add_service_errors(form, error, {**SERVICE_FIELD_NAMES, **(aliases or {})})
 
 
 class CaseFilterForm(forms.Form):
@@ -159,7 +116,7 @@ class CaseFilterForm(forms.Form):
         self.fields["violation"].choices = term_choices(vocab.VIOLATION, blank=anything)  # type: ignore[attr-defined]
         self.fields["agency"].choices = term_choices(vocab.AGENCY, blank=anything)  # type: ignore[attr-defined]
         self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
-            selectors.facilities(), blank=anything
+            facilities(), blank=anything
         )
         self.fields["region"].choices = grouped_by_country(  # type: ignore[attr-defined]
             Region.objects.all(), blank=anything
@@ -304,7 +261,7 @@ class AppealForm(forms.Form):
         self.fields["country"].choices = country_choices([org.country if org else ""])  # type: ignore[attr-defined]
         self.fields["region"].choices = grouped_by_country(Region.objects.all(), blank=none)  # type: ignore[attr-defined]
         self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
-            selectors.facilities(), blank=none
+            facilities(), blank=none
         )
         teams = Team.objects.filter(organisation=org) if org else Team.objects.none()
         nobody = str(_("none"))
@@ -386,7 +343,7 @@ class CaseFactsForm(forms.Form):
         self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
         self.fields["region"].choices = grouped_by_country(Region.objects.all(), blank=none)  # type: ignore[attr-defined]
         self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
-            selectors.facilities(), blank=none
+            facilities(), blank=none
         )
         self.fields["agency"].choices = term_choices(vocab.AGENCY)  # type: ignore[attr-defined]
 
@@ -525,11 +482,6 @@ class ReferralCloseForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class FacilityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({country_label(obj.country)})"
-
-
 class CustodyForm(forms.Form):
     person = PartyChoiceField(label=_("Person"), queryset=None, empty_label=None)
     facility = FacilityChoiceField(
@@ -544,7 +496,7 @@ class CustodyForm(forms.Form):
         kwargs.setdefault("auto_id", "custody-%s")
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons  # type: ignore[attr-defined]
-        self.fields["facility"].queryset = selectors.facilities().order_by("country", "name")  # type: ignore[attr-defined]
+        self.fields["facility"].queryset = facilities().order_by("country", "name")  # type: ignore[attr-defined]
 
 
 class ViolationForm(forms.Form):
@@ -561,67 +513,4 @@ class ViolationForm(forms.Form):
         kwargs.setdefault("auto_id", "violation-%s")
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = term_choices(vocab.VIOLATION)  # type: ignore[attr-defined]
-        self.fields["facility"].queryset = selectors.facilities().order_by("country", "name")  # type: ignore[attr-defined]
-
-
-class FacilityFilterForm(forms.Form):
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
-    type = forms.ChoiceField(label=_("Type"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        anything = str(_("any"))
-        self.fields["country"].choices = [("", anything), *country_choices()]  # type: ignore[attr-defined]
-        self.fields["region"].choices = grouped_by_country(Region.objects.all(), blank=anything)  # type: ignore[attr-defined]
-        self.fields["type"].choices = term_choices(vocab.FACILITY_TYPE, blank=anything)  # type: ignore[attr-defined]
-
-
-class FacilityForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=300)
-    country = forms.ChoiceField(label=_("Country"))
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="—"
-    )
-    type = forms.ChoiceField(label=_("Type"), required=False)
-    agency = forms.ChoiceField(label=_("Managing agency"), required=False)
-    address = forms.CharField(label=_("Address"), required=False, max_length=300)
-    source = forms.CharField(
-        label=_("Source"),
-        required=False,
-        max_length=300,
-        help_text=_("Where this information comes from (a registry, a report, a visit)."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        blank = str(_("not known"))
-        self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
-        self.fields["type"].choices = term_choices(vocab.FACILITY_TYPE, blank=blank)  # type: ignore[attr-defined]
-        self.fields["agency"].choices = term_choices(vocab.AGENCY, blank=blank)  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        region = data.get("region")
-        if region is not None and data.get("country") and region.country != data["country"]:
-            self.add_error("region", _("The region is not in the chosen country."))
-        return data
-
-
-class PartnerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=300)
-    legal = forms.BooleanField(label=_("Legal aid"), required=False)
-    medical = forms.BooleanField(label=_("Medical rehabilitation"), required=False)
-    psychological = forms.BooleanField(label=_("Psychological rehabilitation"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    contact = forms.CharField(label=_("Contact"), required=False, max_length=300)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not (data.get("legal") or data.get("medical") or data.get("psychological")):
-            self.add_error(None, _("Tick at least one kind of help the partner offers."))
-        return data
+        self.fields["facility"].queryset = facilities().order_by("country", "name")  # type: ignore[attr-defined]

@@ -64,34 +64,3 @@ def case_export(user: Any, organisation: Any) -> bool:
     return user.role in (Role.COORDINATOR, Role.LAWYER) and (
         user.organisation_id == getattr(organisation, "pk", None)
     )
-
-
-@policy("register.import")
-def register_import(user: Any, organisation: Any) -> bool:
-    return user.role in (Role.COORDINATOR, Role.ADMIN) and (
-        user.organisation_id == getattr(organisation, "pk", None)
-    )
-
-
-@policy("stats.view")
-def stats_view(user: Any, organisation: Any) -> bool:
-    return user.role in (Role.ANALYST, Role.COORDINATOR, Role.ADMIN) and (
-        user.organisation_id == getattr(organisation, "pk", None)
-    )
-
-
-@policy("vocabulary.manage")
-def vocabulary_manage(user: Any, obj: Any) -> bool:
-    return user.role in (Role.COORDINATOR, Role.ADMIN)
-
-
-@policy("facility.manage")
-def facility_manage(user: Any, obj: Any) -> bool:
-    return user.role in (Role.COORDINATOR, Role.ADMIN, Role.LAWYER, Role.MONITOR)
-
-
-@policy("partner.manage")
-def partner_manage(user: Any, organisation: Any) -> bool:
-    return user.role in (Role.COORDINATOR, Role.ADMIN) and (
-        user.organisation_id == getattr(organisation, "pk", None)
-    )

@@ -18,15 +18,14 @@ from himoya.cases.models import (
     CaseEvent,
     CaseParty,
     CaseShare,
-    Facility,
     PartyRole,
     Person,
     Task,
-    Term,
     Violation,
 )
 from himoya.core.access import access_object
 from himoya.core.fields import blind_lookup
+from himoya.reference.models import Term
 
 
 def _visibility(user: Any) -> tuple[Q, Exists] | None:
@@ -386,13 +385,3 @@ def case_appeals(case: Case) -> QuerySet[Appeal]:
 
 def case_parties(case: Case) -> QuerySet[CaseParty]:
     return case.parties.select_related("person").order_by("role", "id")
-
-
-def terms(vocabulary: str, *, active_only: bool = True) -> QuerySet[Term]:
-    qs = Term.objects.filter(vocabulary=vocabulary)
-    return qs.filter(active=True) if active_only else qs
-
-
-def facilities(country: str = "") -> QuerySet[Facility]:
-    qs = Facility.objects.select_related("region", "type", "agency")
-    return qs.filter(country=country) if country else qs

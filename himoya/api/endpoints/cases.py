@@ -19,16 +19,8 @@ from himoya.accounts.models import User
 from himoya.api import schemas as s
 from himoya.api.common import audit_list, created, current_user, require_casework
 from himoya.cases import selectors, services
-from himoya.cases.models import (
-    Appeal,
-    Case,
-    CaseEvent,
-    Facility,
-    Note,
-    Region,
-    Task,
-    Violation,
-)
+from himoya.cases.models import Appeal, Case, CaseEvent, Note, Task, Violation
+from himoya.reference.models import Facility, Region
 
 router = Router(tags=["cases"])
 

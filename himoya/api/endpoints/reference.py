@@ -14,10 +14,12 @@ from ninja import Field, Query, Router
 from himoya.api import schemas as s
 from himoya.api.auth import Caller
 from himoya.api.common import caller, created, current_user, page
-from himoya.cases import selectors, services, vocab
-from himoya.cases.models import Facility, Region
 from himoya.core.access import access_object
 from himoya.core.policies import require
+from himoya.reference import selectors as reference_selectors
+from himoya.reference import services as reference_services
+from himoya.reference import vocab
+from himoya.reference.models import Facility, Region
 
 router = Router()
 
@@ -37,7 +39,7 @@ def me(request: HttpRequest) -> Caller:
 def vocabularies_list(request: HttpRequest, include_retired: bool = False) -> list[s.Vocabulary]:
     """Every controlled vocabulary with its terms (codes are what requests use)."""
     return [
-        s.Vocabulary(name, list(selectors.terms(name, active_only=not include_retired)))
+        s.Vocabulary(name, list(reference_selectors.terms(name, active_only=not include_retired)))
         for name in vocab.VOCABULARIES
     ]
 
@@ -51,7 +53,9 @@ def vocabularies_list(request: HttpRequest, include_retired: bool = False) -> li
 def vocabulary_get(request: HttpRequest, name: str, include_retired: bool = False) -> s.Vocabulary:
     if name not in vocab.VOCABULARIES:
         raise Http404
-    return s.Vocabulary(name, list(selectors.terms(name, active_only=not include_retired)))
+    return s.Vocabulary(
+        name, list(reference_selectors.terms(name, active_only=not include_retired))
+    )
 
 
 @router.get(
@@ -87,7 +91,7 @@ class FacilityFilterIn(s.CleanInput):
 )
 def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> s.Page:
     """The registry of places of detention (shared by every organisation)."""
-    qs = selectors.facilities(filters.country.upper())
+    qs = reference_selectors.facilities(filters.country.upper())
     if filters.region:
         qs = qs.filter(region_id=filters.region)
     if filters.type:
@@ -107,7 +111,7 @@ def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> s
 )
 def facility_get(request: HttpRequest, facility_id: int) -> Facility:
     user = current_user(request)
-    return access_object(selectors.facilities(), facility_id, user=user)
+    return access_object(reference_selectors.facilities(), facility_id, user=user)
 
 
 @router.post(
@@ -126,7 +130,7 @@ def facility_create(request: HttpRequest, payload: s.FacilityIn) -> Any:
         region = Region.objects.filter(pk=payload.region).first()
         if region is None:
             raise ValidationError({"region": [_("Unknown region.")]})
-    facility = services.facility_create(
+    facility = reference_services.facility_create(
         actor=user,
         name=payload.name,
         country=payload.country,

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from himoya.cases.vocab_data import load_reference_data
+    from himoya.reference.vocab_data import load_reference_data
 
     load_reference_data(apps.get_model("cases", "Term"), apps.get_model("cases", "Region"))
 

@@ -1,0 +1,93 @@
+"""Write services for appeals and cases, one module per subject (``zerver/actions/`` in
+Zulip is the model).
+
+Each checks the actor's permission, runs in one transaction, writes its audit event and
+its timeline entry in it, and keeps the case's blind search index current. Web forms,
+the API, the bot and the importers all call these, so they behave the same. Callers use
+``from himoya.cases import services`` and ``services.appeal_register(...)``: every public
+name is re-exported here.
+"""
+
+from himoya.cases.services.appeals import (
+    AppealInput,
+    appeal_register,
+    next_case_number,
+    reserve_case_numbers,
+    violation_mask,
+)
+from himoya.cases.services.cases import (
+    ALLOWED_TRANSITIONS,
+    CaseChanges,
+    ConcurrentEdit,
+    case_assign,
+    case_change_status,
+    case_update,
+)
+from himoya.cases.services.common import (
+    age_on,
+    check_minor,
+    not_in_future,
+    parse_birth,
+)
+from himoya.cases.services.custody import (
+    alert_mark_read,
+    custody_record,
+)
+from himoya.cases.services.persons import (
+    PersonInput,
+    person_update,
+)
+from himoya.cases.services.referrals import (
+    referral_add,
+    referral_close,
+)
+from himoya.cases.services.search import (
+    case_search_items,
+    case_search_texts,
+    reindex_case,
+)
+from himoya.cases.services.sharing import (
+    case_share,
+    case_unshare,
+)
+from himoya.cases.services.work import (
+    hearing_add,
+    note_add,
+    task_add,
+    task_complete,
+    violation_add,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "AppealInput",
+    "CaseChanges",
+    "ConcurrentEdit",
+    "PersonInput",
+    "age_on",
+    "alert_mark_read",
+    "appeal_register",
+    "case_assign",
+    "case_change_status",
+    "case_search_items",
+    "case_search_texts",
+    "case_share",
+    "case_unshare",
+    "case_update",
+    "check_minor",
+    "custody_record",
+    "hearing_add",
+    "next_case_number",
+    "not_in_future",
+    "note_add",
+    "parse_birth",
+    "person_update",
+    "referral_add",
+    "referral_close",
+    "reindex_case",
+    "reserve_case_numbers",
+    "task_add",
+    "task_complete",
+    "violation_add",
+    "violation_mask",
+]

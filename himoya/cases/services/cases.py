@@ -1,0 +1,210 @@
+"""Changing a case: its facts (with optimistic locking), its status, who works on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from himoya.accounts.models import Team, User
+from himoya.cases.models import (
+    Case,
+    CaseStatus,
+    Outcome,
+)
+from himoya.cases.services.common import (
+    not_in_future,
+    user_of,
+)
+from himoya.cases.services.search import reindex_case
+from himoya.core.events import record_event
+from himoya.core.policies import require
+from himoya.reference import vocab
+from himoya.reference.models import Facility, Region
+from himoya.reference.services import term_for
+
+if TYPE_CHECKING:
+    pass
+
+
+class ConcurrentEdit(ValidationError):
+    """The case changed since the form was opened."""
+
+    def __init__(self, case: Case) -> None:
+        who = str(case.updated_by) if case.updated_by else _("someone")
+        when = timezone.localtime(case.updated_at).strftime("%Y-%m-%d %H:%M")
+        super().__init__(
+            _(
+                "%(who)s changed this case at %(when)s while you were editing it. Reload the "
+                "case to see their changes, then make yours again."
+            )
+            % {"who": who, "when": when},
+            code="concurrent_edit",
+        )
+        self.case = case
+
+
+def bump(case: Case, actor: Any, expected_version: int | None, fields: list[str]) -> None:
+    """Saves ``fields`` only if the case is still at ``expected_version``."""
+    now = timezone.now()
+    values = {name: getattr(case, name) for name in fields}
+    qs = Case.objects.filter(pk=case.pk)
+    if expected_version is not None:
+        qs = qs.filter(version=expected_version)
+    # Encrypted fields need their prepared value: update through the model's fields.
+    updated = qs.update(
+        **values, version=F("version") + 1, updated_at=now, updated_by=user_of(actor)
+    )
+    if not updated:
+        raise ConcurrentEdit(Case.objects.select_related("updated_by").get(pk=case.pk))
+    case.version = Case.objects.values_list("version", flat=True).get(pk=case.pk)
+    case.updated_at = now
+    case.updated_by = user_of(actor)
+
+
+@dataclass
+class CaseChanges:
+    summary: str | None = None
+    country: str | None = None
+    region: int | None = None
+    facility: int | None = None
+    agency: str | None = None
+    events_from: dt.date | None = None
+    events_to: dt.date | None = None
+
+
+def case_update(
+    *, actor: Any, case: Case, changes: CaseChanges, expected_version: int | None
+) -> Case:
+    require(actor, "case.edit", case)
+    fields: list[str] = []
+    if changes.summary is not None and changes.summary != case.summary:
+        case.summary = changes.summary
+        fields.append("summary")
+    if changes.country is not None and changes.country.upper() != case.country:
+        case.country = changes.country.upper()
+        fields.append("country")
+    if changes.region is not None and changes.region != case.region_id:
+        case.region = Region.objects.filter(pk=changes.region).first() if changes.region else None
+        if changes.region and case.region is None:
+            raise ValidationError({"region": _("Unknown region.")})
+        fields.append("region")
+    if changes.facility is not None and changes.facility != case.facility_id:
+        case.facility = (
+            Facility.objects.filter(pk=changes.facility).first() if changes.facility else None
+        )
+        if changes.facility and case.facility is None:
+            raise ValidationError({"facility": _("Unknown place of detention.")})
+        fields.append("facility")
+    if changes.agency is not None and changes.agency != (case.agency.code if case.agency else ""):
+        case.agency = term_for(vocab.AGENCY, changes.agency, field_name="agency")
+        fields.append("agency")
+    for name in ("events_from", "events_to"):
+        value = getattr(changes, name)
+        if value is not None and value != getattr(case, name):
+            not_in_future(value, field_name=name)
+            setattr(case, name, value)
+            fields.append(name)
+    if not fields:
+        return case
+    with transaction.atomic():
+        bump(case, actor, expected_version, fields)
+        record_event(
+            actor=actor,
+            action="case.update",
+            obj=case,
+            organisation=case.organisation,
+            case=case,
+            data={"fields": fields},
+        )
+        if "summary" in fields:
+            reindex_case(case)
+    return case
+
+
+ALLOWED_TRANSITIONS = {
+    CaseStatus.NEW: {CaseStatus.IN_REVIEW, CaseStatus.IN_PROGRESS, CaseStatus.CLOSED},
+    CaseStatus.IN_REVIEW: {CaseStatus.IN_PROGRESS, CaseStatus.CLOSED},
+    CaseStatus.IN_PROGRESS: {CaseStatus.AWAITING_ANSWER, CaseStatus.CLOSED},
+    CaseStatus.AWAITING_ANSWER: {CaseStatus.IN_PROGRESS, CaseStatus.CLOSED},
+    CaseStatus.CLOSED: {CaseStatus.IN_PROGRESS},
+}
+
+
+def case_change_status(
+    *,
+    actor: Any,
+    case: Case,
+    status: str,
+    outcome: str = "",
+    expected_version: int | None,
+) -> Case:
+    """Moves a case along new → in review → in progress ⇄ awaiting answer → closed.
+    Closing needs an outcome; reopening a closed case is the coordinators'."""
+    require(actor, "case.edit", case)
+    if status not in CaseStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == case.status:
+        return case
+    if status not in ALLOWED_TRANSITIONS[CaseStatus(case.status)]:
+        raise ValidationError(
+            {
+                "status": _("A case cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": CaseStatus(case.status).label, "new": CaseStatus(status).label}
+            }
+        )
+    if case.status == CaseStatus.CLOSED:
+        require(actor, "case.manage", case)
+    if status == CaseStatus.CLOSED and outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome to close the case.")})
+    old = case.status
+    case.status = status
+    case.outcome = outcome if status == CaseStatus.CLOSED else ""
+    case.closed_on = timezone.localdate() if status == CaseStatus.CLOSED else None
+    with transaction.atomic():
+        bump(case, actor, expected_version, ["status", "outcome", "closed_on"])
+        record_event(
+            actor=actor,
+            action="case.status",
+            obj=case,
+            organisation=case.organisation,
+            case=case,
+            data={"from": old, "to": status, "outcome": case.outcome},
+        )
+    return case
+
+
+def case_assign(
+    *,
+    actor: Any,
+    case: Case,
+    lawyer: User | None,
+    team: Team | None,
+    expected_version: int | None = None,
+) -> Case:
+    require(actor, "case.manage", case)
+    if lawyer is not None and (
+        lawyer.organisation_id != case.organisation_id or not lawyer.is_active
+    ):
+        raise ValidationError({"lawyer": _("Choose an active staff member of this organisation.")})
+    if team is not None and team.organisation_id != case.organisation_id:
+        raise ValidationError({"team": _("Choose a team of this organisation.")})
+    case.lawyer = lawyer
+    case.team = team
+    with transaction.atomic():
+        bump(case, actor, expected_version, ["lawyer", "team"])
+        record_event(
+            actor=actor,
+            action="case.assign",
+            obj=case,
+            organisation=case.organisation,
+            case=case,
+            data={"lawyer": lawyer.pk if lawyer else None, "team": team.pk if team else None},
+        )
+    return case

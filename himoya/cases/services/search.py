@@ -1,0 +1,54 @@
+"""The text a case's blind search index covers, and re-indexing a case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from himoya.cases.models import (
+    Case,
+)
+
+if TYPE_CHECKING:
+    from himoya.search.services import IndexItem
+
+
+def case_search_texts(case: Case) -> dict[str, str]:
+    """The plaintext that the blind index of a case covers (never stored as such).
+    Uses prefetched parties, appeals, notes and violations when the caller has them."""
+    names = [p.person.full_name for p in case.parties.all()]
+    contents = [a.content for a in case.appeals.all()]
+    notes = [n.text for n in case.notes.all()]
+    violations = [v.description for v in case.violations.all()]
+    return {
+        "names": "\n".join(names),
+        "number": f"{case.number} {case.external_id or ''}",
+        "summary": case.summary,
+        "text": "\n".join([*contents, *violations, *notes]),
+    }
+
+
+def case_search_items(batch_size: int = 500) -> Iterator[IndexItem]:
+    """Every case as a search document, decrypted batch by batch: the source that
+    ``himoya.search.services.rebuild_index`` re-indexes from (after a change of
+    ``HIMOYA_INDEX_KEY`` or of the tokeniser)."""
+    from himoya.search.services import IndexItem
+
+    last_pk = 0
+    while True:
+        batch = list(
+            Case.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .prefetch_related("parties__person", "appeals", "notes", "violations")[:batch_size]
+        )
+        if not batch:
+            return
+        for case in batch:
+            yield IndexItem(case.pk, case.organisation_id, case_search_texts(case))
+        last_pk = batch[-1].pk
+
+
+def reindex_case(case: Case) -> None:
+    from himoya.search.services import index_document
+
+    index_document(owner=case, organisation_id=case.organisation_id, texts=case_search_texts(case))

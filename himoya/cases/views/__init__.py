@@ -1,0 +1,68 @@
+"""Staff pages for the lawyers' daily work, one module per subject: the case list
+(``list``), registering appeals (``appeals``), the case page (``detail``, ``timeline``)
+and what is done from it (``actions``, ``work``), the dashboard's case panel
+(``dashboard``).
+
+Views stay thin: they parse a form, call a service (which checks permissions and
+writes the audit record) and render. Every read of case data starts from
+``selectors.access_case`` / ``visible_cases`` / ``access_person``, which answer 404 for
+missing and forbidden alike; records hanging off a case are looked up within it.
+"""
+
+from himoya.cases.views.actions import (
+    case_assign,
+    case_edit,
+    case_share,
+    case_status,
+    case_unshare,
+)
+from himoya.cases.views.appeals import (
+    appeal_letter,
+    appeal_new,
+    duplicate_hints,
+)
+from himoya.cases.views.dashboard import (
+    alert_read,
+    dashboard,
+)
+from himoya.cases.views.detail import (
+    case_detail,
+)
+from himoya.cases.views.list import (
+    case_export,
+    case_list,
+)
+from himoya.cases.views.work import (
+    custody_add,
+    hearing_add,
+    note_add,
+    referral_add,
+    referral_close,
+    task_add,
+    task_done,
+    violation_add,
+)
+
+__all__ = [
+    "alert_read",
+    "appeal_letter",
+    "appeal_new",
+    "case_assign",
+    "case_detail",
+    "case_edit",
+    "case_export",
+    "case_list",
+    "case_share",
+    "case_status",
+    "case_unshare",
+    "custody_add",
+    "dashboard",
+    "duplicate_hints",
+    "hearing_add",
+    "note_add",
+    "referral_add",
+    "referral_close",
+    "task_add",
+    "task_done",
+    "violation_add",
+]

@@ -1,0 +1,24 @@
+"""Form helpers every app's staff pages share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Puts a service's ValidationError on the form fields it names (or on top);
+    ``aliases`` maps a service's field name to the form's where they differ."""
+    names = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        name = names.get(key, key)
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)

@@ -1,0 +1,177 @@
+"""The bulk path of the case import: rows written straight into tables with COPY,
+through each field's own conversion (so encrypted fields are encrypted as on ``save()``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+from django.db import connection, models
+
+from himoya.cases.models import (
+    Appeal,
+    Case,
+    CaseEvent,
+    CaseParty,
+    Person,
+    Referral,
+    Violation,
+)
+from himoya.core.fields import EncryptedMixin
+from himoya.imports.models import ImportedCase
+
+
+def pk_of(obj: Any) -> int | None:
+    return obj.pk if obj is not None else None
+
+
+def converter(field: Any) -> Any:
+    """The field's own conversion where the database needs it (encryption, JSON); None
+    where the value goes in as it is (ids, text, numbers, booleans, dates), which is most
+    columns and most of the time saved."""
+    prep = cast(models.Field, field).get_db_prep_save
+    if isinstance(field, EncryptedMixin):
+        # Empty values share one token per batch: an empty value's token tells no more
+        # than its length does already, and most optional fields are empty.
+        empty = prep("", connection)
+        return lambda value, conn: empty if value == "" else prep(value, conn)
+    if isinstance(field, models.JSONField):
+        return prep
+    return None
+
+
+class CopyTable:
+    """Rows written straight into one table, for the bulk path of the import.
+
+    Values go through each field's own ``get_db_prep_save`` (so encrypted fields are
+    encrypted exactly as on ``save()``), but no model instances are built and no INSERT
+    is compiled: one COPY per batch. Primary keys are taken from the table's sequence
+    first, so the rows that refer to them can be built before they are sent.
+    """
+
+    def __init__(self, model: Any, fields: list[str]) -> None:
+        self.model = model
+        self.fields = [model._meta.get_field(name) for name in fields]
+        # The other columns get their field's default, as a model instance would.
+        self.rest = [
+            f for f in model._meta.concrete_fields if not f.primary_key and f.name not in fields
+        ]
+        self.columns = ["id", *(f.column for f in [*self.fields, *self.rest])]
+        self._last: list[tuple[Any, ...]] = []
+
+    def _ids(self, count: int) -> list[int]:
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            # The sequence is looked up once, not once per id (8 times cheaper).
+            cursor.execute(
+                "WITH seq AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass "
+                "AS s) SELECT nextval(s) FROM seq, generate_series(1, %s)",
+                [table, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def insert(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        """Inserts ``rows`` (values in the order of the fields); returns their ids."""
+        self._last = rows
+        if not rows:
+            return []
+        ids = self._ids(len(rows))
+        values = self._values(ids, rows)
+        table = self.model._meta.db_table
+        columns = ", ".join(self.columns)
+        # Rows are converted (encrypted) as they are sent: the server takes in the ones
+        # before meanwhile.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for value in values:
+                copy.write_row(value)
+        return ids
+
+    def _values(self, ids: list[int], rows: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
+        """Each row as the database takes it: id, the fields, the other columns' defaults,
+        converted where the field needs it (``converter``)."""
+        fields = [*self.fields, *self.rest]
+        defaults = tuple(f.get_default() for f in self.rest)
+        width = 1 + len(fields)
+        # Only the columns that need a conversion are visited (by their position).
+        convert = [(i, c) for i, c in enumerate(map(converter, fields), 1) if c is not None]
+        for pk, row in zip(ids, rows, strict=True):
+            value = [pk, *row, *defaults]
+            if len(value) != width:
+                raise ValueError(f"{self.model.__name__}: {len(value) - 1} values, not {width - 1}")
+            for i, c in convert:
+                v = value[i]
+                if v is not None:
+                    value[i] = c(v, connection)
+            yield value
+
+    def last_values(self, field: str) -> list[Any]:
+        """The plain values of ``field`` in the rows inserted last."""
+        index = [f.name for f in self.fields].index(field)
+        return [row[index] for row in self._last]
+
+
+PERSONS = CopyTable(
+    Person,
+    ["organisation", "full_name", "name_index", "sex", "birth_date", "created_by", "created_at"],
+)
+NAME_INDEX = Person._meta.get_field("name_index")
+CASES = CopyTable(
+    Case,
+    [
+        "organisation",
+        "number",
+        "external_id",
+        "summary",
+        "status",
+        "opened_on",
+        "country",
+        "region",
+        "facility",
+        "agency",
+        "has_minor_victim",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "version",
+    ],
+)
+APPEALS = CopyTable(
+    Appeal,
+    [
+        "organisation",
+        "case",
+        "received_on",
+        "channel",
+        "urgency",
+        "content",
+        "applicant",
+        "victim",
+        "consent_processing",
+        "consent_representation",
+        "attachment",
+        "legal_aid",
+        "rehabilitation",
+        "rehabilitation_started_on",
+        "country",
+        "agency",
+        "violation_mask",
+        "victim_sex",
+        "victim_minor",
+        "registered_by",
+        "created_at",
+    ],
+)
+VIOLATIONS = CopyTable(Violation, ["case", "type", "facility", "description"])
+PARTIES = CopyTable(CaseParty, ["case", "person", "role", "is_minor", "relation"])
+REFERRALS = CopyTable(
+    Referral, ["case", "person", "kind", "partner", "started_on", "ended_on", "outcome"]
+)
+EVENTS = CopyTable(CaseEvent, ["case", "kind", "at", "actor", "data"])
+IMPORTED = CopyTable(
+    ImportedCase,
+    ["organisation", "external_id", "case", "appeal", "victim", "fingerprint", "job", "updated_at"],
+)

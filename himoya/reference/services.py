@@ -1,0 +1,91 @@
+"""Write services for reference data: places of detention and partner organisations;
+``term_for``, the one look-up of a vocabulary term by its code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from himoya.accounts.models import Organisation
+from himoya.core.audit import audit_record
+from himoya.core.crypto import normalise_text
+from himoya.core.policies import require
+from himoya.reference import vocab
+from himoya.reference.models import Facility, Partner, Region, Term
+
+
+def term_for(vocabulary: str, code: str, *, field_name: str) -> Term:
+    """The active term ``code`` of ``vocabulary``, or a ValidationError naming the field."""
+    term = Term.objects.filter(vocabulary=vocabulary, code=code, active=True).first()
+    if term is None:
+        raise ValidationError(
+            {field_name: _("Unknown value “%(value)s”.") % {"value": code}}, code="unknown_term"
+        )
+    return term
+
+
+def facility_create(
+    *,
+    actor: Any,
+    name: str,
+    country: str,
+    region: Region | None = None,
+    type_code: str = "",
+    agency_code: str = "",
+    address: str = "",
+    source: str = "",
+) -> Facility:
+    require(actor, "facility.manage")
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Enter the name.")})
+    # Compared in Python through normalise_text, the same folding as every other name
+    # match (ё/е, Kazakh and Tajik letters), which no SQL collation gives.
+    same_country = Facility.objects.filter(country=country.upper()).values_list("name", flat=True)
+    if any(normalise_text(known) == normalise_text(name) for known in same_country):
+        raise ValidationError({"name": _("This place of detention is already in the registry.")})
+    with transaction.atomic():
+        facility = Facility.objects.create(
+            name=name,
+            country=country.upper(),
+            region=region,
+            type=term_for(vocab.FACILITY_TYPE, type_code, field_name="type") if type_code else None,
+            agency=term_for(vocab.AGENCY, agency_code, field_name="agency")
+            if agency_code
+            else None,
+            address=address,
+            source=source,
+        )
+        audit_record(actor=actor, action="facility.create", obj=facility)
+    return facility
+
+
+def partner_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    legal: bool = False,
+    medical: bool = False,
+    psychological: bool = False,
+    country: str = "",
+    contact: str = "",
+) -> Partner:
+    require(actor, "partner.manage", organisation)
+    if not name.strip():
+        raise ValidationError({"name": _("Enter the name.")})
+    with transaction.atomic():
+        partner = Partner.objects.create(
+            organisation=organisation,
+            name=name.strip(),
+            offers_legal=legal,
+            offers_medical=medical,
+            offers_psychological=psychological,
+            country=country.upper(),
+            contact=contact,
+        )
+        audit_record(actor=actor, action="partner.create", obj=partner, organisation=organisation)
+    return partner

@@ -1,0 +1,89 @@
+"""The statistics staff page: an organisation's yearly figures and their downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from himoya.cases.models import Sex
+from himoya.core.views import staff_organisation
+from himoya.reference.forms import country_label
+from himoya.reference.models import Term
+from himoya.stats import report as stats
+
+LANGUAGE_NAMES = {
+    "ru": gettext_lazy("Russian"),
+    "kk": gettext_lazy("Kazakh"),
+    "tg": gettext_lazy("Tajik"),
+    "en": gettext_lazy("English"),
+    "uz": gettext_lazy("Uzbek"),
+}
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 1900 <= year <= 2999 else timezone.localdate().year
+
+
+def _report(request: HttpRequest, year: int) -> stats.Report:
+    """Only the user's own organisation: ``stats.view`` refuses any other."""
+    return stats.yearly_stats(
+        actor=request.user, year=year, organisation=staff_organisation(request)
+    )
+
+
+def _labelled(report: stats.Report) -> dict[str, Any]:
+    """The report's maps with labels in the user's language, for the tables."""
+    terms = {(t.vocabulary, t.code): t.label for t in Term.objects.all()}
+    sexes = dict(Sex.choices)
+
+    def rows(values: dict[str, int], label: Any) -> list[tuple[str, int]]:
+        return [(str(label(key)), count) for key, count in values.items()]
+
+    appeals, rehab = report["appeals"], report["rehabilitation"]
+    return {
+        "by_agency": rows(appeals["by_agency"], lambda k: terms.get(("agency", k), k)),
+        "by_violation": rows(appeals["by_violation"], lambda k: terms.get(("violation", k), k)),
+        "by_channel": rows(appeals["by_channel"], lambda k: terms.get(("channel", k), k)),
+        "by_country": rows(appeals["by_country"], country_label),
+        "by_sex": rows(appeals["by_sex"], lambda k: sexes.get(k, k)),
+        "rehab_by_sex": rows(rehab["by_sex"], lambda k: sexes.get(k, k)),
+        "by_language": rows(
+            report["publications"]["by_language"], lambda k: LANGUAGE_NAMES.get(k, k)
+        ),
+    }
+
+
+@require_GET
+def stats_page(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    report = _report(request, year)
+    context = {"report": report, "tables": _labelled(report), "year": year}
+    return render(request, "stats/stats.html", context)
+
+
+@require_GET
+def stats_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    report = _report(request, year)
+    name = f"himoya-stats-{year}"
+    if fmt == "json":
+        response = HttpResponse(stats.report_json(report), content_type="application/json")
+    elif fmt == "csv":
+        response = HttpResponse(stats.report_csv(report), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            stats.report_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
