@@ -4,7 +4,7 @@ A small registry: a benchmark is a function registered with ``@benchmark("name")
 ``bench/bench_*.py`` module (they are all imported here). It gets a ``Context`` (the
 scale, the number of runs, a shared populated dataset) and returns a dict of figures.
 Results go to ``bench/results/<timestamp>.json`` and a table to stdout. ``make bench``
-runs this against a throwaway PostgreSQL cluster (scripts/with_postgres.py).
+runs this against the embedded PostgreSQL in ``var/bench/pg``.
 """
 
 from __future__ import annotations
