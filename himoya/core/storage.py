@@ -19,9 +19,9 @@ files, above NIST's 2^-32 bound for random nonces under one key::
     b"HMYF" | version 1 (1) | len(key id) (1) | key id | nonce prefix (7)
     segment* : as above, nonce = prefix | 32-bit counter | final flag
 
-Opening a file gives a seekable reader that decrypts one segment at a time and checks
-each segment's tag before handing out any of its bytes; the last segment (and so the
-file's length) is checked on opening.
+Opening a file authenticates all of it (one segment in memory at a time), then gives a
+seekable reader that decrypts one segment at a time and checks each segment's tag again
+before handing out any of its bytes.
 """
 
 from __future__ import annotations
@@ -169,14 +169,24 @@ def _layout(header: Header, file_size: int) -> tuple[int, int]:
 class DecryptingReader(io.RawIOBase):
     """A read-only, seekable view of the plaintext of an encrypted file.
 
-    It keeps one decrypted segment in memory. No byte of a segment is returned before
-    the segment's tag has been checked, so a damaged segment met half way through a
-    download raises ``DecryptionError`` there: the reader never returns a short file.
-    The last segment is checked on opening (a cut or extended file is refused before
-    anything is read).
+    It keeps one decrypted segment in memory. With ``verify`` (the default) every
+    segment is authenticated on opening, in a pass that keeps nothing, so a damaged,
+    cut or extended file is refused before a download has sent its headers (then the
+    error is an ordinary error page; afterwards the status could no longer change).
+    Reading checks each segment's tag again before returning any of its bytes: a file
+    changed in place while it is read raises ``DecryptionError`` at that segment, never
+    returns a short file. Without ``verify`` only the last segment (and so the length)
+    is checked on opening.
     """
 
-    def __init__(self, raw: IO[bytes], ring: KeyRing | None = None, *, aad: bytes = b"") -> None:
+    def __init__(
+        self,
+        raw: IO[bytes],
+        ring: KeyRing | None = None,
+        *,
+        aad: bytes = b"",
+        verify: bool = True,
+    ) -> None:
         super().__init__()
         self._raw = raw
         ring = ring or keyring()
@@ -188,6 +198,8 @@ class DecryptingReader(io.RawIOBase):
         self._pos = 0
         self._index = -1
         self._plain = b""
+        for index in range(self._segments if verify else 0):
+            self._load(index)
         self._load(self._segments - 1)
 
     def _load(self, index: int) -> None:
