@@ -31,7 +31,7 @@ import os
 import struct
 import tempfile
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -285,7 +285,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             raise ValueError("encrypted files are written with save(), not opened for writing")
         # Decrypted a segment at a time: a download holds one segment in memory, and no
         # plaintext is ever written to a temporary file.
-        return File(self.open_reader(name), name=name)
+        return File(cast(IO[bytes], self.open_reader(name)), name=name)
 
     def open_reader(self, name: str, *, aad: bytes = b"") -> DecryptingReader:
         """The plaintext of a stored file; ``aad`` as given when it was saved."""
@@ -321,7 +321,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.fchmod(fd, 0o600)  # a left-over .rekey from an interrupted run keeps its mode
         with self.open_reader(name, aad=aad) as plain, os.fdopen(fd, "wb") as target:
-            encrypt_stream(plain, target, ring, aad=aad)  # type: ignore[arg-type]
+            encrypt_stream(cast(IO[bytes], plain), target, ring, aad=aad)
         os.replace(tmp, path)
         return True
 
