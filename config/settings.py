@@ -7,7 +7,12 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from himoya.core.env import embedded_database, load_env, parse_database_url
+from himoya.core.env import (
+    embedded_database,
+    load_env,
+    parse_database_url,
+    refuse_public_debug,
+)
 
 ENV = load_env()
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its `runserver` (refusing DEBUG on a public address) wins.
+    "himoya.core",
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
@@ -39,7 +46,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "himoya.core",
     "himoya.accounts",
     "himoya.search",
     "himoya.reference",
@@ -52,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that no debug page (404 or 500) is ever rendered for another machine.
+    "himoya.core.middleware.LoopbackDebugMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the access check, so that its refusals are no-store too.
     "himoya.core.middleware.SecurityHeadersMiddleware",
@@ -203,6 +211,7 @@ X_FRAME_OPTIONS = "DENY"
 # Trust X-Forwarded-Proto/-For only when a reverse proxy that sets them is in front.
 HIMOYA_BEHIND_PROXY = ENV.flag("HIMOYA_BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HIMOYA_BEHIND_PROXY else None
+refuse_public_debug(debug=DEBUG, allowed_hosts=ALLOWED_HOSTS, behind_proxy=HIMOYA_BEHIND_PROXY)
 SECURE_SSL_REDIRECT = ENV.flag("HIMOYA_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = ENV.integer("HIMOYA_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
@@ -246,6 +255,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # never lands in a temporary file on disk before it is encrypted.
 FILE_UPLOAD_MAX_MEMORY_SIZE = HIMOYA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Error pages (DEBUG) and error e-mails show no settings, environment or locals of the
+# encryption code, and no ciphertext anywhere.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "himoya.core.debug.SafeReporterFilter"
 # The limit is enforced while an upload streams in, before anything reaches storage.
 FILE_UPLOAD_HANDLERS = [
     "himoya.core.storage.LimitedUploadHandler",

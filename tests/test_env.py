@@ -29,6 +29,8 @@ def run(args: list[str], env: dict[str, str], var_dir: Path) -> subprocess.Compl
         "HOME": str(var_dir),
         "LANG": "C.UTF-8",
         "HIMOYA_VAR_DIR": str(var_dir),
+        # This checkout, not whichever one the installed `himoya` command points to.
+        "PYTHONPATH": str(ROOT),
         **env,
     }
     return subprocess.run(
@@ -127,7 +129,13 @@ def test_malformed_configuration_is_named(
     ("drop", "extra", "problem"),
     [
         ("HIMOYA_ALLOWED_HOSTS", {}, "security.W020"),
-        (None, {"HIMOYA_DEBUG": "true"}, "HIMOYA_DEBUG must be off in production"),
+        # Refused at start-up already: DEBUG with a public host name (test_unsafe_defaults).
+        (None, {"HIMOYA_DEBUG": "true"}, "DEBUG is on and HIMOYA_ALLOWED_HOSTS names example.org"),
+        (
+            None,
+            {"HIMOYA_DEBUG": "true", "HIMOYA_ALLOWED_HOSTS": "localhost"},
+            "HIMOYA_DEBUG must be off in production",
+        ),
     ],
 )
 def test_deploy_checks_catch_unsafe_production_settings(

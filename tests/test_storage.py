@@ -61,7 +61,7 @@ def test_round_trip_and_plaintext_size(store: EncryptedFileSystemStorage, size: 
     raw = Path(store.path(name)).read_bytes()
     assert raw.startswith(storage.MAGIC)
     segments = max(1, -(-size // CHUNK))
-    assert len(raw) == len(storage._header(store.key_id(name), b"x" * 7)) + size + segments * TAG
+    assert len(raw) == len(store.header(name).raw) + size + segments * TAG
     if size >= len(MARKER):
         assert MARKER not in raw
         assert b"Zq7xFileMarker" not in raw

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -33,4 +34,21 @@ def check_production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessag
         problems.append(checks.Error("HIMOYA_DEBUG must be off in production", id="himoya.E010"))
     if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         problems.append(checks.Warning("production e-mail is not sent over SMTP", id="himoya.W012"))
+    return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_private_folders(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """var/ and the media folder are created private; one made by hand may not be."""
+    problems: list[checks.CheckMessage] = []
+    for folder in {Path(settings.VAR_DIR), Path(settings.MEDIA_ROOT)}:
+        if folder.is_dir() and folder.stat().st_mode & 0o066:
+            problems.append(
+                checks.Warning(
+                    f"{folder} can be read or written by other users "
+                    f"(mode {folder.stat().st_mode & 0o777:o}); make it 0700 (0711 for "
+                    "var/ with the embedded PostgreSQL as root)",
+                    id="himoya.W013",
+                )
+            )
     return problems

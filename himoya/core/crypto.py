@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -57,7 +57,7 @@ def _b64encode(value: bytes) -> str:
 class KeyRing:
     """Data keys by id; the first one listed encrypts, all of them decrypt."""
 
-    keys: dict[str, bytes]
+    keys: dict[str, bytes] = field(repr=False)  # never in a traceback or a log line
     primary_id: str
 
     @classmethod

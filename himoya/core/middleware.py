@@ -9,12 +9,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
 
 from himoya.core import context
+from himoya.core.env import is_loopback_host
 from himoya.core.twofactor import has_mfa_device, session_passed_mfa
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -44,6 +46,25 @@ class RequestContextMiddleware:
             context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class LoopbackDebugMiddleware:
+    """With DEBUG on, answers only clients on this machine: a debug page shows source,
+    settings and local variables. The settings refuse DEBUG with public host names and
+    runserver refuses a public address; this holds whatever address a server was bound
+    to. (Behind a proxy every client would look local, so DEBUG refuses the proxy
+    setting at start-up.)"""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DEBUG and not is_loopback_host(request.META.get("REMOTE_ADDR") or ""):
+            return HttpResponseForbidden(
+                _("This server runs in debug mode and answers only this computer."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
 
 
 def _starts(path: str, prefixes: tuple[str, ...]) -> bool:

@@ -1,13 +1,27 @@
 """Encrypted file storage on the field-encryption key ring.
 
-Layout of a stored file::
+Layout of a stored file (version 2, the only one written)::
 
-    b"HMYF" | version (1) | len(key id) (1) | key id | nonce prefix (7)
+    b"HMYF" | version 2 (1) | len(key id) (1) | key id | salt (32)
     segment* : AES-256-GCM(chunk of up to 64 KiB) || tag (16)
 
-Each segment's nonce is the prefix, a 32-bit counter and a final-segment flag, so
-segments cannot be reordered, dropped or the file cut short without detection. The
-header is the associated data of every segment.
+Each file has its own key, HKDF-SHA256(data key, salt, info=b"himoya file v2"), so nonces
+never repeat across files under one data key and need no random part: a segment's nonce
+is its 64-bit counter and a final-segment flag, so segments cannot be reordered, dropped
+or the file cut short without detection. The associated data of every segment is the
+header followed by the caller's ``aad`` (empty today; meant to bind a file to the record
+that owns it).
+
+Version 1 (read, never written; ``rotate-keys`` rewrites it) used the data key itself
+with a 7-byte random nonce prefix: about 2^-17 odds of a nonce collision at a million
+files, above NIST's 2^-32 bound for random nonces under one key::
+
+    b"HMYF" | version 1 (1) | len(key id) (1) | key id | nonce prefix (7)
+    segment* : as above, nonce = prefix | 32-bit counter | final flag
+
+Opening a file authenticates all of it (one segment in memory at a time), then gives a
+seekable reader that decrypts one segment at a time and checks each segment's tag again
+before handing out any of its bytes.
 """
 
 from __future__ import annotations
@@ -16,11 +30,13 @@ import io
 import os
 import struct
 import tempfile
-from collections.abc import Iterator
-from typing import IO, Any
+from dataclasses import dataclass
+from typing import IO, Any, cast
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files import File
@@ -31,10 +47,14 @@ from django.utils.deconstruct import deconstructible
 from himoya.core.crypto import DecryptionError, KeyRing, keyring
 
 MAGIC = b"HMYF"
-VERSION = 1
+VERSION = 2
+LEGACY_VERSION = 1
 CHUNK = 64 * 1024
 TAG = 16
-PREFIX_BYTES = 7
+SEGMENT = CHUNK + TAG
+SALT_BYTES = 32
+LEGACY_PREFIX_BYTES = 7
+FILE_KEY_INFO = b"himoya file v2"
 
 
 class UploadTooLarge(Exception):
@@ -46,13 +66,56 @@ class UploadTooLarge(Exception):
         self.limit = limit
 
 
-def _nonce(prefix: bytes, counter: int, final: bool) -> bytes:
-    return prefix + struct.pack(">IB", counter, 1 if final else 0)
+def file_key(data_key: bytes, salt: bytes) -> bytes:
+    """The key of one version-2 file."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=FILE_KEY_INFO).derive(
+        data_key
+    )
 
 
-def _header(kid: str, prefix: bytes) -> bytes:
-    raw = kid.encode("ascii")
-    return MAGIC + bytes([VERSION, len(raw)]) + raw + prefix
+@dataclass(frozen=True)
+class Header:
+    version: int
+    kid: str
+    salt: bytes  # version 1: the nonce prefix
+    raw: bytes
+
+    @classmethod
+    def new(cls, kid: str) -> Header:
+        salt = os.urandom(SALT_BYTES)
+        kid_raw = kid.encode("ascii")
+        raw = MAGIC + bytes([VERSION, len(kid_raw)]) + kid_raw + salt
+        return cls(version=VERSION, kid=kid, salt=salt, raw=raw)
+
+    @classmethod
+    def read(cls, source: IO[bytes]) -> Header:
+        head = source.read(6)
+        if len(head) < 6 or head[:4] != MAGIC:
+            raise DecryptionError("the stored file is not a Himoya encrypted file")
+        version = head[4]
+        if version not in (VERSION, LEGACY_VERSION):
+            raise DecryptionError(f"unknown encrypted file version {version}")
+        kid_raw = source.read(head[5])
+        salt_len = SALT_BYTES if version == VERSION else LEGACY_PREFIX_BYTES
+        salt = source.read(salt_len)
+        if len(kid_raw) != head[5] or len(salt) != salt_len:
+            raise DecryptionError("the stored file's header is truncated")
+        try:
+            kid = kid_raw.decode("ascii")
+        except UnicodeDecodeError:
+            raise DecryptionError("the stored file's header is damaged (key id)") from None
+        return cls(version=version, kid=kid, salt=salt, raw=head + kid_raw + salt)
+
+    def cipher(self, ring: KeyRing) -> AESGCM:
+        if self.version == LEGACY_VERSION:
+            return AESGCM(ring.key(self.kid))
+        return AESGCM(file_key(ring.key(self.kid), self.salt))
+
+    def nonce(self, counter: int, final: bool) -> bytes:
+        if self.version == LEGACY_VERSION:
+            return self.salt + struct.pack(">IB", counter, 1 if final else 0)
+        # A fresh key per file: the counter alone makes each nonce unique under it.
+        return struct.pack(">3xQB", counter, 1 if final else 0)
 
 
 def _read_full(source: IO[bytes], size: int) -> bytes:
@@ -68,20 +131,23 @@ def _read_full(source: IO[bytes], size: int) -> bytes:
     return b"".join(parts)
 
 
-def encrypt_stream(source: IO[bytes], target: IO[bytes], ring: KeyRing | None = None) -> int:
-    """Encrypts ``source`` into ``target``; returns the number of plaintext bytes."""
+def encrypt_stream(
+    source: IO[bytes], target: IO[bytes], ring: KeyRing | None = None, *, aad: bytes = b""
+) -> int:
+    """Encrypts ``source`` into ``target`` in the current format; returns the number of
+    plaintext bytes. ``aad`` must be given again, byte for byte, to open the file."""
     ring = ring or keyring()
-    prefix = os.urandom(PREFIX_BYTES)
-    header = _header(ring.primary_id, prefix)
-    aead = AESGCM(ring.key(ring.primary_id))
-    target.write(header)
+    header = Header.new(ring.primary_id)
+    aead = header.cipher(ring)
+    associated = header.raw + aad
+    target.write(header.raw)
     total = 0
     counter = 0
     chunk = _read_full(source, CHUNK)
     while True:
         following = _read_full(source, CHUNK) if len(chunk) == CHUNK else b""
         final = not following
-        target.write(aead.encrypt(_nonce(prefix, counter, final), chunk, header))
+        target.write(aead.encrypt(header.nonce(counter, final), chunk, associated))
         total += len(chunk)
         if final:
             return total
@@ -89,46 +155,104 @@ def encrypt_stream(source: IO[bytes], target: IO[bytes], ring: KeyRing | None = 
         counter += 1
 
 
-def read_header(source: IO[bytes]) -> tuple[str, bytes, bytes]:
-    head = source.read(6)
-    if len(head) < 6 or head[:4] != MAGIC:
-        raise DecryptionError("the stored file is not a Himoya encrypted file")
-    if head[4] != VERSION:
-        raise DecryptionError(f"unknown encrypted file version {head[4]}")
-    kid_raw = source.read(head[5])
-    prefix = source.read(PREFIX_BYTES)
-    if len(kid_raw) != head[5] or len(prefix) != PREFIX_BYTES:
-        raise DecryptionError("the stored file's header is truncated")
-    try:
-        kid = kid_raw.decode("ascii")
-    except UnicodeDecodeError:
-        raise DecryptionError("the stored file's header is damaged (key id)") from None
-    return kid, prefix, head + kid_raw + prefix
+def _layout(header: Header, file_size: int) -> tuple[int, int]:
+    """(number of segments, plaintext size) of a file from its size alone."""
+    body = file_size - len(header.raw)
+    if body < TAG:
+        raise DecryptionError("the stored file is truncated")
+    segments = -(-body // SEGMENT)
+    if body - (segments - 1) * SEGMENT < TAG:
+        raise DecryptionError("the stored file is truncated")
+    return segments, body - segments * TAG
 
 
-def decrypt_stream(source: IO[bytes], ring: KeyRing | None = None) -> Iterator[bytes]:
-    """Yields the plaintext of an encrypted file, segment by segment, authenticated."""
-    ring = ring or keyring()
-    kid, prefix, header = read_header(source)
-    aead = AESGCM(ring.key(kid))
-    counter = 0
-    segment = _read_full(source, CHUNK + TAG)
-    while True:
-        following = _read_full(source, CHUNK + TAG) if len(segment) == CHUNK + TAG else b""
-        final = not following
-        if len(segment) < TAG:
-            raise DecryptionError("the stored file is truncated")
-        try:
-            yield aead.decrypt(_nonce(prefix, counter, final), segment, header)
-        except InvalidTag:
-            raise DecryptionError(
-                f"segment {counter} of the stored file does not authenticate under key "
-                f"{kid!r}: the key is wrong or the file was altered or cut short"
-            ) from None
-        if final:
+class DecryptingReader(io.RawIOBase):
+    """A read-only, seekable view of the plaintext of an encrypted file.
+
+    It keeps one decrypted segment in memory. With ``verify`` (the default) every
+    segment is authenticated on opening, in a pass that keeps nothing, so a damaged,
+    cut or extended file is refused before a download has sent its headers (then the
+    error is an ordinary error page; afterwards the status could no longer change).
+    Reading checks each segment's tag again before returning any of its bytes: a file
+    changed in place while it is read raises ``DecryptionError`` at that segment, never
+    returns a short file. Without ``verify`` only the last segment (and so the length)
+    is checked on opening.
+    """
+
+    def __init__(
+        self,
+        raw: IO[bytes],
+        ring: KeyRing | None = None,
+        *,
+        aad: bytes = b"",
+        verify: bool = True,
+    ) -> None:
+        super().__init__()
+        self._raw = raw
+        ring = ring or keyring()
+        self.header = Header.read(raw)
+        self._aead = self.header.cipher(ring)
+        self._associated = self.header.raw + aad
+        raw.seek(0, io.SEEK_END)
+        self._segments, self.size = _layout(self.header, raw.tell())
+        self._pos = 0
+        self._index = -1
+        self._plain = b""
+        for index in range(self._segments if verify else 0):
+            self._load(index)
+        self._load(self._segments - 1)
+
+    def _load(self, index: int) -> None:
+        if index == self._index:
             return
-        segment = following
-        counter += 1
+        self._raw.seek(len(self.header.raw) + index * SEGMENT)
+        sealed = _read_full(self._raw, SEGMENT)
+        final = index == self._segments - 1
+        try:
+            self._plain = self._aead.decrypt(
+                self.header.nonce(index, final), sealed, self._associated
+            )
+        except InvalidTag:
+            self._index, self._plain = -1, b""
+            raise DecryptionError(
+                f"segment {index} of the stored file does not authenticate under key "
+                f"{self.header.kid!r}: the key is wrong or the file was altered or cut short"
+            ) from None
+        self._index = index
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._pos = base + offset
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        done = 0
+        while done < len(view) and self._pos < self.size:
+            index, start = divmod(self._pos, CHUNK)
+            self._load(index)
+            piece = self._plain[start : start + len(view) - done]
+            view[done : done + len(piece)] = piece
+            done += len(piece)
+            self._pos += len(piece)
+        return done
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+            self._plain = b""
+        super().close()
 
 
 @deconstructible
@@ -149,7 +273,8 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             raise UploadTooLarge(size, limit)
         with tempfile.SpooledTemporaryFile(max_size=CHUNK * 16) as sealed:
             content.seek(0)
-            total = encrypt_stream(content, sealed)
+            # Finding 3 will pass the owning record's identity as aad here.
+            total = encrypt_stream(content, sealed, aad=b"")
             if total > limit:  # the size was unknown or wrong
                 raise UploadTooLarge(total, limit)
             sealed.seek(0)
@@ -158,38 +283,45 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     def _open(self, name: str, mode: str = "rb") -> File:
         if "w" in mode or "a" in mode or "+" in mode:
             raise ValueError("encrypted files are written with save(), not opened for writing")
-        # Plaintext stays in memory (uploads are capped by HIMOYA_MAX_UPLOAD_MB): a
-        # temporary file would put decrypted data on disk while it is served.
-        plain = io.BytesIO()
-        with open(self.path(name), "rb") as raw:
-            for piece in decrypt_stream(raw):
-                plain.write(piece)
-        plain.seek(0)
-        return File(plain, name=name)
+        # Decrypted a segment at a time: a download holds one segment in memory, and no
+        # plaintext is ever written to a temporary file.
+        return File(cast(IO[bytes], self.open_reader(name)), name=name)
+
+    def open_reader(self, name: str, *, aad: bytes = b"") -> DecryptingReader:
+        """The plaintext of a stored file; ``aad`` as given when it was saved."""
+        raw = open(self.path(name), "rb")  # noqa: SIM115 (the reader owns and closes it)
+        try:
+            return DecryptingReader(raw, aad=aad)
+        except BaseException:
+            raw.close()
+            raise
 
     def size(self, name: str) -> int:
         with open(self.path(name), "rb") as raw:
-            _, _, header = read_header(raw)
-        body = os.path.getsize(self.path(name)) - len(header)
-        full, rest = divmod(body, CHUNK + TAG)
-        if rest == 0 and full:
-            return body - full * TAG
-        return body - full * TAG - TAG
+            header = Header.read(raw)
+        return _layout(header, os.path.getsize(self.path(name)))[1]
+
+    def header(self, name: str) -> Header:
+        with open(self.path(name), "rb") as raw:
+            return Header.read(raw)
 
     def key_id(self, name: str) -> str:
-        with open(self.path(name), "rb") as raw:
-            return read_header(raw)[0]
+        return self.header(name).kid
 
-    def reencrypt(self, name: str) -> bool:
-        """Re-encrypts one file under the primary key; returns whether it changed."""
+    def reencrypt(self, name: str, *, aad: bytes = b"") -> bool:
+        """Rewrites one file in the current format under the primary key, unless it is in
+        both already; returns whether it changed."""
         ring = keyring()
-        if self.key_id(name) == ring.primary_id:
+        header = self.header(name)
+        if header.kid == ring.primary_id and header.version == VERSION:
             return False
         path = self.path(name)
         tmp = path + ".rekey"
-        with self._open(name) as plain, open(tmp, "wb") as target:
-            encrypt_stream(plain, target, ring)
-        os.chmod(tmp, 0o600)
+        # Created 0600 from the start: the umask would leave a readable window.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # a left-over .rekey from an interrupted run keeps its mode
+        with self.open_reader(name, aad=aad) as plain, os.fdopen(fd, "wb") as target:
+            encrypt_stream(cast(IO[bytes], plain), target, ring, aad=aad)
         os.replace(tmp, path)
         return True
 

@@ -69,9 +69,16 @@ def ensure_running(datadir: Path, *, fast_unsafe: bool = False) -> tuple[str, in
     datadir = datadir.resolve()
     found = running_socket(datadir)
     if found is None:
-        datadir.mkdir(parents=True, exist_ok=True)
+        from himoya.core.env import private_dir
+
+        private_dir(datadir.parent)
+        datadir.mkdir(mode=0o700, exist_ok=True)
         # cleanup_mode=None: the cluster outlives this process; `stop` ends it.
         _wheel().PostgresServer(datadir, cleanup_mode=None)
+        # As root the wheel opened every parent folder to g+rx,o+rx so that its server
+        # user can reach the cluster; that user needs only to pass through var/, so it
+        # is narrowed back to traversal (0711), as private_dir leaves it.
+        private_dir(datadir.parent)
         found = running_socket(datadir)
         if found is None:
             raise RuntimeError(f"the embedded PostgreSQL in {datadir} did not start; see its log")
