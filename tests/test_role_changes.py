@@ -263,7 +263,8 @@ def test_pages_show_the_request_to_the_other_coordinators_who_decide_it(
     approve = reverse("staff:role_request_approve", args=[request.pk])
     reject = reverse("staff:role_request_reject", args=[request.pk])
 
-    mine = make_client(coordinator).get(reverse("staff:staff_list")).content.decode()
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    mine = make_client(coordinator).get(reverse("staff:staff_list"), **english).content.decode()
     assert analyst.email in mine and "waits for another coordinator" in mine
     assert approve not in mine
     theirs = make_client(second).get(reverse("staff:staff_list")).content.decode()
@@ -272,7 +273,7 @@ def test_pages_show_the_request_to_the_other_coordinators_who_decide_it(
         approve
         in make_client(second).get(reverse("staff:staff_edit", args=[analyst.pk])).content.decode()
     )
-    home = make_client(second).get(reverse("staff:home")).content.decode()
+    home = make_client(second).get(reverse("staff:home"), **english).content.decode()
     assert "1 role change waits for your approval" in home
 
     assert make_client(second).get(approve).status_code == 405
