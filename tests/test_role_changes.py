@@ -325,3 +325,17 @@ def test_case_scope_matches_the_need_to_know_rule(org: Any, role: str) -> None:
     seen = set(visible_cases(member).values_list("pk", flat=True))
     expected = {0: set(), 1: {teams_case.pk}, 2: {teams_case.pk, other_case.pk}}
     assert seen == expected[CASE_SCOPE[role]]
+
+
+def test_a_superusers_invitation_that_opens_cases_is_told_to_the_coordinators(
+    org: Any, coordinator: User, superuser: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_invite(
+            actor=superuser,
+            organisation=org,
+            email="new-coord@alpha.invalid",
+            full_name="Новый Координатор",
+            role=Role.COORDINATOR,
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == [coordinator.email, "new-coord@alpha.invalid"]

@@ -119,7 +119,9 @@ def user_create(
             organisation=organisation,
             data={"role": role, "teams": sorted(t.pk for t in teams)},
         )
-        if widens_case_access(None, role) and _is_override(actor):
+        # A superuser's invitation needs no approval; the coordinators still hear of it
+        # (the operator's commands, such as the demo, stay quiet).
+        if widens_case_access(None, role) and getattr(actor, "is_superuser", False):
             _notify_coordinators(user=user, to_role=role, actor=actor, pending=False)
     return user
 
