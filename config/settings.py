@@ -169,7 +169,10 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/10m/ip,5/15m/key",
+    # Failed logins count per account (5 lock that account for 15 minutes, wherever
+    # they come from) and per address, separately: an office behind one NAT shares an
+    # address, so its limit is higher; it still stops one address trying many accounts.
+    "login_failed": "5/15m/key,20/10m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
 }
@@ -210,6 +213,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Trust X-Forwarded-Proto/-For only when a reverse proxy that sets them is in front.
 HIMOYA_BEHIND_PROXY = ENV.flag("HIMOYA_BEHIND_PROXY", default=False)
+# How many proxies of ours append to X-Forwarded-For: the client is that many hops from
+# the right (himoya.core.context.client_ip). Read only behind a proxy; allauth's own
+# reading of the header gets the same count.
+HIMOYA_TRUSTED_PROXY_COUNT = ENV.integer(
+    "HIMOYA_TRUSTED_PROXY_COUNT", 1 if HIMOYA_BEHIND_PROXY else 0
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = HIMOYA_TRUSTED_PROXY_COUNT if HIMOYA_BEHIND_PROXY else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HIMOYA_BEHIND_PROXY else None
 refuse_public_debug(debug=DEBUG, allowed_hosts=ALLOWED_HOSTS, behind_proxy=HIMOYA_BEHIND_PROXY)
 SECURE_SSL_REDIRECT = ENV.flag("HIMOYA_SSL_REDIRECT", default=PRODUCTION)

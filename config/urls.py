@@ -5,6 +5,9 @@ from django.urls import URLPattern, URLResolver, include, path
 admin.site.site_header = "Himoya"
 admin.site.site_title = "Himoya"
 
+# allauth answers its rate limits with this view: the 429 page says how long to wait.
+handler429 = "himoya.accounts.throttle.too_many_requests"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("himoya.public_site.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

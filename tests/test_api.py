@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -235,7 +236,10 @@ def test_token_authenticates_and_records_last_use(world: World) -> None:
         ("revoke", "revoked"),
         ("expire", "expired"),
         ("deactivate", "deactivated"),
-        ("drop_totp", "two-factor"),
+        # Removing the device revokes the account's tokens (tests/test_token_revocation.py);
+        # one removed behind the application's back still stops them.
+        ("drop_totp", "revoked"),
+        ("drop_totp_sql", "two-factor"),
     ],
 )
 def test_refused_tokens_say_why(world: World, spoil: str, message: str) -> None:
@@ -248,8 +252,11 @@ def test_refused_tokens_say_why(world: World, spoil: str, message: str) -> None:
         ApiToken.objects.filter(pk=issued.token.pk).update(expires_at=timezone.now())
     elif spoil == "deactivate":
         User.objects.filter(pk=world.a_lawyer.pk).update(is_active=False)
-    else:
+    elif spoil == "drop_totp":
         world.a_lawyer.authenticator_set.all().delete()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM mfa_authenticator WHERE user_id = %s", [world.a_lawyer.pk])
     response = client.get(f"{API}/me")
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")

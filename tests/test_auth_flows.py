@@ -152,7 +152,7 @@ def test_a_recovery_code_works_once(client):
 
 
 def test_five_wrong_passwords_lock_out_even_the_right_one(client):
-    assert settings.ACCOUNT_RATE_LIMITS["login_failed"].startswith("5/")
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"].startswith("5/15m/key")
     user = UserFactory()
     for _ in range(5):
         response = password_step(client, user.email, "not-the-password-at-all")
@@ -165,7 +165,7 @@ def test_five_wrong_passwords_lock_out_even_the_right_one(client):
     response = password_step(client, user.email)
     assert response.status_code == 200
     assert error_codes(response) == ["too_many_login_attempts"]
-    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert "Too many failed sign-in attempts. Try again in 15 minutes." in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get(MFA)["Location"].startswith(LOGIN)  # no pending 2FA step either
 

@@ -26,6 +26,8 @@ def run(args: list[str], env: dict[str, str], var_dir: Path) -> subprocess.Compl
     process: no DATABASE_URL of the PostgreSQL half, no HIMOYA_ENV=test)."""
     clean = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # Where the code under test is (a worktree runs its own, not the installed one).
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
         "HOME": str(var_dir),
         "LANG": "C.UTF-8",
         "HIMOYA_VAR_DIR": str(var_dir),
@@ -136,6 +138,11 @@ def test_malformed_configuration_is_named(
             {"HIMOYA_DEBUG": "true", "HIMOYA_ALLOWED_HOSTS": "localhost"},
             "HIMOYA_DEBUG must be off in production",
         ),
+        (
+            None,
+            {"HIMOYA_BEHIND_PROXY": "true", "HIMOYA_TRUSTED_PROXY_COUNT": "0"},
+            "himoya.W014",
+        ),
     ],
 )
 def test_deploy_checks_catch_unsafe_production_settings(
@@ -147,6 +154,27 @@ def test_deploy_checks_catch_unsafe_production_settings(
     result = run(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
     assert result.returncode != 0
     assert problem in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, "0 0"),
+        ({"HIMOYA_BEHIND_PROXY": "true"}, "1 1"),
+        ({"HIMOYA_BEHIND_PROXY": "true", "HIMOYA_TRUSTED_PROXY_COUNT": "2"}, "2 2"),
+        ({"HIMOYA_TRUSTED_PROXY_COUNT": "2"}, "2 0"),
+    ],
+)
+def test_the_trusted_proxy_count_reaches_allauth(
+    secrets: dict[str, str], tmp_path: Path, extra: dict[str, str], expected: str
+) -> None:
+    """Behind the proxy, the client address is the one the trusted proxy appended to
+    X-Forwarded-For; without it, the header is never read."""
+    code = "from django.conf import settings as s; "
+    code += "print(s.HIMOYA_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = run(["shell", "-c", code], production(secrets, **extra), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
 
 
 def test_production_checks_in_process(settings: Any) -> None:

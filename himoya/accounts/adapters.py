@@ -5,18 +5,40 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
-from himoya.core import crypto
+from himoya.accounts import throttle
+from himoya.core import context, crypto
 
 _MFA_CONTEXT = "mfa.authenticator.secret"
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Staff accounts come only from invitations: no public sign-up."""
+    """Staff accounts come only from invitations: no public sign-up. Clients are told
+    apart by the address the trusted proxy saw, and a locked-out client is told how
+    long to wait (``himoya.accounts.throttle``)."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        ip = context.client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as exc:
+            if exc.code != "too_many_login_attempts":
+                raise
+            key = self._get_login_attempts_cache_key(request, **credentials)
+            seconds = throttle.wait_seconds(request, limited="login_failed", key=key)
+            raise ValidationError(
+                throttle.login_wait_message(seconds), code="too_many_login_attempts"
+            ) from None
 
 
 class MFAAdapter(DefaultMFAAdapter):

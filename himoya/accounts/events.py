@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from himoya.accounts.models import Organisation, Team, User
-from himoya.core.events import register, register_names
+from himoya.accounts.models import Organisation, Role, Team, User
+from himoya.core.events import Names, register, register_names
 
 
 def _users(ids: set[Any]) -> dict[Any, str]:
@@ -42,3 +42,34 @@ register("user.invite", _("Invitation sent"))
 register("user.invitation_accepted", _("Invitation accepted"))
 register("user.update", _("Staff member changed"))
 register("user.language", _("Interface language changed"))
+
+
+def _role(code: Any) -> str:
+    return str(Role(code).label) if code in Role.values else str(code)
+
+
+def _role_change(message: Any) -> Any:
+    def sentence(data: Any, names: Names) -> str | None:
+        roles = data.get("role")
+        if not isinstance(roles, list) or len(roles) != 2:
+            return None
+        return str(message) % {"old": _role(roles[0]), "new": _role(roles[1])}
+
+    return sentence
+
+
+register(
+    "role.request",
+    _("Role change requested"),
+    _role_change(_("Asked for the role to change from “%(old)s” to “%(new)s”.")),
+)
+register(
+    "role.approve",
+    _("Role change approved"),
+    _role_change(_("Approved the change of role from “%(old)s” to “%(new)s”.")),
+)
+register(
+    "role.reject",
+    _("Role change rejected"),
+    _role_change(_("Rejected the change of role from “%(old)s” to “%(new)s”.")),
+)

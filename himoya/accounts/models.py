@@ -120,3 +120,73 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_org_manager(self) -> bool:
         """Coordinators and administrators manage their organisation's staff and teams."""
         return self.has_role(Role.COORDINATOR, Role.ADMIN) or self.is_superuser
+
+
+# How far each role sees into cases: 2 every case of the organisation, 1 the cases of
+# the member's teams and its own, 0 none. The rule itself is
+# ``cases.selectors._visibility``; tests/test_role_changes.py keeps the two in step.
+CASE_SCOPE: dict[str, int] = {
+    Role.COORDINATOR: 2,
+    Role.LAWYER: 1,
+    Role.MONITOR: 1,
+    Role.DOCTOR: 1,
+    Role.PSYCHOLOGIST: 1,
+    Role.INTAKE: 1,
+    Role.ANALYST: 0,
+    Role.ADMIN: 0,
+}
+
+
+def widens_case_access(from_role: str | None, to_role: str) -> bool:
+    """Whether moving a member from ``from_role`` to ``to_role`` opens cases to them
+    (None: a new account)."""
+    return CASE_SCOPE[to_role] > CASE_SCOPE.get(from_role or "", 0)
+
+
+class RoleChangeRequest(models.Model):
+    """A role change that opens cases to a member, waiting for a second coordinator."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_requests", verbose_name=_("staff member")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    from_role = models.CharField(_("current role"), max_length=20, choices=Role.choices)
+    to_role = models.CharField(_("requested role"), max_length=20, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="pending"),
+                name="role_request_one_pending",
+            )
+        ]
+        verbose_name = _("role change request")
+        verbose_name_plural = _("role change requests")
+
+    def __str__(self) -> str:
+        return f"{self.from_role} → {self.to_role}"

@@ -15,14 +15,22 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from himoya.accounts.models import Organisation, Role, Team, User
+from himoya.accounts.models import (
+    Organisation,
+    Role,
+    RoleChangeRequest,
+    Team,
+    User,
+    widens_case_access,
+)
+from himoya.accounts.policies import role_grant_refusal
 from himoya.core.audit import audit_record
-from himoya.core.policies import require
+from himoya.core.policies import SystemActor, require
 
 
 def organisation_create(*, actor: Any, slug: str, name: str, country: str = "") -> Organisation:
@@ -86,15 +94,7 @@ def user_create(
     """Creates a staff account (without a password unless one is given)."""
     require(actor, "organisation.manage_staff", organisation)
     email = email.strip().lower()
-    if role not in Role.values:
-        raise ValidationError(_("Unknown role."))
-    if (
-        role == Role.ADMIN
-        and getattr(actor, "is_authenticated", False)
-        and not actor.is_superuser
-        and actor.role != Role.ADMIN
-    ):
-        raise ValidationError(_("Only an administrator can invite an administrator."))
+    _check_grant(actor, role)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(_("A staff member with this e-mail address already exists."))
     teams = list(teams)
@@ -119,6 +119,10 @@ def user_create(
             organisation=organisation,
             data={"role": role, "teams": sorted(t.pk for t in teams)},
         )
+        # A superuser's invitation needs no approval; the coordinators still hear of it
+        # (the operator's commands, such as the demo, stay quiet).
+        if widens_case_access(None, role) and getattr(actor, "is_superuser", False):
+            _notify_coordinators(user=user, to_role=role, actor=actor, pending=False)
     return user
 
 
@@ -170,34 +174,163 @@ def invitation_accept(*, user: User, password: str) -> User:
     return user
 
 
+def _check_grant(actor: Any, role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    refusal = role_grant_refusal(actor, role)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _is_override(actor: Any) -> bool:
+    """Instance superusers and the operator's commands need no second coordinator."""
+    return isinstance(actor, SystemActor) or bool(actor.is_superuser)
+
+
 def user_update(
     *, actor: Any, user: User, role: str | None = None, is_active: bool | None = None
 ) -> User:
+    """Changes a member's role and whether the account is active.
+
+    A role change that opens cases to the member (see ``widens_case_access``) is not
+    applied but becomes a ``RoleChangeRequest`` for a second coordinator, unless a
+    superuser makes it; either way the organisation's coordinators are told."""
     require(actor, "organisation.manage_staff", user.organisation)
-    if getattr(actor, "pk", None) == user.pk and is_active is False:
+    own = getattr(actor, "pk", None) == user.pk
+    if own and is_active is False:
         raise ValidationError(_("You cannot deactivate your own account."))
     changed: dict[str, Any] = {}
+    requested: str | None = None
     if role is not None and role != user.role:
-        if role not in Role.values:
-            raise ValidationError(_("Unknown role."))
-        changed["role"] = [user.role, role]
-        user.role = role
-        user.is_staff = role == Role.ADMIN
+        if own:
+            raise ValidationError(_("You cannot change your own role."))
+        _check_grant(actor, role)
+        if widens_case_access(user.role, role) and not _is_override(actor):
+            requested = role
+        else:
+            changed["role"] = [user.role, role]
+    if requested and RoleChangeRequest.objects.filter(user=user, state="pending").exists():
+        raise ValidationError(
+            _("A role change for this staff member is already waiting for approval.")
+        )
     if is_active is not None and is_active != user.is_active:
         changed["is_active"] = [user.is_active, is_active]
-        user.is_active = is_active
-    if not changed:
+    if not changed and not requested:
         return user
     with transaction.atomic():
-        user.save(update_fields=["role", "is_staff", "is_active"])
+        if changed:
+            if "role" in changed:
+                user.role = changed["role"][1]
+                user.is_staff = user.role == Role.ADMIN
+            if "is_active" in changed:
+                user.is_active = is_active  # type: ignore[assignment]
+            user.save(update_fields=["role", "is_staff", "is_active"])
+            audit_record(
+                actor=actor,
+                action="user.update",
+                obj=user,
+                organisation=user.organisation,
+                data=changed,
+            )
+            if "role" in changed and widens_case_access(*changed["role"]):
+                _notify_coordinators(user=user, to_role=user.role, actor=actor, pending=False)
+        if requested:
+            _role_change_request(actor=actor, user=user, to_role=requested)
+    return user
+
+
+def _role_change_request(*, actor: User, user: User, to_role: str) -> RoleChangeRequest:
+    # A member the actor manages belongs to an organisation (organisation.manage_staff).
+    assert user.organisation is not None
+    request = RoleChangeRequest.objects.create(
+        user=user,
+        organisation=user.organisation,
+        from_role=user.role,
+        to_role=to_role,
+        requested_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="role.request",
+        obj=user,
+        organisation=user.organisation,
+        data={"request": request.pk, "role": [user.role, to_role]},
+    )
+    _notify_coordinators(user=user, to_role=to_role, actor=actor, pending=True)
+    return request
+
+
+def _decide(*, actor: Any, request: RoleChangeRequest, approve: bool) -> RoleChangeRequest:
+    require(actor, "role.decide", request)
+    with transaction.atomic():
+        request = RoleChangeRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != RoleChangeRequest.State.PENDING:
+            raise ValidationError(_("This role change has already been decided."))
+        user = User.objects.select_for_update().get(pk=request.user_id)
+        if approve and user.role != request.from_role:
+            raise ValidationError(
+                _("The staff member's role has changed since the request; ask again.")
+            )
+        request.state = (
+            RoleChangeRequest.State.APPROVED if approve else RoleChangeRequest.State.REJECTED
+        )
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.save(update_fields=["state", "decided_by", "decided_at"])
+        if approve:
+            user.role = request.to_role
+            user.is_staff = user.role == Role.ADMIN
+            user.save(update_fields=["role", "is_staff"])
         audit_record(
             actor=actor,
-            action="user.update",
+            action="role.approve" if approve else "role.reject",
             obj=user,
-            organisation=user.organisation,
-            data=changed,
+            organisation=request.organisation,
+            data={"request": request.pk, "role": [request.from_role, request.to_role]},
         )
-    return user
+    return request
+
+
+def role_change_approve(*, actor: Any, request: RoleChangeRequest) -> RoleChangeRequest:
+    """Applies a pending role change; see the ``role.decide`` policy for who may."""
+    return _decide(actor=actor, request=request, approve=True)
+
+
+def role_change_reject(*, actor: Any, request: RoleChangeRequest) -> RoleChangeRequest:
+    return _decide(actor=actor, request=request, approve=False)
+
+
+def _notify_coordinators(*, user: User, to_role: str, actor: Any, pending: bool) -> None:
+    """Mails the organisation's active coordinators (but the actor) once the change
+    commits: a coerced or careless coordinator's grant does not go unseen."""
+    recipients = list(
+        User.objects.filter(
+            organisation=user.organisation_id, role=Role.COORDINATOR, is_active=True
+        ).exclude(pk__in=[pk for pk in (getattr(actor, "pk", None), user.pk) if pk])
+    )
+    if not recipients:
+        return
+    org_name = user.organisation.name if user.organisation else ""
+
+    def send() -> None:
+        for recipient in recipients:
+            with translation.override(recipient.language or settings.LANGUAGE_CODE):
+                context = {
+                    "member": user,
+                    "role": Role(to_role).label,
+                    "actor": str(actor),
+                    "organisation": org_name,
+                    "pending": pending,
+                }
+                subject = (
+                    _("Role change waiting for your approval: %(organisation)s")
+                    if pending
+                    else _("Role changed: %(organisation)s")
+                ) % {"organisation": org_name}
+                body = render_to_string("accounts/email/role_change.txt", context)
+            send_mail(subject, body, None, [recipient.email])
+
+    transaction.on_commit(send)
 
 
 def user_set_language(*, user: User, language: str) -> None:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from himoya.accounts import selectors, services
 from himoya.accounts.forms import InviteForm, StaffUpdateForm, TeamForm
@@ -35,10 +35,12 @@ def _organisation(request: HttpRequest) -> Organisation:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     org = user.organisation  # type: ignore[union-attr]
+    requests = selectors.pending_role_requests_for(user, org) if org is not None else []
     context = {
         "organisation": org,
         "teams": user.teams.all(),  # type: ignore[union-attr]
         "can_manage": org is not None and can(user, "organisation.manage_staff", org),
+        "role_requests_to_decide": len([r for r in requests if getattr(r, "can_decide", False)]),
     }
     return render(request, "accounts/home.html", context)
 
@@ -67,9 +69,13 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The invitation has been sent."))
             return redirect("staff:staff_list")
     staff = selectors.staff_for(request.user, org)
-    return render(
-        request, "accounts/staff_list.html", {"staff": staff, "form": form, "organisation": org}
-    )
+    context = {
+        "staff": staff,
+        "form": form,
+        "organisation": org,
+        "role_requests": selectors.pending_role_requests_for(request.user, org),
+    }
+    return render(request, "accounts/staff_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,9 +96,56 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Changes saved."))
+            if member.role != form.cleaned_data["role"]:
+                messages.info(
+                    request,
+                    _(
+                        "The new role opens cases to this staff member: it waits for "
+                        "another coordinator's approval."
+                    ),
+                )
+            else:
+                messages.success(request, _("Changes saved."))
             return redirect("staff:staff_list")
-    return render(request, "accounts/staff_edit.html", {"member": member, "form": form})
+    role_requests = [
+        r for r in selectors.pending_role_requests_for(request.user, org) if r.user_id == member.pk
+    ]
+    return render(
+        request,
+        "accounts/staff_edit.html",
+        {"member": member, "form": form, "role_requests": role_requests},
+    )
+
+
+def _decide_role_request(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
+    org = _organisation(request)
+    role_request = access_object(
+        selectors.role_requests_for(request.user, org), pk, user=request.user
+    )
+    decide = services.role_change_approve if approve else services.role_change_reject
+    try:
+        decide(actor=request.user, request=role_request)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The role change has been approved.")
+            if approve
+            else _("The role change has been rejected."),
+        )
+    return redirect("staff:staff_list")
+
+
+@require_POST
+def role_request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_role_request(request, pk, approve=True)
+
+
+@require_POST
+def role_request_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_role_request(request, pk, approve=False)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,4 +8,4 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from himoya.api import events, policies  # noqa: F401
+        from himoya.api import events, policies, signals  # noqa: F401

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from himoya.accounts.models import User
 from himoya.api.models import ApiToken
 from himoya.core.audit import audit_record
-from himoya.core.policies import require
+from himoya.core.policies import SystemActor, require
 from himoya.core.twofactor import has_mfa_device
 
 TOKEN_MARK = "hmy_"  # noqa: S105 (the marker every token starts with, not a secret)
@@ -110,6 +110,38 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
             data={"prefix": token.prefix, "owner": token.user_id},
         )
     return token
+
+
+# Why every token of an account was revoked (the audit event's "reason").
+REVOKE_REASONS = ("deactivated", "reactivated", "password", "mfa_reset")
+_REVOKER = SystemActor("system:credentials-changed")
+
+
+def tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revokes every unrevoked token of ``user`` because the credentials they were
+    issued under changed; returns how many. Called from the signals in
+    ``himoya.api.signals`` whatever path made the change (staff pages, allauth, the
+    admin site, a shell), so it is recorded under a system actor; the request id ties
+    the event to the change that caused it."""
+    if reason not in REVOKE_REASONS:
+        raise ValueError(reason)
+    with transaction.atomic():
+        tokens = list(
+            ApiToken.objects.select_for_update()
+            .filter(user=user, revoked_at__isnull=True)
+            .order_by("pk")
+        )
+        if not tokens:
+            return 0
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=timezone.now())
+        audit_record(
+            actor=_REVOKER,
+            action="api_token.revoke_all",
+            obj=user,
+            organisation=user.organisation,
+            data={"reason": reason, "prefixes": [t.prefix for t in tokens]},
+        )
+    return len(tokens)
 
 
 class TokenRejected(Exception):

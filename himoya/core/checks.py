@@ -52,3 +52,19 @@ def check_private_folders(app_configs: Any, **kwargs: Any) -> list[checks.CheckM
                 )
             )
     return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_proxy(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Behind a proxy with no trusted hop, every client would be the proxy: the login
+    throttle would lock all staff out together and the audit would record one address."""
+    if settings.HIMOYA_BEHIND_PROXY and settings.HIMOYA_TRUSTED_PROXY_COUNT < 1:
+        return [
+            checks.Warning(
+                "HIMOYA_BEHIND_PROXY is on but HIMOYA_TRUSTED_PROXY_COUNT is 0",
+                hint="Set HIMOYA_TRUSTED_PROXY_COUNT to the number of proxies in front "
+                "of Himoya that append to X-Forwarded-For (usually 1).",
+                id="himoya.W014",
+            )
+        ]
+    return []

@@ -33,11 +33,8 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        ip = request.META.get("REMOTE_ADDR") or None
-        if getattr(settings, "HIMOYA_BEHIND_PROXY", False):
-            forwarded = request.headers.get("X-Forwarded-For", "")
-            if forwarded:
-                ip = forwarded.split(",")[-1].strip() or ip
+        # The same address the login throttle counts (the trusted proxy's hop).
+        ip = context.client_ip(request)
         request.request_id = request_id  # type: ignore[attr-defined]
         token = context.bind(context.RequestFacts(request_id=request_id, ip=ip))
         try:
