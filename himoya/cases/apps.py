@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from himoya.cases import events, policies  # noqa: F401
         from himoya.cases.services import case_search_items
+        from himoya.cases.views import panels  # noqa: F401
         from himoya.search.services import register_source
 
         register_source("cases.case", case_search_items)

@@ -385,3 +385,8 @@ def case_appeals(case: Case) -> QuerySet[Appeal]:
 
 def case_parties(case: Case) -> QuerySet[CaseParty]:
     return case.parties.select_related("person").order_by("role", "id")
+
+
+def case_persons(case: Case) -> QuerySet[Person]:
+    """The persons of a case, the choices of its page's forms (referral, custody)."""
+    return Person.objects.filter(parties__case=case).distinct()

@@ -77,7 +77,7 @@ def job_create(
     *, actor: Any, organisation: Organisation, kind: str, upload: Any, language: str
 ) -> ImportJob:
     """Stores an uploaded register (encrypted) and starts checking it."""
-    require(actor, "register.import", organisation)
+    require(actor, "imports.run", organisation)
     if kind not in IMPORTERS:
         raise ValidationError({"kind": _("Unknown value “%(value)s”.") % {"value": kind}})
     if upload is None or upload.size > settings.HIMOYA_MAX_UPLOAD_BYTES:
@@ -157,7 +157,7 @@ def job_check(job_id: int) -> None:
 
 def job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
     """The user's go-ahead for a checked file: the import runs in the background."""
-    require(actor, "register.import", job.organisation)
+    require(actor, "imports.run", job.organisation)
     with transaction.atomic():
         updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
             status=ImportJob.Status.RUNNING, started_at=timezone.now()
@@ -170,7 +170,7 @@ def job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
 
 
 def job_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
-    require(actor, "register.import", job.organisation)
+    require(actor, "imports.run", job.organisation)
     with transaction.atomic():
         updated = ImportJob.objects.filter(
             pk=job.pk, status__in=[ImportJob.Status.VALID, ImportJob.Status.INVALID]

@@ -1,4 +1,7 @@
-"""Who may import an organisation's registers."""
+"""Who may import an organisation's registers.
+
+The rule is named for the import (``imports.run``); the audit events an import writes
+keep their stored codes (``register.import``, ``register.upload``, ``register.cancel``)."""
 
 from __future__ import annotations
 
@@ -8,8 +11,8 @@ from himoya.accounts.models import Role
 from himoya.core.policies import policy
 
 
-@policy("register.import")
-def register_import(user: Any, organisation: Any) -> bool:
+@policy("imports.run")
+def imports_run(user: Any, organisation: Any) -> bool:
     return user.role in (Role.COORDINATOR, Role.ADMIN) and (
         user.organisation_id == getattr(organisation, "pk", None)
     )

@@ -41,7 +41,7 @@ def _organisation(request: HttpRequest) -> Organisation:
 
 def _importer(request: HttpRequest) -> Organisation:
     org = _organisation(request)
-    if not can(request.user, "register.import", org):
+    if not can(request.user, "imports.run", org):
         raise PermissionDenied
     return org
 

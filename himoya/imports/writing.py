@@ -87,6 +87,7 @@ class Places:
                     country=row.country,
                     region=self.region(row),
                     verified=False,
+                    # Stored with each place; kept as the existing rows have it.
                     source="register import",
                 )
         if new_facilities:

@@ -1,7 +1,7 @@
 """Staff pages for the lawyers' daily work, one module per subject: the case list
-(``list``), registering appeals (``appeals``), the case page (``detail``, ``timeline``)
-and what is done from it (``actions``, ``work``), the dashboard's case panel
-(``dashboard``).
+(``list``), registering appeals (``appeals``), the case page (``detail``, its own
+panels in ``panels``, ``timeline``) and what is done from it (``actions``, ``work``, each
+handler on ``case_action.CaseAction``), the dashboard's case panel (``dashboard``).
 
 Views stay thin: they parse a form, call a service (which checks permissions and
 writes the audit record) and render. Every read of case data starts from

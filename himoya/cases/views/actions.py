@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,11 +18,8 @@ from himoya.cases.forms import (
     StatusForm,
     add_service_errors,
 )
-from himoya.cases.models import (
-    CaseStatus,
-)
-from himoya.cases.views.detail import back, editable_case, invalid
-from himoya.core.access import access_object
+from himoya.cases.models import CaseStatus
+from himoya.cases.views.case_action import CaseAction, Data
 from himoya.core.policies import can
 from himoya.core.views import staff_user
 
@@ -71,106 +68,77 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The case facts are saved."))
-            return back(case)
+            return redirect("cases:detail", case.pk)
     status = 400 if form.errors else 200
     return render(request, "cases/edit.html", {"case": case, "form": form}, status=status)
 
 
 @require_POST
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    case = editable_case(request, pk)
-    form = StatusForm(request.POST)
+    action = CaseAction(request, pk, anchor="status")
+
+    def perform(data: Data) -> None:
+        services.case_change_status(
+            actor=action.user,
+            case=action.case,
+            status=data["status"],
+            outcome=data["outcome"],
+            expected_version=data["version"],
+        )
+
+    def success(data: Data) -> str:
+        return _("The case is now “%(status)s”.") % {"status": status_label(data["status"])}
+
+    # Closing has its own form on the page (it asks for the outcome).
     closing = request.POST.get("status") == CaseStatus.CLOSED
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_change_status(
-                actor=user,
-                case=case,
-                status=data["status"],
-                outcome=data["outcome"],
-                expected_version=data["version"],
-            )
-        except services.ConcurrentEdit as exc:
-            messages.error(request, exc.messages[0])
-            return back(case, "status")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The case is now “%(status)s”.") % {"status": status_label(data["status"])},
-            )
-            return back(case, "status")
-    case = selectors.access_case(user, pk, audit=False)
-    key = "close_form" if closing else "status_form"
-    return invalid(request, case, "status", **{key: form})
+    name = "close_form" if closing else "status_form"
+    return action.submit(StatusForm(request.POST), name, perform, success)
 
 
 @require_POST
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    case = editable_case(request, pk)
-    if not can(user, "case.manage", case):
-        raise PermissionDenied
-    form = AssignForm(request.POST, organisation=case.organisation)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_assign(
-                actor=user,
-                case=case,
-                lawyer=data["lawyer"],
-                team=data["team"],
-                expected_version=data["version"],
-            )
-        except services.ConcurrentEdit as exc:
-            messages.error(request, exc.messages[0])
-            return back(case, "assignment")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The assignment is saved."))
-            return back(case, "assignment")
-    return invalid(request, case, "assignment", assign_form=form)
+    action = CaseAction(request, pk, anchor="assignment")
+    action.require("case.manage")
+
+    def perform(data: Data) -> None:
+        services.case_assign(
+            actor=action.user,
+            case=action.case,
+            lawyer=data["lawyer"],
+            team=data["team"],
+            expected_version=data["version"],
+        )
+
+    form = AssignForm(request.POST, organisation=action.case.organisation)
+    return action.submit(form, "assign_form", perform, _("The assignment is saved."))
 
 
 @require_POST
 def case_share(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    case = editable_case(request, pk)
-    if not can(user, "case.manage", case):
-        raise PermissionDenied
-    form = ShareForm(request.POST, case_organisation_id=case.organisation_id)
-    if form.is_valid():
-        try:
-            services.case_share(
-                actor=user, case=case, organisation=form.cleaned_data["organisation"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The case is shared with %(organisation)s.")
-                % {"organisation": form.cleaned_data["organisation"]},
-            )
-            return back(case, "sharing")
-    return invalid(request, case, "sharing", share_form=form)
+    action = CaseAction(request, pk, anchor="sharing")
+    action.require("case.manage")
+
+    def perform(data: Data) -> None:
+        services.case_share(actor=action.user, case=action.case, organisation=data["organisation"])
+
+    def success(data: Data) -> str:
+        return _("The case is shared with %(organisation)s.") % {
+            "organisation": data["organisation"]
+        }
+
+    form = ShareForm(request.POST, case_organisation_id=action.case.organisation_id)
+    return action.submit(form, "share_form", perform, success)
 
 
 @require_POST
 def case_unshare(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
-    user = staff_user(request)
-    case = editable_case(request, pk)
-    if not can(user, "case.manage", case):
-        raise PermissionDenied
-    share = access_object(case.shares.select_related("organisation"), share_pk, user=user)
-    services.case_unshare(actor=user, case=case, organisation=share.organisation)
-    messages.success(
-        request,
+    action = CaseAction(request, pk, anchor="sharing")
+    action.require("case.manage")
+    share = action.item(action.case.shares.select_related("organisation"), share_pk)
+    return action.done(
+        lambda: services.case_unshare(
+            actor=action.user, case=action.case, organisation=share.organisation
+        ),
         _("The case is no longer shared with %(organisation)s.")
         % {"organisation": share.organisation},
     )
-    return back(case, "sharing")

@@ -96,7 +96,7 @@ def report_done(command: BaseCommand, result: ImportResult) -> None:
     command.stdout.write(message % result.counts())
 
 
-class RegisterImportCommand(BaseCommand):
+class ImportCommand(BaseCommand):
     """What ``import-cases`` and ``import-publications`` share: the organisation chosen
     by ``--org``, the progress bar, the report of bad rows or of the result."""
 
@@ -133,7 +133,7 @@ class RegisterImportCommand(BaseCommand):
         report_done(self, result)
 
 
-class Command(RegisterImportCommand):
+class Command(ImportCommand):
     help = "Imports a case register (CSV or XLSX) into an organisation; all or nothing."
     label = "cli:import-cases"
 

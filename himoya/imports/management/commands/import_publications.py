@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from himoya.imports.management.commands.import_cases import RegisterImportCommand
+from himoya.imports.management.commands.import_cases import ImportCommand
 from himoya.imports.services import ImportResult, import_publications
 
 
-class Command(RegisterImportCommand):
+class Command(ImportCommand):
     help = "Imports the register of publications (CSV or XLSX); all or nothing."
     label = "cli:import-publications"
 
