@@ -8,4 +8,4 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Register imports")
 
     def ready(self) -> None:
-        from himoya.imports import policies  # noqa: F401
+        from himoya.imports import events, policies  # noqa: F401
