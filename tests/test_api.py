@@ -28,7 +28,7 @@ from himoya.core.models import AuditEvent
 from himoya.reference.models import Facility, Region, Term
 from himoya.reference.vocab_data import load_reference_data
 from tests.conftest import make_client
-from tests.factories import PASSWORD, TeamFactory, UserFactory
+from tests.factories import PASSWORD, TeamFactory, UserFactory, register_appeal
 
 pytestmark = pytest.mark.django_db
 
@@ -91,13 +91,10 @@ def register(actor: User, **overrides: Any) -> Any:
         "violations": ["torture"],
         "events_from": TODAY() - dt.timedelta(days=10),
         "summary": "SECRET-SUMMARY-A",
+        "country": "",  # the organisation's own
     }
     facts.update(overrides)
-    return services.appeal_register(
-        actor=actor,
-        organisation=actor.organisation,
-        data=services.AppealInput(**facts),
-    )
+    return register_appeal(actor, **facts)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from himoya.cases.selectors import visible_case_parts, visible_cases
 from himoya.reference import services as reference_services
 from himoya.reference.models import Facility, Partner
 from tests.conftest import make_client
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -186,13 +186,15 @@ def test_the_parts_of_the_visible_cases_are_disjoint_and_make_them_up(world, oth
     of user the parts hold exactly the visible cases, each once."""
     other = make_client(world.users["other org coordinator"])
     assert other.get(reverse("cases:list")).status_code == 200
-    theirs = services.appeal_register(
-        actor=world.users["other org coordinator"],
-        organisation=other_org,
-        data=services.AppealInput(
-            received_on=timezone.localdate(), channel="phone", consent_processing=True
-        ),
-    ).case
+    theirs = open_case(
+        world.users["other org coordinator"],
+        other_org,
+        received_on=timezone.localdate(),
+        victim=None,
+        country="",
+        violations=[],
+        agency="unknown",
+    )
     services.case_share(actor=world.coordinator, case=world.case, organisation=other_org)
     for user in [world.lawyer, world.coordinator, *world.users.values()]:
         parts = [set(part.values_list("pk", flat=True)) for part in visible_case_parts(user)]
@@ -208,15 +210,15 @@ def test_the_list_merges_own_and_shared_cases_by_date(world, other_org):
     coordinator = world.users["other org coordinator"]
     today = timezone.localdate()
     own = [
-        services.appeal_register(
-            actor=coordinator,
-            organisation=other_org,
-            data=services.AppealInput(
-                received_on=today - dt.timedelta(days=days),
-                channel="phone",
-                consent_processing=True,
-            ),
-        ).case
+        open_case(
+            coordinator,
+            other_org,
+            received_on=today - dt.timedelta(days=days),
+            victim=None,
+            country="",
+            violations=[],
+            agency="unknown",
+        )
         for days in (0, 5)
     ]
     services.case_share(actor=world.coordinator, case=world.case, organisation=other_org)

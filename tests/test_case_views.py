@@ -21,7 +21,7 @@ from himoya.core.models import AuditEvent
 from himoya.reference import services as reference_services
 from himoya.reference.models import Facility, Partner
 from tests.conftest import make_client
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -59,20 +59,10 @@ def media(settings: Any, tmp_path: Any) -> Any:
 
 
 def new_case(actor: Any, org: Any, **overrides: Any) -> Case:
-    values: dict[str, Any] = {
-        "received_on": timezone.localdate() - dt.timedelta(days=1),
-        "channel": "phone",
-        "consent_processing": True,
-        "victim": services.PersonInput(full_name="Примеров Арман", phone="+7 700 000 1111"),
-        "country": "KZ",
-        "violations": ["torture"],
-        "agency": "police",
-        "lawyer": actor.pk if actor.role == Role.LAWYER else None,
-    }
-    values.update(overrides)
-    return services.appeal_register(
-        actor=actor, organisation=org, data=services.AppealInput(**values)
-    ).case
+    overrides.setdefault(
+        "victim", services.PersonInput(full_name="Примеров Арман", phone="+7 700 000 1111")
+    )
+    return open_case(actor, org, **overrides)
 
 
 def appeal_post(**overrides: Any) -> dict[str, Any]:

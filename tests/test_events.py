@@ -22,7 +22,7 @@ from himoya.core.audit import audit_record, verify_chain
 from himoya.core.models import AuditEvent
 from himoya.reference import services as reference_services
 from tests.conftest import make_client
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -50,17 +50,7 @@ def coordinator(org: Any) -> Any:
 
 
 def new_case(actor: Any, org: Any) -> Any:
-    data = services.AppealInput(
-        received_on=timezone.localdate() - dt.timedelta(days=1),
-        channel="phone",
-        consent_processing=True,
-        victim=services.PersonInput(full_name="Примеров Арман"),
-        country="KZ",
-        violations=["torture"],
-        agency="police",
-        lawyer=actor.pk,
-    )
-    return services.appeal_register(actor=actor, organisation=org, data=data).case
+    return open_case(actor, org, lawyer=actor.pk)
 
 
 # ---------------------------------------------------------------- the vocabulary
