@@ -598,29 +598,6 @@ def test_home_loads_the_case_dashboard(client, lawyer, org):
     assert page.status_code == 200 and case.number in page.content.decode()
 
 
-def test_admin_hides_encrypted_fields_from_non_superusers(org, lawyer):
-    case = new_case(lawyer, org)
-    staff = UserFactory(organisation=org, role=Role.COORDINATOR, is_staff=True)
-    client = make_client(staff)
-    page = client.get(reverse("admin:cases_case_change", args=[case.pk]))
-    assert page.status_code == 200
-    assert "summary" not in page.context["adminform"].form.fields
-    assert page.context["has_change_permission"] is False
-    assert client.get(reverse("admin:cases_person_changelist")).status_code == 200
-    person_page = client.get(
-        reverse("admin:cases_person_change", args=[case.parties.get().person_id])
-    )
-    assert "Примеров" not in person_page.content.decode()
-    term = client.get(reverse("admin:reference_term_changelist"))
-    assert term.status_code == 200
-    superuser = UserFactory(organisation=None, role=Role.ADMIN, is_staff=True, is_superuser=True)
-    page = make_client(superuser).get(
-        reverse("admin:cases_person_change", args=[case.parties.get().person_id])
-    )
-    assert "Примеров" in page.content.decode()
-    assert AuditEvent.objects.filter(action="admin.view").exists()
-
-
 def test_a_closed_case_has_no_overdue_work(client, lawyer, org):
     """Closing a case ends its work: an open task past its date no longer marks it
     overdue, in the list, its filter, the case page or the dashboard."""
