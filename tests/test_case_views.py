@@ -550,6 +550,8 @@ def test_coordinator_assigns_and_shares(coordinator, lawyer, org, other_org, tea
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.lawyer == other_lawyer
+    # Whoever receives the share in the other organisation (share_recipients).
+    UserFactory(organisation=other_org, role=Role.COORDINATOR, totp=False)
     r = client.post(reverse("cases:share", args=[case.pk]), {"organisation": other_org.pk})
     assert r.status_code == 302
     share = case.shares.get()
