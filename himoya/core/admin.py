@@ -54,7 +54,7 @@ class AuditedViewsMixin:
     ) -> HttpResponse:
         response = super().changelist_view(request, extra_context)  # type: ignore[misc]
         self._audit_view(request, response, None)
-        return response  # type: ignore[no-any-return]
+        return response
 
     def changeform_view(
         self,
@@ -66,21 +66,21 @@ class AuditedViewsMixin:
         response = super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
         if object_id:
             self._audit_view(request, response, object_id)
-        return response  # type: ignore[no-any-return]
+        return response
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         response = super().history_view(request, object_id, extra_context)  # type: ignore[misc]
         self._audit_view(request, response, object_id)
-        return response  # type: ignore[no-any-return]
+        return response
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         response = super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
         self._audit_view(request, response, object_id)
-        return response  # type: ignore[no-any-return]
+        return response
 
 
 class InstanceOnlyMixin:
