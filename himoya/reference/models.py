@@ -21,7 +21,7 @@ ORG = "accounts.Organisation"
 
 class Term(models.Model):
     """One value of a controlled vocabulary (violation types, agencies, channels, facility
-    types). Data, not code: coordinators can rename, add and retire terms; ``code`` is
+    types). Data, not code: reference stewards rename, add and retire terms; ``code`` is
     what imports, exports and statistics use."""
 
     vocabulary = models.CharField(_("vocabulary"), max_length=30, db_index=True)
