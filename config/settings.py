@@ -31,7 +31,7 @@ ALLOWED_HOSTS = ENV.items(
 CSRF_TRUSTED_ORIGINS = ENV.items("HIMOYA_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "himoya.core.admin_site.HimoyaAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,26 +1,33 @@
+"""Accounts in the admin: the instance's superusers only, whatever Django permissions
+another account holds."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from himoya.accounts.models import Organisation, Team, User
-from himoya.core.admin import AuditedAdmin
+from himoya.core.admin import AuditedAdmin, InstanceOnlyMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedAdmin):
+class OrganisationAdmin(InstanceOnlyMixin, AuditedAdmin):
     list_display = ("name", "slug", "country")
     search_fields = ("name", "slug")
 
 
 @admin.register(Team)
-class TeamAdmin(AuditedAdmin):
+class TeamAdmin(InstanceOnlyMixin, AuditedAdmin):
     list_display = ("name", "organisation")
     list_filter = ("organisation",)
     filter_horizontal = ("members",)
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, BaseUserAdmin):
+class UserAdmin(InstanceOnlyMixin, AuditedAdmin, BaseUserAdmin):
+    """Superusers only: an organisation's staff are managed on the staff pages, where
+    the rules for granting roles apply; here any organisation's account and the
+    superuser flag could be changed."""
+
     ordering = ("email",)
     list_display = ("email", "full_name", "organisation", "role", "is_active")
     list_filter = ("organisation", "role", "is_active")

@@ -391,9 +391,7 @@ class ShareForm(forms.Form):
     def __init__(self, *args: Any, case_organisation_id: int, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "share-%s")
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(  # type: ignore[attr-defined]
-            pk=case_organisation_id
-        )
+        self.fields["organisation"].queryset = selectors.share_recipients(case_organisation_id)  # type: ignore[attr-defined]
 
 
 class TaskForm(forms.Form):

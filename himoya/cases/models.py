@@ -59,7 +59,9 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
 
     def __str__(self) -> str:
-        return self.full_name
+        # str() reaches admin titles, logs, error reports and form widgets: a person's
+        # name is shown only where a page asks for ``full_name`` after its access check.
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class CaseStatus(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from himoya.accounts.models import Role
+from himoya.accounts.models import Organisation, Role, User
 from himoya.cases.models import (
     Appeal,
     Case,
@@ -390,3 +390,20 @@ def case_parties(case: Case) -> QuerySet[CaseParty]:
 def case_persons(case: Case) -> QuerySet[Person]:
     """The persons of a case, the choices of its page's forms (referral, custody)."""
     return Person.objects.filter(parties__case=case).distinct()
+
+
+def share_recipients(case_organisation_id: int) -> QuerySet[Organisation]:
+    """The organisations a case may be shared with: every other organisation of the
+    instance with an active coordinator, who receives the share (its coordinators see
+    the case, or they pass it to a team). An organisation where nobody would see the
+    case (a placeholder, a closed or not yet staffed member) is neither offered nor
+    accepted: a share there would only leak the case's existence to whoever is added
+    later. Listed only to those who may share (``case.manage``)."""
+    receivers = User.objects.filter(
+        organisation=OuterRef("pk"), role=Role.COORDINATOR, is_active=True
+    )
+    return (
+        Organisation.objects.exclude(pk=case_organisation_id)
+        .filter(Exists(receivers))
+        .order_by("name")
+    )

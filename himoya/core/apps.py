@@ -16,8 +16,15 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self)
+        from django.contrib import admin
+
         from himoya.core import (
             checks,  # noqa: F401  (registers system checks)
             events,  # noqa: F401  (declares the core's events)
             tasks,  # noqa: F401  (binds the audit context of running tasks)
         )
+        from himoya.core.admin import restrict_other_admins
+
+        # django.contrib.admin comes first in INSTALLED_APPS: its ready() has loaded
+        # every app's admin module by now.
+        restrict_other_admins(admin.site)

@@ -24,6 +24,17 @@ from himoya.core import context, events
 from himoya.core.models import AuditEvent
 
 GENESIS = "0" * 64
+
+
+class _Instance:
+    """``organisation=INSTANCE``: the event is the instance's (shared reference data,
+    stewardship), recorded with no organisation rather than the actor's."""
+
+    def __repr__(self) -> str:
+        return "INSTANCE"
+
+
+INSTANCE: Any = _Instance()
 _LOCK_KEY = 0x48494D4F5941  # "HIMOYA"
 
 
@@ -110,7 +121,9 @@ def audit_record(
     events.check(action)
     facts = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    if organisation is None and user is not None:
+    if organisation is INSTANCE:
+        organisation = None
+    elif organisation is None and user is not None:
         organisation = getattr(user, "organisation", None)
     with transaction.atomic():
         _lock_head()
@@ -148,6 +161,8 @@ def audit_record_many(
     records (``PendingEvent``) rather than model instances until they are written."""
     facts = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
+    if organisation is INSTANCE:
+        organisation = None
     shared = _new_event(
         user=user,
         actor=actor,

@@ -1,8 +1,11 @@
 """Django admin for reference data.
 
-Vocabularies, regions and places of detention are reference data that coordinators and
-administrators edit here (with a source and a "verified" mark); partners are edited by
-their organisation's coordinators. Every change goes to the audit chain (AuditedAdmin).
+Vocabularies, regions and places of detention are shared by every organisation: the
+reference stewards and instance superusers edit them here (with a source and a
+"verified" mark), and each change is recorded at instance level, where every
+organisation reads it (the reference changes page). Partners are edited by their
+organisation's coordinators and administrators. Stewards are named by superusers
+(here or with ``himoya steward``). Every change goes to the audit chain (AuditedAdmin).
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from himoya.core.admin import AuditedAdmin
+from himoya.core.audit import INSTANCE
 from himoya.core.policies import can
-from himoya.reference.models import Facility, Partner, Region, Term
+from himoya.reference import services
+from himoya.reference.models import Facility, Partner, Region, Steward, Term
 
 
 def _reference_editor(request: HttpRequest) -> bool:
@@ -24,8 +29,11 @@ def _reference_editor(request: HttpRequest) -> bool:
 
 
 class ReferenceAdmin(AuditedAdmin):
-    """Coordinators and administrators edit reference data; removing it is the
-    superusers' (records point at it)."""
+    """Stewards edit shared reference data; removing it is the superusers' (records
+    point at it). Changes are the instance's events, not the steward's organisation's."""
+
+    def audit_organisation(self, obj: Any) -> Any:
+        return INSTANCE
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _reference_editor(request)
@@ -117,3 +125,36 @@ class PartnerAdmin(AuditedAdmin):
         if not request.user.is_superuser:
             obj.organisation_id = getattr(request.user, "organisation_id", None)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Steward)
+class StewardAdmin(AuditedAdmin):
+    """Superusers name and remove stewards; through the services, so the grant is
+    audited like the command line's."""
+
+    list_display = ("user", "granted_at")
+    raw_id_fields = ("user",)
+
+    def _operator(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._operator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._operator(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._operator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._operator(request)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.pk = services.steward_grant(actor=request.user, user=obj.user).pk
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.steward_revoke(actor=request.user, user=obj.user)

@@ -8,4 +8,7 @@ class ReferenceConfig(AppConfig):
     verbose_name = _("Reference data")
 
     def ready(self) -> None:
-        from himoya.reference import policies  # noqa: F401
+        from himoya.reference import (
+            events,  # noqa: F401  (declares the reference data's events)
+            policies,  # noqa: F401
+        )

@@ -1,13 +1,18 @@
 """Reference data: vocabularies, regions, places of detention, partner organisations.
 
 Shared by every organisation on the instance (partners belong to one); none of it
-identifies a person, so nothing here is encrypted. The tables keep the names they had
-in ``cases`` (``cases_term``...), where these models lived first.
+identifies a person, so nothing here is encrypted. Because one organisation's change
+is every organisation's, only reference stewards (``Steward``, named by the
+instance's operator) change shared data; field workers propose places of detention.
+The tables keep the names they had in ``cases`` (``cases_term``...), where these
+models lived first.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +21,7 @@ ORG = "accounts.Organisation"
 
 class Term(models.Model):
     """One value of a controlled vocabulary (violation types, agencies, channels, facility
-    types). Data, not code: coordinators can rename, add and retire terms; ``code`` is
+    types). Data, not code: reference stewards rename, add and retire terms; ``code`` is
     what imports, exports and statistics use."""
 
     vocabulary = models.CharField(_("vocabulary"), max_length=30, db_index=True)
@@ -140,3 +145,25 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Steward(models.Model):
+    """A staff member who keeps the coalition's shared reference data: vocabularies,
+    regions and places of detention (adds, edits, retires, verifies). Named and removed
+    by an instance superuser only (``himoya steward``); a member of any organisation,
+    acting for all of them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reference_steward",
+        verbose_name=_("staff member"),
+    )
+    granted_at = models.DateTimeField(_("named"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("reference data steward")
+        verbose_name_plural = _("reference data stewards")
+
+    def __str__(self) -> str:
+        return str(self.user)

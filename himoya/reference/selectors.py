@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import QuerySet
 
-from himoya.reference.models import Facility, Term
+from himoya.core.models import AuditEvent
+from himoya.core.policies import can
+from himoya.reference.models import Facility, Region, Term
 
 
 def terms(vocabulary: str, *, active_only: bool = True) -> QuerySet[Term]:
@@ -15,3 +20,52 @@ def terms(vocabulary: str, *, active_only: bool = True) -> QuerySet[Term]:
 def facilities(country: str = "") -> QuerySet[Facility]:
     qs = Facility.objects.select_related("region", "type", "agency")
     return qs.filter(country=country) if country else qs
+
+
+# The shared records' types, including the labels they had while they lived in ``cases``
+# (stored events keep the type they were recorded with).
+SHARED_TYPES = (
+    "reference.term",
+    "reference.region",
+    "reference.facility",
+    "reference.steward",
+    "cases.term",
+    "cases.region",
+    "cases.facility",
+)
+CHANGE_ACTIONS = (
+    "admin.add",
+    "admin.change",
+    "admin.delete",
+    "facility.create",
+    "facility.verify",
+    "region.create",
+    "steward.grant",
+    "steward.revoke",
+)
+
+
+def reference_changes(user: Any) -> QuerySet[AuditEvent]:
+    """Changes to shared reference data, newest first, whoever made them and whichever
+    organisation they were recorded under (instance level, or the importing
+    organisation's for places and regions a register import added)."""
+    if not can(user, "reference.changes"):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        action__in=CHANGE_ACTIONS, object_type__in=SHARED_TYPES
+    ).order_by("-seq")
+
+
+def changed_objects(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
+    """The current names of the records ``events`` changed, by (type, id): a term as its
+    vocabulary and label, a region and a place by name."""
+    wanted: dict[str, set[int]] = {}
+    for e in events:
+        if e.object_id.isdigit():
+            wanted.setdefault(e.object_type.split(".")[-1], set()).add(int(e.object_id))
+    found: dict[tuple[str, str], str] = {}
+    for kind, model in (("term", Term), ("region", Region), ("facility", Facility)):
+        for obj in model.objects.filter(pk__in=wanted.get(kind, ())):
+            text = f"{obj.vocabulary}: {obj}" if isinstance(obj, Term) else str(obj)
+            found[(kind, str(obj.pk))] = text
+    return found

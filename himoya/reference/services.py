@@ -1,5 +1,9 @@
-"""Write services for reference data: places of detention and partner organisations;
-``term_for``, the one look-up of a vocabulary term by its code."""
+"""Write services for reference data: places of detention, partner organisations and
+reference stewards; ``term_for``, the one look-up of a vocabulary term by its code.
+
+Changes to shared data (places of detention, stewardship) are recorded at instance
+level (``INSTANCE``): the coalition's record, which every organisation reads on the
+reference changes page, not the acting member's organisation's."""
 
 from __future__ import annotations
 
@@ -9,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from himoya.accounts.models import Organisation
-from himoya.core.audit import audit_record
+from himoya.accounts.models import Organisation, User
+from himoya.core.audit import INSTANCE, audit_record
 from himoya.core.crypto import normalise_text
-from himoya.core.policies import require
+from himoya.core.policies import can, require
 from himoya.reference import vocab
-from himoya.reference.models import Facility, Partner, Region, Term
+from himoya.reference.models import Facility, Partner, Region, Steward, Term
 
 
 def term_for(vocabulary: str, code: str, *, field_name: str) -> Term:
@@ -38,7 +42,10 @@ def facility_create(
     address: str = "",
     source: str = "",
 ) -> Facility:
-    require(actor, "facility.manage")
+    """Adds a place of detention. Whoever records where people are held may add one
+    (they cannot wait for a steward to record a detention); it stays unverified, and
+    shown so to everyone, until a steward verifies it."""
+    require(actor, "facility.propose")
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Enter the name.")})
@@ -59,8 +66,70 @@ def facility_create(
             address=address,
             source=source,
         )
-        audit_record(actor=actor, action="facility.create", obj=facility)
+        audit_record(
+            actor=actor,
+            action="facility.create",
+            obj=facility,
+            organisation=INSTANCE,
+            data={"facility": facility.pk, "verified": facility.verified},
+        )
     return facility
+
+
+def facility_verify(*, actor: Any, facility: Facility) -> Facility:
+    """A steward confirms a place of detention (checked against its source)."""
+    require(actor, "facility.manage", facility)
+    with transaction.atomic():
+        locked = Facility.objects.select_for_update().get(pk=facility.pk)
+        if not locked.verified:
+            locked.verified = True
+            locked.save(update_fields=["verified"])
+            audit_record(
+                actor=actor,
+                action="facility.verify",
+                obj=locked,
+                organisation=INSTANCE,
+                data={"facility": locked.pk},
+            )
+    return locked
+
+
+def steward_grant(*, actor: Any, user: User) -> Steward:
+    """Names ``user`` a reference steward (instance superusers and the operator's CLI)."""
+    require(actor, "steward.grant", user)
+    if not user.is_active:
+        raise ValidationError({"user": _("This account is deactivated.")})
+    with transaction.atomic():
+        steward, created = Steward.objects.get_or_create(user=user)
+        if created:
+            audit_record(
+                actor=actor,
+                action="steward.grant",
+                obj=steward,
+                organisation=INSTANCE,
+                data={"user": user.pk},
+            )
+    return steward
+
+
+def steward_revoke(*, actor: Any, user: User) -> None:
+    require(actor, "steward.grant", user)
+    with transaction.atomic():
+        steward = Steward.objects.filter(user=user).first()
+        if steward is None:
+            return
+        audit_record(
+            actor=actor,
+            action="steward.revoke",
+            obj=steward,
+            organisation=INSTANCE,
+            data={"user": user.pk},
+        )
+        steward.delete()
+
+
+def is_steward(user: Any) -> bool:
+    return can(user, "facility.manage")
 
 
 def partner_create(

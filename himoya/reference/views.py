@@ -1,4 +1,5 @@
-"""Staff pages of the registries of places of detention and partner organisations."""
+"""Staff pages of the registries of places of detention and partner organisations, and
+the instance-level record of changes to shared reference data."""
 
 from __future__ import annotations
 
@@ -6,22 +7,26 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from himoya.core.events import Names
+from himoya.core.events import label as event_label
+from himoya.core.events import sentence as event_sentence
 from himoya.core.forms import add_service_errors
 from himoya.core.policies import can
 from himoya.core.views import PAGE_SIZE, querystring, staff_organisation, staff_user
 from himoya.reference import selectors, services
 from himoya.reference.forms import FacilityFilterForm, FacilityForm, PartnerForm
-from himoya.reference.models import Partner
+from himoya.reference.models import Facility, Partner
 
 
 @require_http_methods(["GET", "POST"])
 def facility_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    may_add = can(user, "facility.manage")
+    may_add = can(user, "facility.propose")
+    may_verify = can(user, "facility.manage")
     filters = FacilityFilterForm(request.GET or None)
     qs = selectors.facilities().order_by("country", "name")
     if filters.is_bound and filters.is_valid():
@@ -56,9 +61,14 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(
-                    request, _("%(name)s is added to the registry.") % {"name": facility.name}
-                )
+                if facility.verified:
+                    done = _("%(name)s is added to the registry.")
+                else:
+                    done = _(
+                        "%(name)s is added to the registry, marked as not verified until "
+                        "a reference data steward checks it."
+                    )
+                messages.success(request, done % {"name": facility.name})
                 return redirect("reference:facilities")
         status = 400
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -66,10 +76,60 @@ def facility_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "form": form if may_add else None,
+        "may_verify": may_verify,
+        "may_see_changes": can(user, "reference.changes"),
         "query": querystring(request),
         "open_add": request.method == "POST",
     }
     return render(request, "reference/facilities.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+def facility_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    if not can(user, "facility.manage"):
+        raise PermissionDenied
+    facility = get_object_or_404(Facility, pk=pk)
+    services.facility_verify(actor=user, facility=facility)
+    messages.success(request, _("%(name)s is verified.") % {"name": facility.name})
+    return redirect("reference:facilities")
+
+
+@require_http_methods(["GET"])
+def reference_changes(request: HttpRequest) -> HttpResponse:
+    """What changed in the shared vocabularies, regions and places of detention, by whom
+    (their organisation), for every organisation's coordinators and administrators."""
+    user = staff_user(request)
+    if not can(user, "reference.changes"):
+        raise PermissionDenied
+    qs = selectors.reference_changes(user).select_related("actor__organisation")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = Names.load((e.action, e.data) for e in page.object_list)
+    objects = selectors.changed_objects(page.object_list)
+    rows = []
+    for e in page.object_list:
+        label = event_label(e.action)
+        text = event_sentence(e.action, e.data, names)
+        actor = e.actor
+        if actor is None:
+            who = e.actor_label  # the operator's commands: "cli:..."
+        elif actor.organisation is None:
+            who = _("the instance's operator")
+        else:
+            who = actor.organisation.name
+        rows.append(
+            {
+                "e": e,
+                "label": label,
+                "sentence": "" if text in (label, e.action) else text,
+                "object": objects.get((e.object_type.split(".")[-1], e.object_id), ""),
+                "fields": ", ".join(e.data.get("fields", []))
+                if isinstance(e.data.get("fields"), list)
+                else "",
+                "who": who,
+            }
+        )
+    return render(request, "reference/changes.html", {"page": page, "rows": rows})
 
 
 @require_http_methods(["GET", "POST"])

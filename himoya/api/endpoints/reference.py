@@ -121,10 +121,10 @@ def facility_get(request: HttpRequest, facility_id: int) -> Facility:
     operation_id="facility_create",
 )
 def facility_create(request: HttpRequest, payload: s.FacilityIn) -> Any:
-    """Adds a place of detention to the registry (coordinators, administrators, lawyers
-    and monitors)."""
+    """Adds a place of detention to the registry (coordinators, lawyers and monitors
+    propose it, unverified until a reference data steward checks it)."""
     user = current_user(request)
-    require(user, "facility.manage")
+    require(user, "facility.propose")
     region = None
     if payload.region is not None:
         region = Region.objects.filter(pk=payload.region).first()

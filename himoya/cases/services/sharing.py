@@ -13,6 +13,7 @@ from himoya.cases.models import (
     Case,
     CaseShare,
 )
+from himoya.cases.selectors import share_recipients
 from himoya.cases.services.common import (
     user_of,
 )
@@ -30,6 +31,10 @@ def case_share(
     require(actor, "case.manage", case)
     if organisation.pk == case.organisation_id:
         raise ValidationError({"organisation": _("The case already belongs to this organisation.")})
+    if not share_recipients(case.organisation_id).filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {"organisation": _("Nobody in this organisation could receive the case.")}
+        )
     if team is not None and team.organisation_id != organisation.pk:
         raise ValidationError({"team": _("Choose a team of that organisation.")})
     with transaction.atomic():
