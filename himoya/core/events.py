@@ -225,6 +225,17 @@ def _register_core() -> None:
     register("admin.delete", _("Deleted in the admin site"))
     register("admin.view", _("Viewed in the admin site"))
     register("keys.rotate", _("Encryption keys rotated"))
+    register(
+        "audit.checkpoint",
+        _("Audit log head sent off the server"),
+        _("Head #%(seq)s sent (%(to)s)"),
+    )
+    register("audit.verify_requested", _("Audit chain check requested"))
+    register(
+        "audit.verified",
+        _("Audit chain checked"),
+        _("%(checked)s events checked: %(outcome)s"),
+    )
 
 
 _register_core()
