@@ -92,8 +92,7 @@ def test_a_rewritten_chain_fails_against_the_recorded_head(chain: list[AuditEven
         event.prev_hash, event.hash = prev, ""
         event.hash = prev = compute_hash(event)
         as_superuser_without_triggers(
-            "UPDATE core_auditevent SET data = %s::jsonb, prev_hash = %s, hash = %s "
-            "WHERE seq = %s",
+            "UPDATE core_auditevent SET data = %s::jsonb, prev_hash = %s, hash = %s WHERE seq = %s",
             [json.dumps(event.data), event.prev_hash, event.hash, event.seq],
         )
     assert "audit chain intact" in verify()
@@ -132,9 +131,7 @@ def test_checkpoint_to_a_file_verifies_and_is_audited(
         verify("--checkpoint", str(target))
 
 
-def test_an_altered_checkpoint_fails_its_signature(
-    chain: list[AuditEvent], tmp_path: Path
-) -> None:
+def test_an_altered_checkpoint_fails_its_signature(chain: list[AuditEvent], tmp_path: Path) -> None:
     target = tmp_path / "heads.jsonl"
     checkpoint("--to", f"file:{target}")
     forged = json.loads(target.read_text())

@@ -223,7 +223,9 @@ def target_check(target: str) -> str:
         if scheme == "http" and not _loopback(host):
             raise HeadError("checkpoints go over https:// (plain http:// only to this machine)")
         return target
-    raise HeadError(f"unknown checkpoint target {target!r}: use file:PATH, mailto:ADDR, https://URL")
+    raise HeadError(
+        f"unknown checkpoint target {target!r}: use file:PATH, mailto:ADDR, https://URL"
+    )
 
 
 def checkpoint_push(checkpoint: dict[str, Any], target: str) -> None:

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -231,11 +232,18 @@ def _register_core() -> None:
         _("Head #%(seq)s sent (%(to)s)"),
     )
     register("audit.verify_requested", _("Audit chain check requested"))
-    register(
-        "audit.verified",
-        _("Audit chain checked"),
-        _("%(checked)s events checked: %(outcome)s"),
-    )
+    register("audit.verified", _("Audit chain checked"), _verified)
+
+
+def _verified(data: Mapping[str, Any], names: Names) -> str | None:
+    if data.get("ok"):
+        checked = int(data.get("checked") or 0)
+        return ngettext(
+            "The chain is intact: %(n)s event checked.",
+            "The chain is intact: %(n)s events checked.",
+            checked,
+        ) % {"n": checked}
+    return gettext("The chain is broken at event #%(seq)s.") % {"seq": data.get("broken")}
 
 
 _register_core()
