@@ -115,6 +115,13 @@ DATABASES["progress"] = {
     "OPTIONS": _progress_options,
     "TEST": {"MIRROR": "default"},
 }
+# The role that owns the tables, for `himoya migrate` only (himoya/core/db_roles.py);
+# DATABASE_URL's role then may insert and read audit events but not change or remove them.
+HIMOYA_MIGRATE_DATABASE = (
+    parse_database_url(ENV.text("HIMOYA_MIGRATE_DATABASE_URL"))
+    if ENV.text("HIMOYA_MIGRATE_DATABASE_URL")
+    else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background tasks live in the database (django-tasks-db) and run in `himoya worker`
@@ -220,6 +227,10 @@ HIMOYA_TRUSTED_PROXY_COUNT = ENV.integer(
     "HIMOYA_TRUSTED_PROXY_COUNT", 1 if HIMOYA_BEHIND_PROXY else 0
 )
 ALLAUTH_TRUSTED_PROXY_COUNT = HIMOYA_TRUSTED_PROXY_COUNT if HIMOYA_BEHIND_PROXY else 0
+# Names this instance in signed audit checkpoints; Ed25519 seed that signs them (base64,
+# 32 bytes; default: derived from HIMOYA_SECRET_KEY). See himoya/core/audit_head.py.
+HIMOYA_INSTANCE = ENV.text("HIMOYA_INSTANCE", ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "himoya")
+HIMOYA_CHECKPOINT_KEY = ENV.text("HIMOYA_CHECKPOINT_KEY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HIMOYA_BEHIND_PROXY else None
 refuse_public_debug(debug=DEBUG, allowed_hosts=ALLOWED_HOSTS, behind_proxy=HIMOYA_BEHIND_PROXY)
 SECURE_SSL_REDIRECT = ENV.flag("HIMOYA_SSL_REDIRECT", default=PRODUCTION)

@@ -297,6 +297,40 @@ def test_postgresql_refuses_update_and_delete(chain: list[AuditEvent], statement
     assert "audit chain intact" in verify()
 
 
+@pytest.mark.parametrize(
+    "statement", ["TRUNCATE core_auditevent", "TRUNCATE accounts_organisation CASCADE"]
+)
+def test_postgresql_refuses_truncate(chain: list[AuditEvent], statement: str) -> None:
+    """The row trigger does not fire for TRUNCATE, which would empty the chain in one
+    statement, directly or as the cascade of a table the events refer to."""
+    before = AuditEvent.objects.count()
+    refused = pytest.raises(DatabaseError, match="append-only: TRUNCATE refused")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        # The test's deferred foreign-key checks would refuse TRUNCATE first.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(statement)
+    assert AuditEvent.objects.count() == before
+    assert "audit chain intact" in verify()
+
+
+def test_flush_cannot_empty_the_audit_log(chain: list[AuditEvent]) -> None:
+    """`himoya flush` empties every table with one TRUNCATE: refused as a whole. (The
+    statements of PostgreSQL's own engine: the suite's engine lets its flush through.)"""
+    from django.core.management.color import no_style
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    tables = connection.introspection.django_table_names(only_existing=True)
+    statements = DatabaseOperations.sql_flush(connection.ops, no_style(), tables)
+    assert statements and "core_auditevent" in statements[0]
+    before = AuditEvent.objects.count()
+    refused = pytest.raises(DatabaseError, match="append-only: TRUNCATE refused")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in statements:
+            cursor.execute(statement)
+    assert AuditEvent.objects.count() == before
+
+
 def test_postgresql_refuses_orm_changes(chain: list[AuditEvent]) -> None:
     update = pytest.raises(DatabaseError, match="append-only: UPDATE refused")
     with update, transaction.atomic():

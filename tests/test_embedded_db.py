@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from himoya.core import embedded_db
 
@@ -54,14 +54,17 @@ def test_the_command_line_names_the_running_cluster(tmp_path: Path) -> None:
 
 
 def test_the_suite_itself_runs_on_the_embedded_engine_or_database_url(settings: Any) -> None:
-    engine = settings.DATABASES["default"]["ENGINE"]
-    assert engine in {"himoya.core.embedded_db", "django.db.backends.postgresql"}
+    # The suite's engine (tests/pg_engine) is the embedded one with a flush of its own.
+    from himoya.core.embedded_db.base import DatabaseWrapper
+
+    assert settings.DATABASES["default"]["ENGINE"] == "tests.pg_engine"
+    assert isinstance(connections["default"], DatabaseWrapper)
     assert connection.vendor == "postgresql"
 
 
 @pytest.mark.django_db
 def test_the_test_cluster_gave_up_durability_for_speed(settings: Any) -> None:
-    if settings.DATABASES["default"]["ENGINE"] != "himoya.core.embedded_db":
+    if "embedded_datadir" not in settings.DATABASES["default"]["OPTIONS"]:
         pytest.skip("DATABASE_URL names a server of its own")
     with connection.cursor() as cursor:
         cursor.execute("SHOW fsync")

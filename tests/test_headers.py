@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.test import Client
+from django.test import Client, override_settings
 
 from himoya.accounts.models import Role
 from himoya.core.demo_loader import totp_now
+from himoya.core.models import AuditEvent
 from tests.conftest import make_client
 from tests.factories import PASSWORD, UserFactory
 from tests.test_access_walk import PROTECTED, PUBLIC, is_api
@@ -88,11 +89,58 @@ def test_staff_pages_are_never_cached(coordinator: Any) -> None:
         assert {"no-store", "private"} <= cache, response["Cache-Control"]
 
 
-def test_request_id_is_echoed_when_well_formed_and_replaced_otherwise() -> None:
+def _request_id(**headers: str) -> str:
+    value: str = Client().get("/", **headers)["X-Request-ID"]
+    return value
+
+
+def _generated(value: str) -> bool:
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
+def test_request_id_from_the_client_is_replaced() -> None:
+    """Without a proxy in front, X-Request-ID comes from the client, which could make its
+    requests' audit events share another request's id: the server makes its own."""
+    assert _generated(_request_id(HTTP_X_REQUEST_ID="abc-12345678"))
+    assert _generated(_request_id())
+
+
+@override_settings(HIMOYA_BEHIND_PROXY=True)
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "<script>\r\nSet-Cookie: x",
+        "abcdefgh\n",  # `$` in a pattern matches before a final newline
+        "abcdefgh\r",
+        "x" * 65,
+        "short",
+        "task:12345678",  # the form of a background task's id
+        "abc def 12345",
+        "ид-запроса-12345",
+    ],
+)
+def test_request_id_from_the_proxy_is_replaced_unless_well_formed(sent: str) -> None:
+    assert _generated(_request_id(HTTP_X_REQUEST_ID=sent))
+
+
+@override_settings(HIMOYA_BEHIND_PROXY=True)
+def test_request_id_from_the_proxy_reaches_the_audit_chain(org: Any) -> None:
+    """The reverse proxy (trusted with HIMOYA_BEHIND_PROXY) sets the id of each request,
+    so its access log and the audit events of the request carry the same one."""
+    sent = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
     client = Client()
-    assert client.get("/", HTTP_X_REQUEST_ID="abc-12345678")["X-Request-ID"] == "abc-12345678"
-    forged = client.get("/", HTTP_X_REQUEST_ID="<script>\r\nSet-Cookie: x")["X-Request-ID"]
-    assert len(forged) == 32 and forged.isalnum()
+    response = client.post(
+        LOGIN, {"login": "nobody@example.org", "password": "wrong"}, HTTP_X_REQUEST_ID=sent
+    )
+    assert response["X-Request-ID"] == sent
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None and event.action == "auth.login_failed"
+    assert event.request_id == sent
+    client.post(
+        LOGIN, {"login": "nobody@example.org", "password": "wrong"}, HTTP_X_REQUEST_ID=sent + "\n"
+    )
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None and _generated(event.request_id)
 
 
 def _assert_cookie(cookie: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.servers.basehttp import WSGIRequestHandler
-from django.test import Client
+from django.test import Client, override_settings
 
 from himoya.core import context
 from himoya.core.logging import NoPersonalDataFilter
@@ -106,9 +106,10 @@ def test_filter_adds_the_bound_request_id_and_leaves_other_records_alone() -> No
 
 
 @pytest.mark.django_db
+@override_settings(HIMOYA_BEHIND_PROXY=True)
 def test_request_id_of_a_real_request_reaches_its_log_lines() -> None:
-    """A record logged while a request is handled carries that request's id (sent by the
-    client here, so the test can look for it) and not the query string."""
+    """A record logged while a request is handled carries that request's id (set by the
+    trusted proxy here, so the test can look for it) and not the query string."""
     request_logger = logging.getLogger("django.request")
     old_level = request_logger.level
     request_logger.setLevel(logging.WARNING)

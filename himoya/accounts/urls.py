@@ -20,5 +20,6 @@ urlpatterns = [
     ),
     path("teams/", views.team_list, name="team_list"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/verify/", views.audit_verify, name="audit_verify"),
     path("invite/<uidb64>/<token>/", views.invite_accept, name="invite_accept"),
 ]

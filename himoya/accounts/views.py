@@ -18,7 +18,11 @@ from himoya.accounts import selectors, services
 from himoya.accounts.forms import InviteForm, StaffUpdateForm, TeamForm
 from himoya.accounts.models import Organisation, User
 from himoya.core.access import access_object
-from himoya.core.audit import verify_chain
+from himoya.core.audit_verify import (
+    audit_verify_request,
+    last_verification,
+    verification_pending,
+)
 from himoya.core.events import Names
 from himoya.core.events import label as event_label
 from himoya.core.events import sentence as event_sentence
@@ -186,10 +190,29 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         label = event_label(e.action)
         text = event_sentence(e.action, e.data, names)
         rows.append({"e": e, "label": label, "sentence": "" if text in (label, e.action) else text})
-    report = verify_chain() if request.GET.get("verify") else None
-    return render(
-        request, "accounts/audit_log.html", {"events": events, "rows": rows, "report": report}
-    )
+    last = last_verification()
+    context = {
+        "events": events,
+        "rows": rows,
+        "last_check": last,
+        "last_check_sentence": event_sentence(last.action, last.data, names) if last else "",
+        "check_pending": verification_pending(),
+    }
+    return render(request, "accounts/audit_log.html", context)
+
+
+@require_http_methods(["POST"])
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Queues a check of the whole chain (background work, one at a time)."""
+    org = _organisation(request)
+    if audit_verify_request(actor=request.user, organisation=org):
+        messages.success(
+            request,
+            _("The check of the whole chain is queued; its result appears here when it is done."),
+        )
+    else:
+        messages.info(request, _("A check of the whole chain is already queued or running."))
+    return redirect("staff:audit_log")
 
 
 @require_http_methods(["GET", "POST"])

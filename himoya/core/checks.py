@@ -68,3 +68,25 @@ def check_proxy(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, checks.Tags.database, deploy=True)
+def check_database_role(
+    app_configs: Any, databases: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """The application's role must not be able to rewrite the audit log
+    (himoya/core/db_roles.py). Runs with ``check --deploy --database default``."""
+    if not databases or "default" not in databases:
+        return []
+    from django.db import connections
+
+    from himoya.core.db_roles import runtime_role_problems
+
+    hint = (
+        "run the application as a role that does not own the tables (DATABASE_URL) and "
+        "migrate as the owner (HIMOYA_MIGRATE_DATABASE_URL); `himoya db-roles --print-sql`"
+    )
+    return [
+        checks.Warning(problem, hint=hint, id="himoya.W020")
+        for problem in runtime_role_problems(connections["default"])
+    ]

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -225,6 +226,24 @@ def _register_core() -> None:
     register("admin.delete", _("Deleted in the admin site"))
     register("admin.view", _("Viewed in the admin site"))
     register("keys.rotate", _("Encryption keys rotated"))
+    register(
+        "audit.checkpoint",
+        _("Audit log head sent off the server"),
+        _("Head #%(seq)s sent (%(to)s)"),
+    )
+    register("audit.verify_requested", _("Audit chain check requested"))
+    register("audit.verified", _("Audit chain checked"), _verified)
+
+
+def _verified(data: Mapping[str, Any], names: Names) -> str | None:
+    if data.get("ok"):
+        checked = int(data.get("checked") or 0)
+        return ngettext(
+            "The chain is intact: %(n)s event checked.",
+            "The chain is intact: %(n)s events checked.",
+            checked,
+        ) % {"n": checked}
+    return gettext("The chain is broken at event #%(seq)s.") % {"seq": data.get("broken")}
 
 
 _register_core()

@@ -19,20 +19,30 @@ from himoya.core import context
 from himoya.core.env import is_loopback_host
 from himoya.core.twofactor import has_mfa_device, session_passed_mfa
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# The whole value (fullmatch: ``$`` would let a final newline through).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID) and binds it for the audit log."""
+    """Gives every request an id (echoed as X-Request-ID) and binds it for the audit log.
+
+    The id is the server's own unless a trusted reverse proxy (``HIMOYA_BEHIND_PROXY``)
+    set it, so that the proxy's access log and the audit events share it; a client's
+    X-Request-ID would let it give its events another request's id. The proxy must
+    overwrite the header (nginx: ``proxy_set_header X-Request-ID $request_id;``); a value
+    that is not 8 to 64 letters, digits, dots, dashes or underscores is replaced."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        behind_proxy = getattr(settings, "HIMOYA_BEHIND_PROXY", False)
+        # A client's own id only from our proxy: otherwise a client could give its events
+        # another request's id.
+        incoming = request.headers.get("X-Request-ID", "") if behind_proxy else ""
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         # The same address the login throttle counts (the trusted proxy's hop).
         ip = context.client_ip(request)
         request.request_id = request_id  # type: ignore[attr-defined]
