@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Organisation, Role, Team, User
 from himoya.core.audit import audit_record
+from himoya.core.countries import country_code
 from himoya.core.policies import require
 
 
@@ -31,8 +32,9 @@ def organisation_create(*, actor: Any, slug: str, name: str, country: str = "") 
         raise ValidationError(
             _("An organisation with the short name %(slug)s already exists.") % {"slug": slug}
         )
+    country = country_code(country) if country.strip() else ""
     with transaction.atomic():
-        org = Organisation.objects.create(slug=slug, name=name, country=country.upper())
+        org = Organisation.objects.create(slug=slug, name=name, country=country)
         audit_record(actor=actor, action="organisation.create", obj=org, organisation=org)
     return org
 
