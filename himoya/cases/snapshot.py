@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from himoya.cases.models import ReferralKind, Rehabilitation, Sex
@@ -41,7 +42,7 @@ def violation_mask(terms: Iterable[Term]) -> int:
     return mask
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AppealSnapshot:
     """The statistical facts of one appeal, from checked inputs.
 
@@ -106,8 +107,7 @@ class AppealSnapshot:
             victim_sex=victim_sex or Sex.UNKNOWN,
             victim_minor=bool(victim_minor),
             legal_aid=bool(legal_aid),
-            # Stored as the plain code, whichever way it came in (a choice member or text).
-            rehabilitation=str(Rehabilitation(rehabilitation).value),
+            rehabilitation=_code(rehabilitation),
             rehabilitation_started_on=rehabilitation_started_on,
         )
 
@@ -117,7 +117,7 @@ class AppealSnapshot:
 
     def row(self) -> tuple[Any, ...]:
         """The facts in the order of ``FIELDS``, foreign keys as ids, for COPY."""
-        return tuple(_plain(getattr(self, name)) for name in self.FIELDS)
+        return _ROW(self)
 
     def case_values(self) -> dict[str, Any]:
         """What a case opened by this appeal records of it, by Case field name."""
@@ -125,11 +125,32 @@ class AppealSnapshot:
 
     def case_row(self) -> tuple[Any, ...]:
         """``case_values`` in the order of ``CASE_FIELDS``, foreign keys as ids."""
-        return tuple(_plain(getattr(self, name)) for name in self.CASE_FIELDS.values())
+        return _CASE_ROW(self)
 
     def referral_kinds(self) -> tuple[str, ...]:
         return referral_kinds(self.rehabilitation)
 
 
-def _plain(value: Any) -> Any:
-    return value.pk if isinstance(value, Term) else value
+# Plain codes by value: a choice member or text in, the plain code out (a dict look-up,
+# as this runs once per imported row).
+_CODES = {str(value): str(value) for value in Rehabilitation.values}
+
+
+def _code(rehabilitation: str) -> str:
+    try:
+        return _CODES[rehabilitation]
+    except KeyError:
+        raise ValueError(f"unknown rehabilitation {rehabilitation!r}") from None
+
+
+def _getter(names: Iterable[str]) -> Any:
+    """Reads the named attributes as one tuple, the id for a term (``channel.pk``): made
+    once from the declared order, so that the rows of a bulk write cost no more than a
+    hand-written tuple."""
+    terms = {f.name for f in fields(AppealSnapshot) if f.type in ("Term", Term)}
+    pk = Term._meta.pk.attname
+    return attrgetter(*(f"{name}.{pk}" if name in terms else name for name in names))
+
+
+_ROW = _getter(AppealSnapshot.FIELDS)
+_CASE_ROW = _getter(AppealSnapshot.CASE_FIELDS.values())
