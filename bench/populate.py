@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.corpus import CORPUS
-from bench.generate import SEXES, fake_name
+from bench.generate import REHAB, SEXES, fake_name
 from himoya.accounts.models import Organisation
 from himoya.cases.models import (
     Appeal,
@@ -68,9 +68,7 @@ def _next_ids(table: str, count: int) -> int:
 
 
 # Rehabilitation in one appeal out of three, each kind alike.
-REHABILITATION = (Rehabilitation.NONE,) * 6 + tuple(
-    r for r in Rehabilitation.values if r != Rehabilitation.NONE
-)
+REHABILITATION = REHAB
 
 # Statuses of a working register, and the share of cases with a task.
 STATUSES = (

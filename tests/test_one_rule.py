@@ -271,6 +271,44 @@ def test_rehabilitation_values_and_referrals_come_from_the_model() -> None:
     assert referral_kinds("spa") == ()
 
 
+@pytest.mark.django_db
+def test_the_rehabilitation_rule_is_the_same_for_the_service_and_the_import(
+    tmp_path: Path,
+) -> None:
+    org = OrganisationFactory(slug="rehab-org", country="KZ")
+    cases = [
+        ("none", dt.date(2024, 2, 1), "leave its start date empty"),
+        ("medical", None, "Enter the date rehabilitation started."),
+    ]
+    rows = list(register_rows(len(cases), seed=5))
+    for row, (kind, started, _message) in zip(rows, cases, strict=True):
+        row.update(
+            rehabilitation=kind,
+            rehabilitation_started_on=started.isoformat() if started else "",
+        )
+    with pytest.raises(ImportInvalid) as invalid:
+        import_cases(actor=SYSTEM, organisation=org, source=write_csv(tmp_path / "r.csv", rows))
+    from_import = [(e.column, e.reason) for e in invalid.value.errors]
+    from_service = []
+    for kind, started, message in cases:
+        with pytest.raises(ValidationError) as exc:
+            appeal_register(
+                actor=SYSTEM,
+                organisation=org,
+                data=AppealInput(
+                    received_on=dt.date(2024, 1, 9),
+                    channel="phone",
+                    consent_processing=True,
+                    rehabilitation=kind,
+                    rehabilitation_started_on=started,
+                ),
+            )
+        ((column, (reason,)),) = exc.value.message_dict.items()
+        assert message in reason
+        from_service.append((column, reason))
+    assert from_service == from_import
+
+
 # ---------------------------------------------------------------- countries
 
 

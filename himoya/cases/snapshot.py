@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
+
 from himoya.cases.models import ReferralKind, Rehabilitation, Sex
 from himoya.reference.models import Term
 
@@ -30,6 +32,23 @@ def referral_kinds(rehabilitation: str) -> tuple[str, ...]:
     """The referrals an appeal's rehabilitation opens for its victim (none for an
     unknown value: the value is checked where it comes in)."""
     return REFERRALS_OF.get(rehabilitation, ())
+
+
+def rehabilitation_errors(rehabilitation: str, *, started: bool) -> dict[str, str]:
+    """What is wrong with an appeal's rehabilitation and whether its start date was
+    given, by field: a kind needs its start date, and "none" has none (the statistics
+    count rehabilitation by that date)."""
+    if rehabilitation not in Rehabilitation.values:
+        return {"rehabilitation": _("Unknown value “%(value)s”.") % {"value": rehabilitation}}
+    if rehabilitation != Rehabilitation.NONE and not started:
+        return {"rehabilitation_started_on": _("Enter the date rehabilitation started.")}
+    if rehabilitation == Rehabilitation.NONE and started:
+        return {
+            "rehabilitation_started_on": _(
+                "The rehabilitation is “none”: leave its start date empty or name the kind."
+            )
+        }
+    return {}
 
 
 def violation_mask(terms: Iterable[Term]) -> int:

@@ -16,13 +16,12 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from himoya.cases.models import (
-    Sex,
-)
+from himoya.cases.models import Rehabilitation, Sex
 from himoya.cases.services import (
     check_minor,
     not_in_future,
 )
+from himoya.cases.snapshot import rehabilitation_errors
 from himoya.core.countries import country_error, normalise_country
 from himoya.imports.reading import RowError, open_source, read_table, records
 from himoya.outreach.models import Publication
@@ -64,7 +63,7 @@ PUBLICATION_COLUMNS: dict[str, bool] = {
     "url": False,
 }
 PUBLICATION_LANGUAGES = ("ru", "kk", "tg", "en", "uz")
-REHABILITATION = ("none", "medical", "psychological", "both")
+REHABILITATION = frozenset(Rehabilitation.values)
 SEXES = frozenset(Sex.values)
 MAX_LENGTH = {
     "external_id": 100,
@@ -243,20 +242,14 @@ def case_row(rules: Rules, line: int, v: dict[str, str]) -> CaseRow | None:
     facility = normal_name(rules.length(line, v, "facility"))
     legal_aid = rules.yes_no(line, "legal_aid", v.get("legal_aid", ""))
     rehabilitation = rules.choice(
-        line, "rehabilitation", v.get("rehabilitation") or "none", REHABILITATION
+        line, "rehabilitation", v.get("rehabilitation") or Rehabilitation.NONE, REHABILITATION
     )
     started = rules.date(line, "rehabilitation_started_on", v.get("rehabilitation_started_on", ""))
-    if rehabilitation in REHABILITATION and rehabilitation != "none":
-        if not v.get("rehabilitation_started_on"):
-            rules.fail(
-                line, "rehabilitation_started_on", _("Enter the date rehabilitation started.")
-            )
-    elif rehabilitation == "none" and v.get("rehabilitation_started_on"):
-        rules.fail(
-            line,
-            "rehabilitation_started_on",
-            _("The rehabilitation is “none”: leave its start date empty or name the kind."),
-        )
+    if rehabilitation in REHABILITATION:
+        # A start date that is not a date was reported above: it counts as given here.
+        given = bool(v.get("rehabilitation_started_on"))
+        for column, reason in rehabilitation_errors(rehabilitation, started=given).items():
+            rules.fail(line, column, reason)
     minor = False
     if received_on is not None:
         try:

@@ -33,7 +33,7 @@ from himoya.cases.services.common import (
 )
 from himoya.cases.services.persons import PersonInput, person_create
 from himoya.cases.services.search import reindex_case
-from himoya.cases.snapshot import AppealSnapshot
+from himoya.cases.snapshot import AppealSnapshot, rehabilitation_errors
 from himoya.core.countries import country_code
 from himoya.core.events import record_event
 from himoya.core.policies import require
@@ -70,7 +70,7 @@ class AppealInput:
     events_to: dt.date | None = None
     summary: str = ""
     legal_aid: bool = False
-    rehabilitation: str = "none"
+    rehabilitation: str = Rehabilitation.NONE
     rehabilitation_started_on: dt.date | None = None
     team: int | None = None
     lawyer: int | None = None
@@ -119,14 +119,9 @@ def _validate_appeal(organisation: Organisation, data: AppealInput) -> dict[str,
         errors.setdefault("urgency", []).append(
             _("Unknown value “%(value)s”.") % {"value": data.urgency}
         )
-    if data.rehabilitation not in Rehabilitation.values:
-        errors.setdefault("rehabilitation", []).append(
-            _("Unknown value “%(value)s”.") % {"value": data.rehabilitation}
-        )
-    elif data.rehabilitation != Rehabilitation.NONE and not data.rehabilitation_started_on:
-        errors.setdefault("rehabilitation_started_on", []).append(
-            _("Enter the date rehabilitation started.")
-        )
+    started = data.rehabilitation_started_on is not None
+    for key, message in rehabilitation_errors(data.rehabilitation, started=started).items():
+        errors.setdefault(key, []).append(message)
     country = collect(country_code, data.country or organisation.country or "")
     minor = False
     if data.victim is not None:
