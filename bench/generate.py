@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from himoya.cases.models import Rehabilitation
 from himoya.imports.rules import CASE_COLUMNS, PUBLICATION_COLUMNS
 from himoya.reference.vocab import AGENCIES, CHANNELS, VIOLATIONS
 
@@ -73,7 +74,8 @@ FACILITIES = {
     "TJ": ["СИЗО №1 (вымышленный)", "Колония 3/7 (вымышленная)"],
 }
 SEXES = ("male", "female", "other", "unknown", "")
-REHAB = ("none",) * 6 + ("medical", "psychological", "both")
+NONE = str(Rehabilitation.NONE.value)
+REHAB = (NONE,) * 6 + tuple(r for r in Rehabilitation.values if r != NONE)
 
 
 def fake_name(rng: random.Random) -> str:
@@ -109,7 +111,7 @@ def register_rows(
             minor = rng.choice(("yes", "no"))
         rehab = rng.choice(REHAB)
         rehab_on = ""
-        if rehab != "none":
+        if rehab != NONE:
             rehab_on = _date(rng, received, min(end, received + dt.timedelta(days=400))).isoformat()
         yield {
             "external_id": f"{prefix}-{i:07d}",
@@ -125,7 +127,7 @@ def register_rows(
             "perpetrator_agency": rng.choice(AGENCIES),
             "facility": rng.choice(FACILITIES[country]) if rng.random() < 0.6 else "",
             "legal_aid": rng.choice(("yes", "no", "")),
-            "rehabilitation": rehab if rehab != "none" or rng.random() < 0.5 else "",
+            "rehabilitation": rehab if rehab != NONE or rng.random() < 0.5 else "",
             "rehabilitation_started_on": rehab_on,
             "summary": " ".join(fake_name(rng) for _ in range(rng.randint(0, 4))),
         }

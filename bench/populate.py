@@ -24,9 +24,19 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.corpus import CORPUS
-from bench.generate import SEXES, fake_name
+from bench.generate import REHAB, SEXES, fake_name
 from himoya.accounts.models import Organisation
-from himoya.cases.models import Appeal, Case, CaseParty, Person, Task, Violation
+from himoya.cases.models import (
+    Appeal,
+    Case,
+    CaseParty,
+    Person,
+    Rehabilitation,
+    Task,
+    Urgency,
+    Violation,
+)
+from himoya.cases.snapshot import AppealSnapshot, violation_mask
 from himoya.core.crypto import blind_index, encrypt, normalise_text
 from himoya.reference.models import Region, Term
 from himoya.reference.vocab import AGENCIES, CHANNELS, VIOLATIONS
@@ -56,6 +66,9 @@ def _next_ids(table: str, count: int) -> int:
         last = cursor.fetchone()[0]
     return int(last) - count + 1
 
+
+# Rehabilitation in one appeal out of three, each kind alike.
+REHABILITATION = REHAB
 
 # Statuses of a working register, and the share of cases with a task.
 STATUSES = (
@@ -88,7 +101,8 @@ def populate(
         regions.setdefault(region.country, []).append(region.pk)
     terms = {(t.vocabulary, t.code): t for t in Term.objects.all()}
     agency_ids = [terms[("agency", c)].pk for c in AGENCIES]
-    channel_ids = [terms[("channel", c)].pk for c in CHANNELS]
+    channels = [terms[("channel", c)] for c in CHANNELS]
+    term_by_id = {t.pk: t for t in terms.values()}
     violation_terms = [terms[("violation", c)] for c in VIOLATIONS]
     start, span = (
         dt.date(years[0], 1, 1),
@@ -122,9 +136,7 @@ def populate(
             received = start + dt.timedelta(days=rng.randrange(span + 1))
             minor = rng.random() < 0.08
             codes = rng.sample(range(len(violation_terms)), rng.choice((1, 1, 1, 2, 3)))
-            mask = 0
-            for c in codes:
-                mask |= 1 << (violation_terms[c].bit or 0)
+            mask = violation_mask(violation_terms[c] for c in codes)
             facts.append((rng.choice(agency_ids), received, sex, minor, mask))
             if progress and i % 50000 == 0:
                 progress("persons", i, n)
@@ -210,34 +222,43 @@ def populate(
 
     def appeals() -> Iterator[Sequence[Any]]:
         for i, (agency, received, sex, minor, mask) in enumerate(facts):
-            rehab = rng.choice(("none",) * 6 + ("medical", "psychological", "both"))
+            rehab = rng.choice(REHABILITATION)
             rehab_on = (
                 min(received + dt.timedelta(days=rng.randrange(400)), dt.date(years[1], 12, 31))
-                if rehab != "none"
+                if rehab != Rehabilitation.NONE
                 else None
+            )
+            content = _token(Appeal, "content", CORPUS.story(text_rng))
+            # Drawn in this order so that a seed makes the same data as before.
+            channel = rng.choice(channels)
+            legal_aid = rng.random() < 0.4
+            country = rng.choice(("KZ", "KZ", "TJ"))
+            # The facts as registration records them (violation types as drawn above).
+            snapshot = AppealSnapshot(
+                received_on=received,
+                channel=channel,
+                country=country,
+                agency=term_by_id[agency],
+                violation_mask=mask,
+                victim_sex=sex,
+                victim_minor=minor,
+                legal_aid=legal_aid,
+                rehabilitation=rehab,
+                rehabilitation_started_on=rehab_on,
             )
             yield (
                 appeal_first + i,
                 organisation.pk,
                 case_first + i,
-                received,
-                rng.choice(channel_ids),
-                "normal",
-                _token(Appeal, "content", CORPUS.story(text_rng)),
+                Urgency.NORMAL,
+                content,
                 person_first + i,
                 person_first + i,
                 True,
                 False,
                 "",
-                rng.random() < 0.4,
-                rehab,
-                rehab_on,
-                rng.choice(("KZ", "KZ", "TJ")),
-                agency,
-                mask,
-                sex,
-                minor,
                 now,
+                *snapshot.row(),
             )
 
     _copy(
@@ -246,8 +267,6 @@ def populate(
             "id",
             "organisation_id",
             "case_id",
-            "received_on",
-            "channel_id",
             "urgency",
             "content",
             "applicant_id",
@@ -255,15 +274,8 @@ def populate(
             "consent_processing",
             "consent_representation",
             "attachment",
-            "legal_aid",
-            "rehabilitation",
-            "rehabilitation_started_on",
-            "country",
-            "agency_id",
-            "violation_mask",
-            "victim_sex",
-            "victim_minor",
             "created_at",
+            *(Appeal._meta.get_field(name).column for name in AppealSnapshot.FIELDS),
         ],
         appeals(),
     )

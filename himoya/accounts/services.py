@@ -30,6 +30,7 @@ from himoya.accounts.models import (
 )
 from himoya.accounts.policies import role_grant_refusal
 from himoya.core.audit import audit_record
+from himoya.core.countries import country_code
 from himoya.core.policies import SystemActor, require
 
 
@@ -39,8 +40,9 @@ def organisation_create(*, actor: Any, slug: str, name: str, country: str = "") 
         raise ValidationError(
             _("An organisation with the short name %(slug)s already exists.") % {"slug": slug}
         )
+    country = country_code(country) if country.strip() else ""
     with transaction.atomic():
-        org = Organisation.objects.create(slug=slug, name=name, country=country.upper())
+        org = Organisation.objects.create(slug=slug, name=name, country=country)
         audit_record(actor=actor, action="organisation.create", obj=org, organisation=org)
     return org
 

@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints, field_validator
+from pydantic import AfterValidator, ConfigDict, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
+
+from himoya.cases.models import Rehabilitation
+from himoya.core.countries import country_error, normalise_country
 
 if TYPE_CHECKING:
     from himoya.accounts.models import Organisation, User
@@ -37,7 +40,34 @@ if TYPE_CHECKING:
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
-Country = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+
+
+def _country(value: str) -> str:
+    """The one country check (``core.countries``), as an input error of the field."""
+    message = country_error(value)
+    if message is not None:
+        raise PydanticCustomError("country", message)
+    return normalise_country(value)
+
+
+def _country_or_empty(value: str) -> str:
+    return _country(value) if value.strip() else ""
+
+
+COUNTRY_DOC = "ISO 3166-1 alpha-2, e.g. KZ or TJ"
+Country = Annotated[
+    str,
+    AfterValidator(_country),
+    Field(description=COUNTRY_DOC, json_schema_extra={"pattern": "^[A-Za-z]{2}$"}),
+]
+CountryOrEmpty = Annotated[
+    str,
+    AfterValidator(_country_or_empty),
+    Field(
+        description=f"{COUNTRY_DOC}; empty for the organisation's country",
+        json_schema_extra={"pattern": "^([A-Za-z]{2})?$"},
+    ),
+]
 Code = Annotated[str, StringConstraints(max_length=40)]
 TermCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 StatusCode = Literal["new", "in_review", "in_progress", "awaiting_answer", "closed"]
@@ -397,7 +427,7 @@ class AppealIn(InputSchema):
     applicant: PersonIn | None = None
     applicant_id: Id | None = None
     applicant_relation: Annotated[str, StringConstraints(max_length=100)] = ""
-    country: Annotated[str, StringConstraints(pattern=r"^([A-Za-z]{2})?$")] = ""
+    country: CountryOrEmpty = ""
     region: Id | None = None
     facility: Id | None = None
     agency: TermCode = "unknown"
@@ -406,7 +436,7 @@ class AppealIn(InputSchema):
     events_to: dt.date | None = None
     summary: str = ""
     legal_aid: bool = False
-    rehabilitation: Literal["none", "medical", "psychological", "both"] = "none"
+    rehabilitation: Rehabilitation = Rehabilitation.NONE
     rehabilitation_started_on: dt.date | None = None
     team: Id | None = None
     lawyer: Id | None = None

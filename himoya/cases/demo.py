@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from himoya.cases import services
-from himoya.cases.models import Case, CaseStatus, Outcome
+from himoya.cases.models import Case, CaseStatus, Outcome, Rehabilitation
 from himoya.core.demo_loader import DemoContext
 from himoya.reference.models import Facility
 
@@ -102,7 +102,7 @@ def load(ctx: DemoContext) -> None:
                 events_from=received - dt.timedelta(days=rng.randint(1, 30)),
                 summary=f"{story} (вымышленная история для демонстрации)",
                 legal_aid=i % 2 == 0,
-                rehabilitation="both" if i % 4 == 0 else "none",
+                rehabilitation=Rehabilitation.BOTH if i % 4 == 0 else Rehabilitation.NONE,
                 rehabilitation_started_on=received if i % 4 == 0 else None,
                 team=team.pk if team else None,
                 lawyer=lawyer.pk,

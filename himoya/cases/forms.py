@@ -28,6 +28,7 @@ from himoya.core.widgets import QuickSelect
 from himoya.reference import vocab
 from himoya.reference.forms import (
     DATE,
+    CountryField,
     FacilityChoiceField,
     country_choices,
     grouped_by_country,
@@ -226,7 +227,7 @@ class AppealForm(forms.Form):
         help_text=_("The case number, e.g. K-2024-031. Leave empty to open a new case."),
     )
     # the facts of a new case
-    country = forms.ChoiceField(label=_("Country"))
+    country = CountryField(label=_("Country"))
     region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
     facility = forms.TypedChoiceField(
         label=_("Place of detention"), required=False, coerce=int, empty_value=None
@@ -323,7 +324,7 @@ class CaseFactsForm(forms.Form):
     """Editing the facts of a case; ``version`` is the version the form was opened at."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    country = forms.ChoiceField(label=_("Country"))
+    country = CountryField(label=_("Country"))
     region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
     facility = forms.TypedChoiceField(
         label=_("Place of detention"), required=False, coerce=int, empty_value=None

@@ -15,8 +15,10 @@ from himoya.cases.models import (
     CaseParty,
     Person,
     Referral,
+    Urgency,
     Violation,
 )
+from himoya.cases.snapshot import AppealSnapshot
 from himoya.core.fields import EncryptedMixin
 from himoya.imports.models import ImportedCase
 
@@ -113,65 +115,90 @@ class CopyTable:
         return [row[index] for row in self._last]
 
 
-PERSONS = CopyTable(
-    Person,
-    ["organisation", "full_name", "name_index", "sex", "birth_date", "created_by", "created_at"],
-)
 NAME_INDEX = Person._meta.get_field("name_index")
-CASES = CopyTable(
-    Case,
-    [
-        "organisation",
-        "number",
-        "external_id",
-        "summary",
-        "status",
-        "opened_on",
-        "country",
-        "region",
-        "facility",
-        "agency",
-        "has_minor_victim",
-        "created_by",
-        "created_at",
-        "updated_by",
-        "updated_at",
-        "version",
-    ],
-)
-APPEALS = CopyTable(
-    Appeal,
-    [
-        "organisation",
-        "case",
-        "received_on",
-        "channel",
-        "urgency",
-        "content",
-        "applicant",
-        "victim",
-        "consent_processing",
-        "consent_representation",
-        "attachment",
-        "legal_aid",
-        "rehabilitation",
-        "rehabilitation_started_on",
-        "country",
-        "agency",
-        "violation_mask",
-        "victim_sex",
-        "victim_minor",
-        "registered_by",
-        "created_at",
-    ],
-)
-VIOLATIONS = CopyTable(Violation, ["case", "type", "facility", "description"])
-PARTIES = CopyTable(CaseParty, ["case", "person", "role", "is_minor", "relation"])
-REFERRALS = CopyTable(
-    Referral, ["case", "person", "kind", "partner", "started_on", "ended_on", "outcome"]
-)
-EVENTS = CopyTable(CaseEvent, ["case", "kind", "at", "actor", "data"])
-IMPORTED = CopyTable(
-    ImportedCase,
-    ["organisation", "external_id", "case", "appeal", "victim", "fingerprint", "job", "updated_at"],
-)
+
+# The values a register import gives an appeal besides its snapshot: a register records
+# no letter, no urgency and no consent (staff record consent when they next see the
+# person).
+REGISTER_APPEAL = {
+    "urgency": Urgency.NORMAL,
+    "content": "",
+    "consent_processing": False,
+    "consent_representation": False,
+    "attachment": "",
+}
+
+
+class CaseTables:
+    """The tables one import run writes cases into. Made afresh for each run (a
+    ``CopyTable`` remembers the rows it sent last), so two imports in one process,
+    one after the other or at once in two threads, never share one.
+
+    The columns of the statistical facts come from ``AppealSnapshot``, the definition
+    registration writes from too: rows give their values as ``snapshot.row()`` and
+    ``snapshot.case_row()``, last.
+    """
+
+    def __init__(self) -> None:
+        self.persons = CopyTable(
+            Person,
+            [
+                "organisation",
+                "full_name",
+                "name_index",
+                "sex",
+                "birth_date",
+                "created_by",
+                "created_at",
+            ],
+        )
+        self.cases = CopyTable(
+            Case,
+            [
+                "organisation",
+                "number",
+                "external_id",
+                "summary",
+                "status",
+                "region",
+                "facility",
+                "created_by",
+                "created_at",
+                "updated_by",
+                "updated_at",
+                "version",
+                *AppealSnapshot.CASE_FIELDS,
+            ],
+        )
+        self.appeals = CopyTable(
+            Appeal,
+            [
+                "organisation",
+                "case",
+                "applicant",
+                "victim",
+                "registered_by",
+                "created_at",
+                *REGISTER_APPEAL,
+                *AppealSnapshot.FIELDS,
+            ],
+        )
+        self.violations = CopyTable(Violation, ["case", "type", "facility", "description"])
+        self.parties = CopyTable(CaseParty, ["case", "person", "role", "is_minor", "relation"])
+        self.referrals = CopyTable(
+            Referral, ["case", "person", "kind", "partner", "started_on", "ended_on", "outcome"]
+        )
+        self.events = CopyTable(CaseEvent, ["case", "kind", "at", "actor", "data"])
+        self.imported = CopyTable(
+            ImportedCase,
+            [
+                "organisation",
+                "external_id",
+                "case",
+                "appeal",
+                "victim",
+                "fingerprint",
+                "job",
+                "updated_at",
+            ],
+        )

@@ -16,13 +16,13 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from himoya.cases.models import (
-    Sex,
-)
+from himoya.cases.models import Rehabilitation, Sex
 from himoya.cases.services import (
     check_minor,
     not_in_future,
 )
+from himoya.cases.snapshot import rehabilitation_errors
+from himoya.core.countries import country_error, normalise_country
 from himoya.imports.reading import RowError, open_source, read_table, records
 from himoya.outreach.models import Publication
 from himoya.reference import vocab
@@ -63,7 +63,7 @@ PUBLICATION_COLUMNS: dict[str, bool] = {
     "url": False,
 }
 PUBLICATION_LANGUAGES = ("ru", "kk", "tg", "en", "uz")
-REHABILITATION = ("none", "medical", "psychological", "both")
+REHABILITATION = frozenset(Rehabilitation.values)
 SEXES = frozenset(Sex.values)
 MAX_LENGTH = {
     "external_id": 100,
@@ -73,19 +73,6 @@ MAX_LENGTH = {
     "title": 500,
     "url": 500,
 }
-
-# ISO 3166-1 alpha-2: the officially assigned codes.
-ISO_COUNTRIES = frozenset(
-    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO
-    BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK
-    DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR
-    GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM
-    KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP
-    MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL
-    PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST
-    SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG
-    VI VN VU WF WS YE YT ZA ZM ZW""".split()  # noqa: SIM905
-)
 
 
 class Rules:
@@ -163,16 +150,10 @@ class Rules:
         return lowered
 
     def country(self, line: int, column: str, value: str) -> str:
-        code = value.upper()
-        if len(code) != 2 or not code.isalpha():
-            self.fail(line, column, _("Enter the country as a two-letter ISO code, e.g. KZ or TJ."))
-        elif code not in ISO_COUNTRIES:
-            self.fail(
-                line,
-                column,
-                _("“%(value)s” is not an ISO 3166-1 country code.") % {"value": value},
-            )
-        return code
+        message = country_error(value)
+        if message is not None:
+            self.fail(line, column, message)
+        return normalise_country(value)
 
     def unique(self, line: int, seen: dict[str, int], external_id: str) -> None:
         if external_id in seen:
@@ -242,7 +223,9 @@ def case_row(rules: Rules, line: int, v: dict[str, str]) -> CaseRow | None:
     received_on = rules.date(line, "received_on", rules.required(line, v, "received_on"))
     channel_code = rules.required(line, v, "channel").lower()
     channel = rules.term(line, "channel", vocab.CHANNEL, channel_code) if channel_code else None
-    country = rules.country(line, "country", rules.required(line, v, "country"))
+    # An empty country is reported once, as a missing value.
+    country = rules.required(line, v, "country")
+    country = rules.country(line, "country", country) if country else ""
     region = normal_name(rules.length(line, v, "region"))
     name = rules.length(line, v, "victim_name")
     sex = rules.choice(line, "victim_sex", v.get("victim_sex") or Sex.UNKNOWN, SEXES)
@@ -259,20 +242,14 @@ def case_row(rules: Rules, line: int, v: dict[str, str]) -> CaseRow | None:
     facility = normal_name(rules.length(line, v, "facility"))
     legal_aid = rules.yes_no(line, "legal_aid", v.get("legal_aid", ""))
     rehabilitation = rules.choice(
-        line, "rehabilitation", v.get("rehabilitation") or "none", REHABILITATION
+        line, "rehabilitation", v.get("rehabilitation") or Rehabilitation.NONE, REHABILITATION
     )
     started = rules.date(line, "rehabilitation_started_on", v.get("rehabilitation_started_on", ""))
-    if rehabilitation in REHABILITATION and rehabilitation != "none":
-        if not v.get("rehabilitation_started_on"):
-            rules.fail(
-                line, "rehabilitation_started_on", _("Enter the date rehabilitation started.")
-            )
-    elif rehabilitation == "none" and v.get("rehabilitation_started_on"):
-        rules.fail(
-            line,
-            "rehabilitation_started_on",
-            _("The rehabilitation is “none”: leave its start date empty or name the kind."),
-        )
+    if rehabilitation in REHABILITATION:
+        # A start date that is not a date was reported above: it counts as given here.
+        given = bool(v.get("rehabilitation_started_on"))
+        for column, reason in rehabilitation_errors(rehabilitation, started=given).items():
+            rules.fail(line, column, reason)
     minor = False
     if received_on is not None:
         try:

@@ -19,29 +19,17 @@ from himoya.cases.models import (
     PartyRole,
     Person,
     Referral,
-    ReferralKind,
-    Urgency,
     Violation,
 )
 from himoya.cases.services import (
     case_search_texts,
     reserve_case_numbers,
-    violation_mask,
+    search_texts,
 )
+from himoya.cases.snapshot import AppealSnapshot
 from himoya.core.crypto import normalise_text
 from himoya.core.fields import blind_index_fields
-from himoya.imports.bulk import (
-    APPEALS,
-    CASES,
-    EVENTS,
-    IMPORTED,
-    NAME_INDEX,
-    PARTIES,
-    PERSONS,
-    REFERRALS,
-    VIOLATIONS,
-    pk_of,
-)
+from himoya.imports.bulk import NAME_INDEX, REGISTER_APPEAL, CaseTables, pk_of
 from himoya.imports.models import ImportedCase, ImportJob
 from himoya.imports.rules import BATCH, CaseRow, Progress
 from himoya.reference.models import Facility, Region
@@ -102,10 +90,22 @@ class Places:
         return self.facilities.get(self._key(row.country, row.facility)) if row.facility else None
 
 
-def referral_kinds(rehabilitation: str) -> list[str]:
-    if rehabilitation == "both":
-        return [ReferralKind.MEDICAL, ReferralKind.PSYCHOLOGICAL]
-    return [rehabilitation] if rehabilitation in ("medical", "psychological") else []
+def snapshot_of(row: CaseRow) -> AppealSnapshot:
+    """What the appeal of ``row`` records: the same definition registration writes.
+    A register describes its victim even when it leaves the name out, so the victim's
+    sex is the row's."""
+    return AppealSnapshot.of(
+        received_on=row.received_on,
+        channel=row.channel,
+        country=row.country,
+        agency=row.agency,
+        violations=row.violations,
+        victim_sex=row.victim_sex,
+        victim_minor=row.victim_minor,
+        legal_aid=row.legal_aid,
+        rehabilitation=row.rehabilitation,
+        rehabilitation_started_on=row.rehabilitation_started_on,
+    )
 
 
 def index_cases(
@@ -147,6 +147,7 @@ class CaseWriter:
         self.org = organisation
         self.job_id = job.pk if job else None
         self.places = places
+        self.tables = CaseTables()
         self.audit: list[tuple[str, Any, dict[str, Any] | None]] = []
         self.numbers: dict[int, Iterator[str]] = {}
         # Search documents of new cases, indexed together at the end: one tokeniser for
@@ -167,10 +168,12 @@ class CaseWriter:
         entry and import record; rows go straight to the tables (``CopyTable``). Their
         numbers come from ``reserve_numbers``."""
         numbers = self.numbers
+        tables = self.tables
         now = timezone.now()
         org, user = self.org.pk, self.user.pk if self.user else None
+        snapshots = [snapshot_of(row) for row in rows]
         named = [row for row in rows if row.victim_name]
-        person_ids = PERSONS.insert(
+        person_ids = tables.persons.insert(
             [
                 (
                     org,
@@ -185,7 +188,7 @@ class CaseWriter:
             ]
         )
         victims = {row.line: pk for row, pk in zip(named, person_ids, strict=True)}
-        case_ids = CASES.insert(
+        case_ids = tables.cases.insert(
             [
                 (
                     org,
@@ -193,37 +196,36 @@ class CaseWriter:
                     row.external_id,
                     row.summary,
                     CaseStatus.NEW,
-                    row.received_on,
-                    row.country,
                     pk_of(self.places.region(row)),
                     pk_of(self.places.facility(row)),
-                    row.agency.pk,
-                    row.victim_minor,
                     user,
                     now,
                     user,
                     now,
                     1,
+                    *snapshot.case_row(),
                 )
-                for row in rows
+                for row, snapshot in zip(rows, snapshots, strict=True)
             ]
         )
-        appeal_ids = APPEALS.insert(
+        appeal_ids = tables.appeals.insert(
             [
-                self._appeal_values(row, case_id, victims.get(row.line), now)
-                for row, case_id in zip(rows, case_ids, strict=True)
+                self._appeal_values(snapshot, case_id, victims.get(row.line), now)
+                for row, snapshot, case_id in zip(rows, snapshots, case_ids, strict=True)
             ]
         )
         violations, parties, referrals, events, imported = [], [], [], [], []
-        for row, case_id, appeal_id in zip(rows, case_ids, appeal_ids, strict=True):
+        for row, snapshot, case_id, appeal_id in zip(
+            rows, snapshots, case_ids, appeal_ids, strict=True
+        ):
             facility = pk_of(self.places.facility(row))
             violations += [(case_id, t.pk, facility, "") for t in row.violations]
             victim = victims.get(row.line)
             if victim is not None:
                 parties.append((case_id, victim, PartyRole.VICTIM, row.victim_minor, ""))
                 referrals += [
-                    (case_id, victim, kind, None, row.rehabilitation_started_on, None, "")
-                    for kind in referral_kinds(row.rehabilitation)
+                    (case_id, victim, kind, None, snapshot.rehabilitation_started_on, None, "")
+                    for kind in snapshot.referral_kinds()
                 ]
             events.append((case_id, "case.import", now, user, {"job": self.job_id}))
             imported.append(
@@ -245,60 +247,49 @@ class CaseWriter:
                     {"created": True, "appeal": appeal_id, "victim": victim, "job": self.job_id},
                 )
             )
-        VIOLATIONS.insert(violations)
-        PARTIES.insert(parties)
-        REFERRALS.insert(referrals)
-        EVENTS.insert(events)
-        IMPORTED.insert(imported)
-        numbers_used = CASES.last_values("number")
+        tables.violations.insert(violations)
+        tables.parties.insert(parties)
+        tables.referrals.insert(referrals)
+        tables.events.insert(events)
+        tables.imported.insert(imported)
+        numbers_used = tables.cases.last_values("number")
+        # Violations are written without descriptions and the appeal without content:
+        # the only text is the summary and the victim's name.
         self.documents += [
             (
                 case_id,
                 org,
-                {
-                    "names": row.victim_name,
-                    "number": f"{number} {row.external_id}",
-                    "summary": row.summary,
-                    "text": "",
-                },
+                search_texts(
+                    number=number,
+                    external_id=row.external_id,
+                    summary=row.summary,
+                    names=[row.victim_name],
+                ),
             )
             for row, case_id, number in zip(rows, case_ids, numbers_used, strict=True)
         ]
 
     def _appeal_values(
-        self, row: CaseRow, case_id: int, victim: int | None, now: dt.datetime
+        self, snapshot: AppealSnapshot, case_id: int, victim: int | None, now: dt.datetime
     ) -> tuple[Any, ...]:
+        """An appeal's row in the order of ``CaseTables.appeals``."""
         return (
             self.org.pk,
             case_id,
-            row.received_on,
-            row.channel.pk,
-            Urgency.NORMAL,
-            "",
             victim,
             victim,
-            # A register does not record consent: staff record it when they next see
-            # the person.
-            False,
-            False,
-            "",
-            row.legal_aid,
-            row.rehabilitation,
-            row.rehabilitation_started_on,
-            row.country,
-            row.agency.pk,
-            violation_mask(row.violations),
-            row.victim_sex,
-            row.victim_minor,
             self.user.pk if self.user else None,
             now,
+            *REGISTER_APPEAL.values(),
+            *snapshot.row(),
         )
 
-    def _appeal(self, row: CaseRow, case: Case, victim: Person | None) -> Appeal:
+    def _appeal(self, snapshot: AppealSnapshot, case: Case, victim: Person | None) -> Appeal:
         """An Appeal instance with the same values as the bulk path writes; ``victim``
         may still be unsaved (it is saved before the appeal)."""
-        values = self._appeal_values(row, case.pk, None, timezone.now())
-        appeal = Appeal(**{f.attname: v for f, v in zip(APPEALS.fields, values, strict=True)})
+        values = self._appeal_values(snapshot, case.pk, None, timezone.now())
+        fields = self.tables.appeals.fields
+        appeal = Appeal(**{f.attname: v for f, v in zip(fields, values, strict=True)})
         appeal.victim = appeal.applicant = victim
         return appeal
 
@@ -351,16 +342,19 @@ class CaseWriter:
             appeal = appeal or first_appeals.get(case_id)
             victim = persons.get(appeal.victim_id) if appeal and appeal.victim_id else None
             fields: list[str] = []
+            snapshot = snapshot_of(row)
+            opening = snapshot.case_values()
+            # A minor victim marks the case; a later row without one does not unmark it
+            # (another appeal may have brought one).
+            minor = opening.pop("has_minor_victim")
             case_fields = assign(
                 case,
                 summary=row.summary,
-                opened_on=row.received_on,
-                country=row.country,
                 region=self.places.region(row),
                 facility=self.places.facility(row),
-                agency=row.agency,
+                **opening,
             )
-            if row.victim_minor and not case.has_minor_victim:
+            if minor and not case.has_minor_victim:
                 case.has_minor_victim = True
                 case_fields.append("has_minor_victim")
             fields += case_fields
@@ -385,22 +379,10 @@ class CaseWriter:
                 new_victims.append((row, case, appeal, victim))
                 fields.append("victim")
             if appeal is None:
-                new_appeals.append((row, self._appeal(row, case, victim)))
+                new_appeals.append((row, self._appeal(snapshot, case, victim)))
                 fields.append("appeal")
             else:
-                appeal_fields = assign(
-                    appeal,
-                    received_on=row.received_on,
-                    channel=row.channel,
-                    legal_aid=row.legal_aid,
-                    rehabilitation=row.rehabilitation,
-                    rehabilitation_started_on=row.rehabilitation_started_on,
-                    country=row.country,
-                    agency=row.agency,
-                    violation_mask=violation_mask(row.violations),
-                    victim_sex=row.victim_sex,
-                    victim_minor=row.victim_minor,
-                )
+                appeal_fields = assign(appeal, **snapshot.values())
                 if appeal_fields:
                     changed_appeals.append(appeal)
                     fields += [f"appeal.{name}" for name in appeal_fields]
@@ -412,14 +394,14 @@ class CaseWriter:
                 ]
                 fields.append("violations")
             if victim is not None and victim.pk is not None:
-                for kind in referral_kinds(row.rehabilitation):
+                for kind in snapshot.referral_kinds():
                     if (case_id, victim.pk, kind) not in have_refs:
                         new_referrals.append(
                             Referral(
                                 case=case,
                                 person=victim,
                                 kind=kind,
-                                started_on=row.rehabilitation_started_on,
+                                started_on=snapshot.rehabilitation_started_on,
                             )
                         )
                         fields.append("referrals")
@@ -445,12 +427,9 @@ class CaseWriter:
             changed_cases,
             [
                 "summary",
-                "opened_on",
-                "country",
                 "region",
                 "facility",
-                "agency",
-                "has_minor_victim",
+                *AppealSnapshot.CASE_FIELDS,
                 "version",
                 "updated_at",
                 "updated_by",
@@ -460,22 +439,7 @@ class CaseWriter:
             for index in blind_index_fields(Person):
                 setattr(person, index.attname, index.compute(getattr(person, index.source)))
         bulk_update(Person, changed_persons, ["full_name", "sex", "birth_date", "name_index"])
-        bulk_update(
-            Appeal,
-            changed_appeals,
-            [
-                "received_on",
-                "channel",
-                "legal_aid",
-                "rehabilitation",
-                "rehabilitation_started_on",
-                "country",
-                "agency",
-                "violation_mask",
-                "victim_sex",
-                "victim_minor",
-            ],
-        )
+        bulk_update(Appeal, changed_appeals, list(AppealSnapshot.FIELDS))
         if new_victims:
             Person.objects.bulk_create([p for _r, _c, _a, p in new_victims])
             CaseParty.objects.bulk_create(
@@ -495,7 +459,7 @@ class CaseWriter:
                         kind=kind,
                         started_on=row.rehabilitation_started_on,
                     )
-                    for kind in referral_kinds(row.rehabilitation)
+                    for kind in snapshot_of(row).referral_kinds()
                 ]
         for _row, appeal in new_appeals:
             if appeal.victim is not None and appeal.victim.pk is not None:

@@ -9,24 +9,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from himoya.core.countries import COUNTRY_NAMES, country_error, country_label, normalise_country
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
 from himoya.reference.selectors import terms
 
-COUNTRY_NAMES = {
-    "KZ": _("Kazakhstan"),
-    "KG": _("Kyrgyzstan"),
-    "TJ": _("Tajikistan"),
-    "UZ": _("Uzbekistan"),
-    "TM": _("Turkmenistan"),
-    "RU": _("Russia"),
-}
-
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def country_label(code: str) -> str:
-    return str(COUNTRY_NAMES.get(code, code))
 
 
 def country_choices(extra: Iterable[str] = ()) -> list[tuple[str, str]]:
@@ -35,6 +23,26 @@ def country_choices(extra: Iterable[str] = ()) -> list[tuple[str, str]]:
     codes.update(c for c in extra if c)
     codes.update(COUNTRY_NAMES)
     return sorted(((c, country_label(c)) for c in codes), key=lambda item: item[1])
+
+
+class CountryField(forms.ChoiceField):
+    """A country chosen from the list, checked by the one country check
+    (``core.countries``): a code sent that the list does not show is taken on the same
+    terms as through the API, and refused with the same message."""
+
+    def to_python(self, value: Any) -> str:
+        return normalise_country(super().to_python(value))
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        message = country_error(value)
+        if message is not None:
+            raise forms.ValidationError(message, code="country")
 
 
 def term_choices(vocabulary: str, *, blank: str | None = None) -> list[tuple[str, str]]:
@@ -73,7 +81,7 @@ class FacilityFilterForm(forms.Form):
 
 class FacilityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=300)
-    country = forms.ChoiceField(label=_("Country"))
+    country = CountryField(label=_("Country"))
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="—"
     )
@@ -107,7 +115,7 @@ class PartnerForm(forms.Form):
     legal = forms.BooleanField(label=_("Legal aid"), required=False)
     medical = forms.BooleanField(label=_("Medical rehabilitation"), required=False)
     psychological = forms.BooleanField(label=_("Psychological rehabilitation"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = CountryField(label=_("Country"), required=False)
     contact = forms.CharField(label=_("Contact"), required=False, max_length=300)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

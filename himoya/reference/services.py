@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Organisation, User
 from himoya.core.audit import INSTANCE, audit_record
+from himoya.core.countries import country_code
 from himoya.core.crypto import normalise_text
 from himoya.core.policies import can, require
 from himoya.reference import vocab
@@ -49,15 +50,16 @@ def facility_create(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Enter the name.")})
+    country = country_code(country)
     # Compared in Python through normalise_text, the same folding as every other name
     # match (ё/е, Kazakh and Tajik letters), which no SQL collation gives.
-    same_country = Facility.objects.filter(country=country.upper()).values_list("name", flat=True)
+    same_country = Facility.objects.filter(country=country).values_list("name", flat=True)
     if any(normalise_text(known) == normalise_text(name) for known in same_country):
         raise ValidationError({"name": _("This place of detention is already in the registry.")})
     with transaction.atomic():
         facility = Facility.objects.create(
             name=name,
-            country=country.upper(),
+            country=country,
             region=region,
             type=term_for(vocab.FACILITY_TYPE, type_code, field_name="type") if type_code else None,
             agency=term_for(vocab.AGENCY, agency_code, field_name="agency")
@@ -146,6 +148,7 @@ def partner_create(
     require(actor, "partner.manage", organisation)
     if not name.strip():
         raise ValidationError({"name": _("Enter the name.")})
+    country = country_code(country) if country.strip() else ""
     with transaction.atomic():
         partner = Partner.objects.create(
             organisation=organisation,
@@ -153,7 +156,7 @@ def partner_create(
             offers_legal=legal,
             offers_medical=medical,
             offers_psychological=psychological,
-            country=country.upper(),
+            country=country,
             contact=contact,
         )
         audit_record(actor=actor, action="partner.create", obj=partner, organisation=organisation)

@@ -13,7 +13,6 @@ from himoya.cases.services.appeals import (
     appeal_register,
     next_case_number,
     reserve_case_numbers,
-    violation_mask,
 )
 from himoya.cases.services.cases import (
     ALLOWED_TRANSITIONS,
@@ -45,6 +44,7 @@ from himoya.cases.services.search import (
     case_search_items,
     case_search_texts,
     reindex_case,
+    search_texts,
 )
 from himoya.cases.services.sharing import (
     case_share,
@@ -57,10 +57,12 @@ from himoya.cases.services.work import (
     task_complete,
     violation_add,
 )
+from himoya.cases.snapshot import AppealSnapshot, referral_kinds, violation_mask
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "AppealInput",
+    "AppealSnapshot",
     "CaseChanges",
     "ConcurrentEdit",
     "PersonInput",
@@ -84,8 +86,10 @@ __all__ = [
     "person_update",
     "referral_add",
     "referral_close",
+    "referral_kinds",
     "reindex_case",
     "reserve_case_numbers",
+    "search_texts",
     "task_add",
     "task_complete",
     "violation_add",

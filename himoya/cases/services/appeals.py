@@ -4,7 +4,7 @@ the statistical facts as they are when it comes in."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +22,7 @@ from himoya.cases.models import (
     PartyRole,
     Person,
     Referral,
-    ReferralKind,
-    Sex,
+    Rehabilitation,
     Urgency,
     Violation,
 )
@@ -34,10 +33,12 @@ from himoya.cases.services.common import (
 )
 from himoya.cases.services.persons import PersonInput, person_create
 from himoya.cases.services.search import reindex_case
+from himoya.cases.snapshot import AppealSnapshot, rehabilitation_errors
+from himoya.core.countries import country_code
 from himoya.core.events import record_event
 from himoya.core.policies import require
 from himoya.reference import vocab
-from himoya.reference.models import Facility, Region, Term
+from himoya.reference.models import Facility, Region
 from himoya.reference.services import term_for
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class AppealInput:
     events_to: dt.date | None = None
     summary: str = ""
     legal_aid: bool = False
-    rehabilitation: str = "none"
+    rehabilitation: str = Rehabilitation.NONE
     rehabilitation_started_on: dt.date | None = None
     team: int | None = None
     lawyer: int | None = None
@@ -90,14 +91,6 @@ def reserve_case_numbers(organisation: Organisation, year: int, count: int) -> l
 def next_case_number(organisation: Organisation, year: int) -> str:
     """Hands out K-<year>-<n> numbers without gaps under concurrency (row lock)."""
     return reserve_case_numbers(organisation, year, 1)[0]
-
-
-def violation_mask(terms: Iterable[Term]) -> int:
-    mask = 0
-    for term in terms:
-        if term.bit is not None:
-            mask |= 1 << term.bit
-    return mask
 
 
 def _validate_appeal(organisation: Organisation, data: AppealInput) -> dict[str, Any]:
@@ -126,19 +119,10 @@ def _validate_appeal(organisation: Organisation, data: AppealInput) -> dict[str,
         errors.setdefault("urgency", []).append(
             _("Unknown value “%(value)s”.") % {"value": data.urgency}
         )
-    if data.rehabilitation not in ("none", "medical", "psychological", "both"):
-        errors.setdefault("rehabilitation", []).append(
-            _("Unknown value “%(value)s”.") % {"value": data.rehabilitation}
-        )
-    elif data.rehabilitation != "none" and not data.rehabilitation_started_on:
-        errors.setdefault("rehabilitation_started_on", []).append(
-            _("Enter the date rehabilitation started.")
-        )
-    country = (data.country or organisation.country or "").upper()
-    if len(country) != 2 or not country.isalpha():
-        errors.setdefault("country", []).append(
-            _("Enter the country as a two-letter ISO code, e.g. KZ or TJ.")
-        )
+    started = data.rehabilitation_started_on is not None
+    for key, message in rehabilitation_errors(data.rehabilitation, started=started).items():
+        errors.setdefault(key, []).append(message)
+    country = collect(country_code, data.country or organisation.country or "")
     minor = False
     if data.victim is not None:
         minor = bool(
@@ -223,6 +207,18 @@ def appeal_register(
         elif data.applicant is not None:
             applicant = person_create(actor=actor, organisation=organisation, data=data.applicant)
 
+        snapshot = AppealSnapshot.of(
+            received_on=data.received_on,
+            channel=facts["channel"],
+            country=facts["country"],
+            agency=facts["agency"],
+            violations=facts["violations"],
+            victim_sex=victim.sex if victim else None,
+            victim_minor=facts["minor"],
+            legal_aid=data.legal_aid,
+            rehabilitation=data.rehabilitation,
+            rehabilitation_started_on=data.rehabilitation_started_on,
+        )
         opened = case is None
         if case is None:
             case = Case.objects.create(
@@ -230,18 +226,15 @@ def appeal_register(
                 number=next_case_number(organisation, data.received_on.year),
                 external_id=data.external_id or None,
                 summary=data.summary,
-                opened_on=data.received_on,
                 events_from=data.events_from,
                 events_to=data.events_to,
-                country=facts["country"],
                 region=facts["region"],
                 facility=facts["facility"],
-                agency=facts["agency"],
                 team=facts["team"],
                 lawyer=facts["lawyer"],
-                has_minor_victim=facts["minor"],
                 created_by=user_of(actor),
                 updated_by=user_of(actor),
+                **snapshot.case_values(),
             )
             for term in facts["violations"]:
                 Violation.objects.create(
@@ -274,39 +267,25 @@ def appeal_register(
         appeal = Appeal(
             organisation=organisation,
             case=case,
-            received_on=data.received_on,
-            channel=facts["channel"],
             urgency=data.urgency,
             content=data.content,
             applicant=applicant or victim,
             victim=victim,
             consent_processing=data.consent_processing,
             consent_representation=data.consent_representation,
-            legal_aid=data.legal_aid,
-            rehabilitation=data.rehabilitation,
-            rehabilitation_started_on=data.rehabilitation_started_on,
-            country=facts["country"],
-            agency=facts["agency"],
-            violation_mask=violation_mask(facts["violations"]),
-            victim_sex=victim.sex if victim else Sex.UNKNOWN,
-            victim_minor=facts["minor"],
             registered_by=user_of(actor),
+            **snapshot.values(),
         )
         if attachment is not None:
             appeal.attachment.save(attachment.name, attachment, save=False)
         appeal.save()
-        if victim is not None and data.rehabilitation in ("medical", "psychological", "both"):
-            kinds = (
-                [ReferralKind.MEDICAL, ReferralKind.PSYCHOLOGICAL]
-                if data.rehabilitation == "both"
-                else [data.rehabilitation]
-            )
-            for kind in kinds:
+        if victim is not None:
+            for kind in snapshot.referral_kinds():
                 Referral.objects.create(
                     case=case,
                     person=victim,
                     kind=kind,
-                    started_on=data.rehabilitation_started_on,
+                    started_on=snapshot.rehabilitation_started_on,
                 )
         record_event(
             actor=actor,

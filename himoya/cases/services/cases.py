@@ -23,6 +23,7 @@ from himoya.cases.services.common import (
     user_of,
 )
 from himoya.cases.services.search import reindex_case
+from himoya.core.countries import country_code
 from himoya.core.events import record_event
 from himoya.core.policies import require
 from himoya.reference import vocab
@@ -87,9 +88,11 @@ def case_update(
     if changes.summary is not None and changes.summary != case.summary:
         case.summary = changes.summary
         fields.append("summary")
-    if changes.country is not None and changes.country.upper() != case.country:
-        case.country = changes.country.upper()
-        fields.append("country")
+    if changes.country is not None:
+        country = country_code(changes.country)
+        if country != case.country:
+            case.country = country
+            fields.append("country")
     if changes.region is not None and changes.region != case.region_id:
         case.region = Region.objects.filter(pk=changes.region).first() if changes.region else None
         if changes.region and case.region is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from himoya.cases.models import (
@@ -13,19 +13,40 @@ if TYPE_CHECKING:
     from himoya.search.services import IndexItem
 
 
-def case_search_texts(case: Case) -> dict[str, str]:
-    """The plaintext that the blind index of a case covers (never stored as such).
-    Uses prefetched parties, appeals, notes and violations when the caller has them."""
-    names = [p.person.full_name for p in case.parties.all()]
-    contents = [a.content for a in case.appeals.all()]
-    notes = [n.text for n in case.notes.all()]
-    violations = [v.description for v in case.violations.all()]
+def search_texts(
+    *,
+    number: str,
+    external_id: str | None,
+    summary: str,
+    names: Iterable[str] = (),
+    texts: Iterable[str] = (),
+) -> dict[str, str]:
+    """The plaintext that the blind index of a case covers (never stored as such), by
+    field: the one builder, for a case read back (``case_search_texts``) and for the
+    rows the register import writes in bulk. ``texts`` are appeal contents, violation
+    descriptions and notes; empty ones add nothing."""
     return {
-        "names": "\n".join(names),
-        "number": f"{case.number} {case.external_id or ''}",
-        "summary": case.summary,
-        "text": "\n".join([*contents, *violations, *notes]),
+        "names": "\n".join(name for name in names if name),
+        "number": f"{number} {external_id or ''}",
+        "summary": summary,
+        "text": "\n".join(text for text in texts if text),
     }
+
+
+def case_search_texts(case: Case) -> dict[str, str]:
+    """The search text of a stored case. Uses prefetched parties, appeals, notes and
+    violations when the caller has them."""
+    return search_texts(
+        number=case.number,
+        external_id=case.external_id,
+        summary=case.summary,
+        names=[p.person.full_name for p in case.parties.all()],
+        texts=[
+            *(a.content for a in case.appeals.all()),
+            *(v.description for v in case.violations.all()),
+            *(n.text for n in case.notes.all()),
+        ],
+    )
 
 
 def case_search_items(batch_size: int = 500) -> Iterator[IndexItem]:
