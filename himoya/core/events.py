@@ -225,6 +225,34 @@ def _register_core() -> None:
     register("admin.delete", _("Deleted in the admin site"))
     register("admin.view", _("Viewed in the admin site"))
     register("keys.rotate", _("Encryption keys rotated"))
+    register(
+        "access.denied",
+        _("Record refused"),
+        _denied,
+    )
+
+
+def _denied(data: Mapping[str, Any], names: Names) -> str | None:
+    """Names the kind of record (its model's name in the reader's language), the id and,
+    past the first refusal of the minute, how many there were."""
+    from django.apps import apps
+    from django.utils.translation import gettext
+
+    if "model" not in data:
+        return None
+    try:
+        kind = str(apps.get_model(data["model"])._meta.verbose_name)
+    except (LookupError, ValueError):
+        kind = str(data["model"])
+    values = {"model": kind, "id": data.get("id") or "?", "count": data.get("count", 1)}
+    if values["count"] == 1:
+        text = gettext("Asked for %(model)s %(id)s, which does not exist or is not theirs to see.")
+    else:
+        text = gettext(
+            "Asked for %(model)s %(id)s, which does not exist or is not theirs to see: "
+            "%(count)s refusals within a minute."
+        )
+    return text % values
 
 
 _register_core()
