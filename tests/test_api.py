@@ -505,7 +505,7 @@ def test_case_list_filters_and_pages(world: World) -> None:
 def test_case_list_full_text(world: World) -> None:
     client = api_client(world.a_lawyer)
     assert send(client, "POST", f"{API}/appeals/", appeal_body()).status_code == 201
-    found = client.get(f"{API}/cases/", {"q": "Секретов"}).json()
+    found = send(client, "POST", f"{API}/cases/search", {"q": "Секретов"}).json()
     assert [c["id"] for c in found["items"]] == [world.case.pk]
 
 

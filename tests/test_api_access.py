@@ -75,6 +75,7 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
         "case_update": {"version": w.case.version, "summary": "B was here", "region": None},
         "case_change_status": {"version": w.case.version, "status": "closed", "outcome": "other"},
         "note_add": {"text": "B was here"},
+        "cases_search": {"q": "Секретов"},
         "task_add": {"title": "B was here"},
         "appeal_register": appeal_body(
             case=w.case.pk, victim=None, victim_id=w.victim.pk, content="B was here"

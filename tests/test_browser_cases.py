@@ -159,6 +159,14 @@ def test_a_lawyer_works_a_case_from_the_appeal_to_closing(page, live_server, org
     page.select_option("#id_status", "closed")
     page.wait_for_function("() => new URL(location.href).searchParams.get('status') === 'closed'")
     page.wait_for_selector(f"#case-results a:has-text('{case.number}')")
+    # a search is posted: the address (and so the history) gets a token, never the words
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.fill("#id_q", "Вымышленов")
+    page.wait_for_function("() => new URL(location.href).searchParams.has('search')")
+    page.wait_for_selector(f"#case-results a:has-text('{case.number}')")
+    assert requested and not [u for u in requested + [page.url] if "q=" in u or "%D0" in u]
+    assert "closed" in page.url  # the other filters stay
     shoot(page, "cases-list")
     guard.assert_clean()
     logout(page)

@@ -17,6 +17,7 @@ from himoya.cases import exports, selectors, services
 from himoya.cases.management.commands.send_reminders import send_reminders
 from himoya.cases.models import Alert, Case, CaseEvent, CaseStatus, Note, Outcome, Task
 from himoya.core.models import AuditEvent
+from himoya.core.searches import query_fingerprint
 from himoya.reference import services as reference_services
 from himoya.reference.models import Facility
 from tests.factories import TeamFactory, UserFactory
@@ -345,7 +346,10 @@ def test_export_needs_the_policy_and_is_audited_without_the_query(org, lawyer):
     assert result.rows == 1
     event = AuditEvent.objects.get(action="case.export")
     assert event.data["rows"] == 1
-    assert event.data["filters"] == {"status": "new", "text_query": True}
+    assert event.data["filters"] == {
+        "status": "new",
+        "text_query": query_fingerprint(org.pk, "Примеров"),
+    }
     assert "Примеров" not in str(event.data)
 
 

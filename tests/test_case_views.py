@@ -18,6 +18,7 @@ from himoya.accounts.models import Role
 from himoya.cases import selectors, services
 from himoya.cases.models import Alert, Appeal, Case, CaseStatus, Task
 from himoya.core.models import AuditEvent
+from himoya.core.searches import query_fingerprint
 from himoya.reference import services as reference_services
 from himoya.reference.models import Facility, Partner
 from tests.conftest import make_client
@@ -225,20 +226,23 @@ def test_case_list_search_ranks_names_first_and_keeps_the_filters(client, lawyer
     )
     unrelated = new_case(lawyer, org, summary="Другая история.")
     english = {"Accept-Language": "en"}
-    body = client.get(
-        reverse("cases:list"), {"q": "Искомова", "sort": "opened"}, headers=english
+    body = client.post(
+        reverse("cases:list"), {"q": "Искомова", "sort": "opened"}, headers=english, follow=True
     ).content.decode()
     assert named.number in body and mentioned.number in body and closed.number in body
     assert unrelated.number not in body
     # a match in the names comes first, although that case is the oldest
     assert body.index(named.number) < body.index(mentioned.number)
     assert "3 cases" in body and "Best matches first." in body
-    only = client.get(reverse("cases:list"), {"q": "Искомова", "status": "closed"})
+    only = client.post(reverse("cases:list"), {"q": "Искомова", "status": "closed"}, follow=True)
     text = only.content.decode()
     assert closed.number in text and named.number not in text and mentioned.number not in text
     event = AuditEvent.objects.filter(action="case.list").latest("seq")
     assert event.data["cases"] == [closed.pk]
-    assert event.data["filters"] == {"status": "closed", "text_query": True}
+    assert event.data["filters"] == {
+        "status": "closed",
+        "text_query": query_fingerprint(org.pk, "Искомова"),
+    }
     # at most the best ``search_results`` matches, and the list says there are more
     capped = selectors.case_list_page(
         lawyer, selectors.CaseFilters(q="Искомова"), number=1, search_results=2
@@ -263,7 +267,12 @@ def test_export_csv_and_xlsx_hold_the_filtered_list(client, lawyer, org):
     # a formula typed as a name stays text
     assert '\'=HYPERLINK("http://x")' in rows[1]
     event = AuditEvent.objects.filter(action="case.export").latest("seq")
-    assert event.data == {"format": "csv", "filters": {"status": "new"}, "rows": 1}
+    assert event.data == {
+        "format": "csv",
+        "filters": {"status": "new"},
+        "rows": 1,
+        "cases": [case.pk],
+    }
 
     response = client.get(reverse("cases:export", args=["xlsx"]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

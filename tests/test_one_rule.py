@@ -70,6 +70,8 @@ NOT_COMPARED: dict[type[models.Model], dict[str, str]] = {
         "applicant": "a row of this registration: checked to be the victim compared",
         "victim": "a row of this registration: checked to be the victim compared",
         "created_at": "timestamp of the write",
+        "consent_processing": "the service refuses an appeal without it (the staff form's "
+        "rule); a register records none (interchange.md): checked on its own below",
     },
     Person: {
         "id": "row identity",
@@ -181,8 +183,8 @@ def test_an_appeal_registered_by_the_service_and_by_the_import_stores_the_same(
         data=AppealInput(
             received_on=facts["received_on"],
             channel=facts["channel"],
-            # A register records no consent, so the appeal compared records none either.
-            consent_processing=False,
+            # The service requires consent; a register records none (compared apart).
+            consent_processing=True,
             victim=PersonInput(
                 full_name=facts["victim_name"],
                 sex=facts["victim_sex"],
@@ -227,6 +229,9 @@ def test_an_appeal_registered_by_the_service_and_by_the_import_stores_the_same(
     by_service, by_import = registration(appeal.case), registration(imported)
     for part in by_service:
         assert by_service[part] == by_import[part], part
+    # Consent, the one fact the two paths record differently, by rule.
+    assert Appeal.objects.get(case=appeal.case).consent_processing is True
+    assert Appeal.objects.get(case=imported).consent_processing is False
     # The facts are the ones given, not merely equal to each other.
     assert by_service["appeal"]["country"] == "KZ"
     assert by_service["appeal"]["victim_minor"] and by_service["case"]["has_minor_victim"]

@@ -34,6 +34,15 @@ class RoleForbids(PermissionDenied):
     only the policy's name)."""
 
 
+class SearchInUrl(Exception):
+    """Search words in a query string: refused (400) before anything is read, pointing
+    to the endpoint that takes them in the body (``path``)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
 def require_casework(user: User) -> None:
     """Collections of cases and persons: refused outright to roles that never see any
     (a single record answers 404 instead, through the access helpers)."""

@@ -21,7 +21,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from himoya.api.auth import CsrfFailed, NotAuthenticated, Throttled, authentication_failed_message
-from himoya.api.common import RoleForbids
+from himoya.api.common import RoleForbids, SearchInUrl
 from himoya.cases.services import ConcurrentEdit
 
 _POLICY_NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
@@ -150,6 +150,18 @@ def install(api: NinjaAPI) -> None:
             body = {"detail": str(exc), "code": "error"}
         return _json(api, request, body, exc.status_code)
 
+    def on_search_in_url(request: HttpRequest, exc: SearchInUrl) -> HttpResponse:
+        body = {
+            "detail": _(
+                "Search words are not taken in a URL, where access logs and browser "
+                "history keep them: send them in the body of POST %(path)s."
+            )
+            % {"path": exc.path},
+            "code": "search_in_url",
+        }
+        return _json(api, request, body, 400)
+
+    api.add_exception_handler(SearchInUrl, on_search_in_url)  # type: ignore[arg-type]
     api.add_exception_handler(ConcurrentEdit, on_concurrent_edit)  # type: ignore[arg-type]
     api.add_exception_handler(ValidationError, on_validation)  # type: ignore[arg-type]
     api.add_exception_handler(NinjaValidationError, on_input)  # type: ignore[arg-type]

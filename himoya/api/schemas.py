@@ -17,12 +17,13 @@ that would be a query per row, and could reach a record the caller may not see.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, StringConstraints, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
 from himoya.cases.models import Rehabilitation
@@ -72,6 +73,22 @@ Code = Annotated[str, StringConstraints(max_length=40)]
 TermCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 StatusCode = Literal["new", "in_review", "in_progress", "awaiting_answer", "closed"]
 SexCode = Literal["male", "female", "other", "unknown"]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic alone also takes a number as a Unix time (``0`` is
+    1970-01-01) and a datetime at midnight as its date."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value  # pydantic then checks that the day exists
+    raise PydanticCustomError("date_format", "Enter a valid date as YYYY-MM-DD")
+
+
+# Every date a request gives.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 def _refuse_nul(value: Any) -> None:
@@ -415,7 +432,7 @@ class AppealIn(InputSchema):
     appeal's statistical snapshot)."""
 
     case: Id | None = Field(None, description="id of an existing case to join")
-    received_on: dt.date
+    received_on: IsoDate
     channel: TermCode
     consent_processing: bool
     content: str = ""
@@ -432,12 +449,12 @@ class AppealIn(InputSchema):
     facility: Id | None = None
     agency: TermCode = "unknown"
     violations: list[TermCode] = []
-    events_from: dt.date | None = None
-    events_to: dt.date | None = None
+    events_from: IsoDate | None = None
+    events_to: IsoDate | None = None
     summary: str = ""
     legal_aid: bool = False
     rehabilitation: Rehabilitation = Rehabilitation.NONE
-    rehabilitation_started_on: dt.date | None = None
+    rehabilitation_started_on: IsoDate | None = None
     team: Id | None = None
     lawyer: Id | None = None
     external_id: Annotated[str, StringConstraints(max_length=100)] | None = None
@@ -470,14 +487,22 @@ class CaseFilterIn(CleanInput):
     facility: Id | None = None
     region: Id | None = None
     lawyer: Id | None = None
-    opened_from: dt.date | None = None
-    opened_to: dt.date | None = None
+    opened_from: IsoDate | None = None
+    opened_to: IsoDate | None = None
     overdue: bool = False
-    q: Annotated[str, StringConstraints(max_length=200)] | None = Field(
-        None, description="full-text search over names, numbers, summaries, appeals and notes"
-    )
     limit: int = Field(50, ge=1, le=200)
     offset: Offset = 0
+
+
+class CaseSearchIn(CaseFilterIn):
+    """The list's filters and the words of a full-text search, in a request body: words
+    in a URL would reach access logs and browser history, so ``GET /cases/`` takes none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[str, StringConstraints(max_length=200)] = Field(
+        "", description="full-text search over names, numbers, summaries, appeals and notes"
+    )
 
 
 class CaseListItem(Schema):
@@ -557,8 +582,8 @@ class CasePatch(InputSchema):
     region: Id | None = None
     facility: Id | None = None
     agency: TermCode | None = None
-    events_from: dt.date | None = None
-    events_to: dt.date | None = None
+    events_from: IsoDate | None = None
+    events_to: IsoDate | None = None
 
 
 class StatusIn(InputSchema):
@@ -580,8 +605,8 @@ class NoteOut(Schema):
 
 class TaskIn(InputSchema):
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    due_on: dt.date | None = None
-    remind_on: dt.date | None = None
+    due_on: IsoDate | None = None
+    remind_on: IsoDate | None = None
     assignee: Id | None = None
 
 

@@ -161,6 +161,15 @@ def _imported(d: Data, names: Names) -> str:
     return _("Updated the case from a register file.")
 
 
+def _dashboard(d: Data, names: Names) -> str | None:
+    if not d.get("alerts"):
+        return None
+    return _("Shown alerts naming persons (alerts: %(alerts)s; persons: %(persons)s).") % {
+        "alerts": ", ".join(map(str, d["alerts"])),
+        "persons": ", ".join(map(str, d.get("persons", []))),
+    }
+
+
 def _write_timeline(*, case: Case, code: str, actor: Any, data: dict[str, Any]) -> None:
     from himoya.accounts.models import User
 
@@ -246,5 +255,10 @@ register("person.list", _l("Persons listed"))
 register("person.duplicates", _l("Possible duplicates looked up"))
 register("task.remind", _l("Task reminder sent"))
 register("alert.read", _l("Alert read"))
+register(
+    "dashboard.view",
+    _l("Alerts naming persons shown"),
+    _dashboard,
+)
 register("region.create", _l("Region added"))
 register("partner.create", _l("Partner organisation added"))

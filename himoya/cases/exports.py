@@ -2,14 +2,17 @@
 
 An export is a read of protected data in bulk: it needs the ``case.export`` policy,
 contains only the cases ``selectors.case_list`` gives the user (what they may see), and
-is written to the audit chain ("case.export", with the filters and the row count) before
-its content is handed out. The audit record never carries the free-text query itself,
-since it may be a person's name.
+is written to the audit chain before its content is handed out: the filters, the row
+count and which cases left (their ids; past ``AUDIT_IDS`` of them, the count, the first
+and last id and a SHA-256 of the whole list, so an event stays small and still confirms
+a list reconstructed later). The free-text query may be a person's name: the record
+keeps only its keyed fingerprint (``himoya.core.searches.query_fingerprint``).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -25,11 +28,15 @@ from himoya.cases import selectors
 from himoya.cases.models import Case, CaseParty, PartyRole, Violation
 from himoya.core.audit import audit_record
 from himoya.core.policies import require
+from himoya.core.searches import query_fingerprint
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# An export's event lists up to this many case ids (about 8 bytes each in the chain);
+# a larger one records their count, first and last id and digest.
+AUDIT_IDS = 2000
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -66,7 +73,8 @@ def _date(value: Any) -> str:
     return value.isoformat() if value else ""
 
 
-def _rows(cases: QuerySet[Case]) -> Iterator[list[str]]:
+def _rows(cases: QuerySet[Case], ids: list[int]) -> Iterator[list[str]]:
+    """The export's rows; the id of each case exported is appended to ``ids``."""
     yes, no = _("yes"), _("no")
     cases = cases.select_related("team").prefetch_related(
         Prefetch("violations", queryset=Violation.objects.select_related("type")),
@@ -77,6 +85,7 @@ def _rows(cases: QuerySet[Case]) -> Iterator[list[str]]:
         ),
     )
     for case in cases.iterator(chunk_size=500):
+        ids.append(case.pk)
         yield [
             case.number,
             case.external_id or "",
@@ -138,17 +147,28 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
-def describe_filters(filters: selectors.CaseFilters) -> dict[str, Any]:
-    """The filters as the audit record keeps them: codes, ids and dates, and only
-    whether a free-text query was used (its words may name a person)."""
+def describe_filters(filters: selectors.CaseFilters, *, organisation_id: Any) -> dict[str, Any]:
+    """The filters as the audit record keeps them: codes, ids and dates, and for a
+    free-text query only its keyed fingerprint (its words may name a person)."""
     described = {
         key: (value.isoformat() if hasattr(value, "isoformat") else value)
         for key, value in asdict(filters).items()
         if value not in ("", None, False, {}) and key not in ("q", "extra")
     }
     if filters.q:
-        described["text_query"] = True
+        described["text_query"] = query_fingerprint(organisation_id, filters.q)
     return described
+
+
+def ids_digest(ids: list[int]) -> str:
+    """SHA-256 of the ids in export order, as decimal numbers joined by commas."""
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+
+
+def _exported(ids: list[int]) -> list[int] | dict[str, Any]:
+    if len(ids) <= AUDIT_IDS:
+        return ids
+    return {"count": len(ids), "first": ids[0], "last": ids[-1], "sha256": ids_digest(ids)}
 
 
 def case_export(
@@ -163,7 +183,8 @@ def case_export(
     cases = selectors.case_list(actor, filters)
     if order == "opened":
         cases = cases.order_by("opened_on", "id")
-    rows = list(_rows(cases))
+    ids: list[int] = []
+    rows = list(_rows(cases, ids))
     content = _csv(rows) if fmt == "csv" else _xlsx(rows)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     with transaction.atomic():
@@ -171,7 +192,14 @@ def case_export(
             actor=actor,
             action="case.export",
             organisation=organisation,
-            data={"format": fmt, "filters": describe_filters(filters), "rows": len(rows)},
+            data={
+                "format": fmt,
+                "filters": describe_filters(
+                    filters, organisation_id=getattr(organisation, "pk", None)
+                ),
+                "rows": len(rows),
+                "cases": _exported(ids),
+            },
         )
     return ExportFile(
         content=content,

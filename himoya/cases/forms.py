@@ -23,6 +23,7 @@ from himoya.accounts.models import Organisation, Team, User
 from himoya.cases import selectors
 from himoya.cases.models import CaseStatus, Outcome, ReferralKind, Sex, Urgency
 from himoya.cases.policies import CASE_WORKERS
+from himoya.cases.services.common import check_consent
 from himoya.core.forms import add_service_errors as _add_service_errors
 from himoya.core.widgets import QuickSelect
 from himoya.reference import vocab
@@ -163,11 +164,10 @@ class AppealForm(forms.Form):
         help_text=_("What the person told or wrote, in their words."),
     )
     # consents
+    # The rule is the service's (``check_consent``, asked in ``clean_consent_processing``).
     consent_processing = forms.BooleanField(
         label=_("The person consents to the processing of their personal data"),
-        error_messages={
-            "required": _("An appeal can only be registered with consent to processing.")
-        },
+        required=False,
     )
     consent_representation = forms.BooleanField(
         label=_("The person consents to the organisation acting on their behalf"),
@@ -294,6 +294,14 @@ class AppealForm(forms.Form):
         for name in ("victim_name", "victim_phone", "victim_document", "applicant_name"):
             self.fields[name].widget.attrs["data-duplicates"] = "1"
         self.fields["applicant_phone"].widget.attrs["data-duplicates"] = "1"
+
+    def clean_consent_processing(self) -> bool:
+        value = bool(self.cleaned_data.get("consent_processing"))
+        try:
+            check_consent(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["consent_processing"]) from None
+        return value
 
     def clean_received_on(self) -> Any:
         value = self.cleaned_data["received_on"]

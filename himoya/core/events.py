@@ -234,6 +234,12 @@ def _register_core() -> None:
     register("audit.verify_requested", _("Audit chain check requested"))
     register("audit.verified", _("Audit chain checked"), _verified)
 
+    register(
+        "access.denied",
+        _("Record refused"),
+        _denied,
+    )
+
 
 def _verified(data: Mapping[str, Any], names: Names) -> str | None:
     if data.get("ok"):
@@ -244,6 +250,29 @@ def _verified(data: Mapping[str, Any], names: Names) -> str | None:
             checked,
         ) % {"n": checked}
     return gettext("The chain is broken at event #%(seq)s.") % {"seq": data.get("broken")}
+
+
+def _denied(data: Mapping[str, Any], names: Names) -> str | None:
+    """Names the kind of record (its model's name in the reader's language), the id and,
+    past the first refusal of the minute, how many there were."""
+    from django.apps import apps
+    from django.utils.translation import gettext
+
+    if "model" not in data:
+        return None
+    try:
+        kind = str(apps.get_model(data["model"])._meta.verbose_name)
+    except (LookupError, ValueError):
+        kind = str(data["model"])
+    values = {"model": kind, "id": data.get("id") or "?", "count": data.get("count", 1)}
+    if values["count"] == 1:
+        text = gettext("Asked for %(model)s %(id)s, which does not exist or is not theirs to see.")
+    else:
+        text = gettext(
+            "Asked for %(model)s %(id)s, which does not exist or is not theirs to see: "
+            "%(count)s refusals within a minute."
+        )
+    return text % values
 
 
 _register_core()

@@ -17,7 +17,13 @@ from ninja import Query, Router
 
 from himoya.accounts.models import User
 from himoya.api import schemas as s
-from himoya.api.common import audit_list, created, current_user, require_casework
+from himoya.api.common import (
+    SearchInUrl,
+    audit_list,
+    created,
+    current_user,
+    require_casework,
+)
 from himoya.cases import selectors, services
 from himoya.cases.models import Appeal, Case, CaseEvent, Note, Task, Violation
 from himoya.reference.models import Facility, Region
@@ -47,11 +53,7 @@ def _fresh(user: User, case_id: int) -> Case:
     return selectors.access_case(user, case_id, audit=False)
 
 
-@router.get("/cases/", response={200: s.CasePage, **s.ERRORS}, operation_id="cases_list")
-def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> s.Page:
-    """The caller's visible cases, newest first, with the staff app's filters; with
-    ``q``, the best matches of the full-text search (at most 1,000) in rank order."""
-    user = current_user(request)
+def _case_page(user: User, filters: s.CaseFilterIn, words: str = "") -> s.Page:
     require_casework(user)
     total, rows = selectors.case_list_window(
         user,
@@ -65,13 +67,31 @@ def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> s.Page:
             opened_from=filters.opened_from,
             opened_to=filters.opened_to,
             overdue=filters.overdue,
-            q=(filters.q or "").strip(),
+            q=words.strip(),
         ),
         offset=filters.offset,
         limit=filters.limit,
     )
     audit_list(user, "case.list", rows, total)
     return s.Page(total=total, limit=filters.limit, offset=filters.offset, items=rows)
+
+
+@router.get("/cases/", response={200: s.CasePage, **s.ERRORS}, operation_id="cases_list")
+def cases_list(request: HttpRequest, filters: Query[s.CaseFilterIn]) -> s.Page:
+    """The caller's visible cases, newest first, with the staff app's filters. A
+    full-text search goes to ``POST /cases/search``: its words would otherwise be in the
+    URL, which access logs and browser history keep; ``q`` here is refused with a 400
+    (code ``search_in_url``)."""
+    if "q" in request.GET:
+        raise SearchInUrl(request.path.rstrip("/") + "/search")
+    return _case_page(current_user(request), filters)
+
+
+@router.post("/cases/search", response={200: s.CasePage, **s.ERRORS}, operation_id="cases_search")
+def cases_search(request: HttpRequest, payload: s.CaseSearchIn) -> s.Page:
+    """The list of ``GET /cases/`` with the same filters, given in the body, and ``q``:
+    the best matches of the full-text search (at most 1,000) in rank order."""
+    return _case_page(current_user(request), payload, payload.q)
 
 
 @router.get("/cases/{int:case_id}", response={200: s.CaseOut, **s.ERRORS}, operation_id="case_get")

@@ -24,6 +24,7 @@ from himoya.cases.services.cases import (
 )
 from himoya.cases.services.common import (
     age_on,
+    check_consent,
     check_minor,
     not_in_future,
     parse_birth,
@@ -76,6 +77,7 @@ __all__ = [
     "case_share",
     "case_unshare",
     "case_update",
+    "check_consent",
     "check_minor",
     "custody_record",
     "hearing_add",

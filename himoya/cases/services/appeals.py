@@ -27,6 +27,7 @@ from himoya.cases.models import (
     Violation,
 )
 from himoya.cases.services.common import (
+    check_consent,
     check_minor,
     not_in_future,
     user_of,
@@ -104,6 +105,7 @@ def _validate_appeal(organisation: Organisation, data: AppealInput) -> dict[str,
                 errors.setdefault(key, []).extend(messages)
             return None
 
+    collect(check_consent, data.consent_processing)
     collect(not_in_future, data.received_on, field_name="received_on")
     collect(not_in_future, data.events_from, field_name="events_from")
     collect(not_in_future, data.rehabilitation_started_on, field_name="rehabilitation_started_on")

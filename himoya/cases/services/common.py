@@ -90,5 +90,20 @@ def not_in_future(value: dt.date | None, *, field_name: str) -> None:
         raise ValidationError({field_name: _("The date cannot be in the future.")})
 
 
+def check_consent(consent_processing: bool) -> None:
+    """No appeal is registered without the person's consent to processing. Every
+    interface registers through ``appeal_register``, which holds this rule; the staff
+    form asks it too, to show the error with the others. The register import writes its
+    appeals without that service and records no consent (interchange.md)."""
+    if not consent_processing:
+        raise ValidationError(
+            {
+                "consent_processing": _(
+                    "An appeal can only be registered with consent to processing."
+                )
+            }
+        )
+
+
 def user_of(actor: Any) -> User | None:
     return actor if isinstance(actor, User) else None

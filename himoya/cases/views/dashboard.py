@@ -21,6 +21,7 @@ from himoya.cases.models import (
     Task,
 )
 from himoya.core.access import access_object
+from himoya.core.audit import audit_record
 from himoya.core.policies import can
 from himoya.core.views import staff_user
 from himoya.reference.models import Facility
@@ -71,6 +72,17 @@ def _dashboard_context(user: User) -> dict[str, Any]:
     names = {p.pk: p.full_name for p in selectors.visible_persons(user).filter(pk__in=person_ids)}
     place_ids = {a.data.get(k) for a in alerts for k in ("from", "to")} - {None}
     places = {f.pk: f.name for f in Facility.objects.filter(pk__in=place_ids)}
+    named = [a for a in alerts if a.kind == Alert.Kind.TRANSFER and a.data.get("person") in names]
+    if named:
+        # Alerts name the people they concern: showing them is a read of those persons.
+        audit_record(
+            actor=user,
+            action="dashboard.view",
+            data={
+                "alerts": [a.pk for a in named],
+                "persons": sorted({a.data["person"] for a in named}),
+            },
+        )
     task_rows = list(tasks[:50])
     for task in task_rows:
         task.overdue = task.is_overdue(today)  # type: ignore[attr-defined]
