@@ -121,9 +121,12 @@ def test_running_job_is_polled_with_htmx(org: Any) -> None:
     assert 'hx-trigger="every 1s"' in html
     assert "<script" not in html and "style=" not in html
     # No worker holds its liveness lock on this database: the page says so.
-    assert "No background worker is running" in client.get(
-        reverse("imports:job_status", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    assert (
+        "No background worker is running"
+        in client.get(
+            reverse("imports:job_status", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    )
     job.status = ImportJob.Status.DONE
     job.save()
     html = client.get(reverse("imports:job_status", args=[job.pk])).content.decode()

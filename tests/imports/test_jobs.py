@@ -42,9 +42,7 @@ ROWS = 300
 
 def _status_page(client: Any, job: ImportJob) -> str:
     """The polled part of the job page, through ``client``."""
-    response = client.get(
-        reverse("imports:job_status", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.get(reverse("imports:job_status", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     return response.content.decode()
 

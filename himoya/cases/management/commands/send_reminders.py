@@ -68,9 +68,7 @@ def _mail(task_id: int, base_url: str) -> None:
         log.exception("reminder mail for task %s could not be sent", task_id)
 
 
-def send_reminders(
-    *, today: dt.date | None = None, base_url: str = "", actor: Any = None
-) -> int:
+def send_reminders(*, today: dt.date | None = None, base_url: str = "", actor: Any = None) -> int:
     """Reminds every task that is due for it; returns how many were reminded now."""
     today = today or timezone.localdate()
     actor = actor or SystemActor("send-reminders")
