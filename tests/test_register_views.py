@@ -12,12 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
+from django_tasks_db.models import DBTaskResult
 
 from bench.generate import csv_bytes, register_rows
 from himoya.accounts.models import Role
 from himoya.cases.models import Case
 from himoya.core.models import AuditEvent, JobProgress
 from himoya.core.policies import SystemActor
+from himoya.core.workers import requeue_orphans
 from himoya.imports.models import ImportJob
 from himoya.imports.services import import_cases
 from himoya.imports.tasks import import_run
@@ -246,3 +248,18 @@ def test_a_confirmed_import_cancelled_before_a_worker_takes_it_imports_nothing(
     assert Case.objects.count() == 0
     assert AuditEvent.objects.filter(action="register.cancel", object_id=str(job.pk)).exists()
     assert not AuditEvent.objects.filter(action="register.import").exists()
+
+
+@with_tasks
+def test_an_import_given_up_after_its_workers_died_shows_as_failed(org: Any) -> None:
+    coordinator = user(org, Role.COORDINATOR)
+    client = make_client(coordinator)
+    upload(client, csv_bytes(register_rows(5, seed=1)))
+    job = ImportJob.objects.get()
+    queued = DBTaskResult.objects.get()
+    queued.claim("hw-gone-1")  # a himoya worker that no longer holds its lock
+    assert requeue_orphans(backend_name="default", max_attempts=1) == [str(queued.id)]
+    html = client.get(reverse("imports:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and not job.file
+    assert "The import failed and nothing was imported" in html.content.decode()

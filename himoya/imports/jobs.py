@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from himoya.accounts.models import Organisation, User
 from himoya.core.audit import audit_record_many
@@ -41,6 +43,29 @@ def job_progress(job: ImportJob) -> JobProgress | None:
     if job.status not in ACTIVE:
         return None
     return progress_get(progress_key(job))
+
+
+def job_given_up(job: ImportJob) -> ImportJob:
+    """Marks FAILED an active job whose last task was given up: its workers kept dying
+    (``himoya worker --max-attempts``), so no worker will run it again. Called when the
+    job is looked at; nothing changes while a task for it is queued or running."""
+    if job.status not in ACTIVE:
+        return job
+    task = tasks.import_check if job.status == ImportJob.Status.VALIDATING else tasks.import_run
+    last = (
+        DBTaskResult.objects.filter(task_path=task.module_path, args_kwargs__args=[job.pk])
+        .order_by("-enqueued_at")
+        .values_list("status", flat=True)
+        .first()
+    )
+    if last == TaskResultStatus.FAILED:
+        with transaction.atomic():
+            if ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ImportJob.Status.FAILED, finished_at=timezone.now()
+            ):
+                tasks.discard_file(job)
+        job.refresh_from_db()
+    return job
 
 
 def job_create(

@@ -100,6 +100,7 @@ def _render_index(
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
+    job = jobs.job_given_up(job)
     active = job.status in jobs.ACTIVE
     return {
         "job": job,
