@@ -307,6 +307,8 @@ EMAIL_HOST_USER = ENV.text("HIMOYA_EMAIL_USER")
 EMAIL_HOST_PASSWORD = ENV.text("HIMOYA_EMAIL_PASSWORD")
 EMAIL_USE_TLS = ENV.flag("HIMOYA_EMAIL_TLS", default=True)
 DEFAULT_FROM_EMAIL = ENV.text("HIMOYA_FROM_EMAIL", "himoya@localhost")
+# The staff site's address, for links in mails sent outside a request (reminders).
+HIMOYA_BASE_URL = ENV.text("HIMOYA_BASE_URL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Logs carry ids and request ids, never personal data or message text.

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -137,3 +142,96 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+# ---------------------------------------------------------------- background workers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def worker_env() -> dict[str, str]:
+    """The environment for a ``himoya worker`` subprocess on the test database, wherever
+    it is (the embedded cluster or DATABASE_URL's server)."""
+    from django.db import connections
+
+    db = connections["default"]
+    db.ensure_connection()
+    params = db.settings_dict
+    host = params["HOST"]
+    netloc = f"{quote(params['USER'])}:{quote(params['PASSWORD'])}@"
+    if host.startswith("/"):
+        url = f"postgres://{netloc}:{params['PORT'] or 5432}/{params['NAME']}?host={host}"
+    else:
+        url = f"postgres://{netloc}{host}:{params['PORT'] or 5432}/{params['NAME']}"
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "HIMOYA_DEBUG": "false",
+    }
+
+
+@pytest.fixture
+def start_worker() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Starts real ``himoya worker`` processes; the test needs ``transaction=True`` (the
+    worker sees only what the test committed). Those still running at the end are killed."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*options: str) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "himoya", "worker", "--no-startup-delay", "--no-reload"]
+            + ["--interval", "0.1", *options],
+            cwd=ROOT,
+            env=worker_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 30) -> tuple[int, str]:
+    """Waits for a worker (or any command) started with ``start_worker``: (exit code,
+    output)."""
+    out, _ = proc.communicate(timeout=timeout)
+    return proc.returncode, out
+
+
+def until(condition: Callable[[], object], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting until {what}")
+        time.sleep(0.05)
+
+
+def run_queued_tasks() -> int:
+    """Runs the queued tasks in this process, in queue order, with django-tasks-db's own
+    worker code (claim, signals, result), until none is left; returns how many ran. For
+    tests that need a task's effect, not a second process (that is ``start_worker``)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-in-process",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (row := DBTaskResult.objects.ready().first()) is not None:
+        row.claim(worker.worker_id)
+        worker.run_task(row)
+        ran += 1
+    return ran

@@ -13,8 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from himoya.accounts.models import Role
 from himoya.core.audit_verify import _RUN_LOCK, audit_verify
 from himoya.core.models import AuditEvent
+from tests.conftest import finish as _finish
 from tests.conftest import make_client
-from tests.core.test_tasks import _finish, start_worker  # noqa: F401 - a fixture
 from tests.factories import OrganisationFactory, UserFactory
 
 INTACT = "The chain is intact"

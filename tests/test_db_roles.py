@@ -22,7 +22,8 @@ from himoya.core import events
 from himoya.core.audit import audit_record, audit_record_many, verify_chain
 from himoya.core.db_roles import grants_sql, owner_settings, runtime_role_problems
 from himoya.core.models import AuditEvent
-from tests.core.test_tasks import ROOT, _worker_env
+from tests.conftest import ROOT
+from tests.conftest import worker_env as _worker_env
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

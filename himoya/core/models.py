@@ -64,6 +64,9 @@ class JobProgress(models.Model):
     key = models.CharField(_("job"), max_length=120, unique=True)
     done = models.PositiveBigIntegerField(_("steps done"), default=0)
     total = models.PositiveBigIntegerField(_("steps in all"), null=True, blank=True)
+    # A short code naming the stage of a job that counts its steps again in each stage
+    # (an import checks its rows, then writes them, then indexes them).
+    phase = models.CharField(_("stage"), max_length=20, blank=True, default="")
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:

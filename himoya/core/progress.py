@@ -36,17 +36,18 @@ def progress_key(obj: models.Model) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
-def progress_set(key: str, *, done: int, total: int | None) -> None:
-    """Record that ``done`` of ``total`` steps are finished (``total`` None: not known yet).
+def progress_set(key: str, *, done: int, total: int | None, phase: str = "") -> None:
+    """Record that ``done`` of ``total`` steps are finished (``total`` None: not known yet),
+    in stage ``phase`` (a short code, for jobs that have stages).
 
     One statement (an upsert) on the progress connection, committed at once.
     """
-    row = JobProgress(key=key, done=done, total=total, updated_at=timezone.now())
+    row = JobProgress(key=key, done=done, total=total, phase=phase, updated_at=timezone.now())
     JobProgress.objects.using(progress_db()).bulk_create(
         [row],
         update_conflicts=True,
         unique_fields=["key"],
-        update_fields=["done", "total", "updated_at"],
+        update_fields=["done", "total", "phase", "updated_at"],
     )
 
 

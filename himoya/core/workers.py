@@ -95,6 +95,22 @@ def _is_alive(worker_id: str, using: str) -> bool:
     return not (row and row[0])
 
 
+def live_workers(using: str = DEFAULT_DB_ALIAS) -> int:
+    """How many ``himoya worker`` processes, on any machine, are alive for this database:
+    the liveness locks held right now (a sweep's brief probe of a dead worker's key may
+    count for a moment)."""
+    with connections[using].cursor() as cursor:
+        # A two-key advisory lock shows its first key as classid and objsubid 2.
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND objsubid = 2 AND classid::bigint = %s "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [_LIVENESS_NS],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def requeue_orphans(
     *, backend_name: str, max_attempts: int, using: str = DEFAULT_DB_ALIAS
 ) -> list[str]:

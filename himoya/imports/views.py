@@ -1,7 +1,8 @@
 """Staff pages for importing an organisation's registers (cases, publications).
 
 Thin: the rules live in ``imports.services`` (validation, the import itself) and
-``imports.jobs`` (the upload, its check and its run).
+``imports.jobs`` (the upload, confirming, cancelling); the check and the import
+run in ``himoya worker`` (``imports.tasks``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from himoya.accounts.models import Organisation
 from himoya.core import uploads
 from himoya.core.access import access_object
 from himoya.core.policies import can
+from himoya.core.workers import live_workers
 from himoya.imports import jobs
 from himoya.imports.models import ImportJob
 
@@ -98,11 +100,14 @@ def _render_index(
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
-    progress = jobs.job_progress(job)
+    job = jobs.job_given_up(job)
+    active = job.status in jobs.ACTIVE
     return {
         "job": job,
-        "progress": progress,
-        "active": job.status in (ImportJob.Status.VALIDATING, ImportJob.Status.RUNNING),
+        # From the database: any web process shows the same, whichever took the upload.
+        "progress": jobs.job_progress(job),
+        "active": active,
+        "no_worker": active and live_workers() == 0,
         "more_errors": max(job.error_count - len(job.errors), 0),
     }
 

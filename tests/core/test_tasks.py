@@ -6,14 +6,9 @@ The worker runs as a subprocess pointed at the test database, so these tests use
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from urllib.parse import quote
+from collections.abc import Callable
 
 import pytest
 from django.db import connections, transaction
@@ -23,10 +18,11 @@ from django_tasks_db.models import DBTaskResult
 from himoya.core.models import AuditEvent, JobProgress
 from himoya.core.progress import progress_get, progress_set
 from himoya.core.tasks import TaskArgumentError, check_task_arguments, enqueue_on_commit
-from himoya.core.workers import WORKER_PREFIX, requeue_orphans
+from himoya.core.workers import WORKER_PREFIX, live_workers, requeue_orphans
+from tests.conftest import finish as _finish
+from tests.conftest import until as _until
 from tests.testapp import tasks
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 BOTH = ["default", "progress"]
 
 
@@ -35,64 +31,8 @@ def worker_test(test: Callable[..., None]) -> Callable[..., None]:
     return marked
 
 
-def _worker_env() -> dict[str, str]:
-    # The test database, wherever it is (the embedded cluster or DATABASE_URL's server).
-    db = connections["default"]
-    db.ensure_connection()
-    params = db.settings_dict
-    host = params["HOST"]
-    netloc = f"{quote(params['USER'])}:{quote(params['PASSWORD'])}@"
-    if host.startswith("/"):
-        url = f"postgres://{netloc}:{params['PORT'] or 5432}/{params['NAME']}?host={host}"
-    else:
-        url = f"postgres://{netloc}{host}:{params['PORT'] or 5432}/{params['NAME']}"
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "PYTHONPATH": str(ROOT),
-        "HIMOYA_DEBUG": "false",
-    }
-
-
-@pytest.fixture
-def start_worker() -> Iterator[Callable[..., subprocess.Popen[str]]]:
-    started: list[subprocess.Popen[str]] = []
-
-    def start(*options: str) -> subprocess.Popen[str]:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "himoya", "worker", "--no-startup-delay", "--no-reload"]
-            + ["--interval", "0.1", *options],
-            cwd=ROOT,
-            env=_worker_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        started.append(proc)
-        return proc
-
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-
-
-def _until(condition: Callable[[], object], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting until {what}")
-        time.sleep(0.05)
-
-
 def _status(result_id: str) -> str:
     return str(DBTaskResult.objects.get(id=result_id).status)
-
-
-def _finish(proc: subprocess.Popen[str], timeout: float = 30) -> tuple[int, str]:
-    out, _ = proc.communicate(timeout=timeout)
-    return proc.returncode, out
 
 
 @pytest.mark.parametrize(
@@ -220,10 +160,12 @@ def test_idle_worker_stops_at_once_on_sigterm(start_worker) -> None:
         lambda: _advisory_locks() > 0,
         "the worker holds its liveness lock",
     )
+    assert live_workers() == 1
     worker.send_signal(signal.SIGTERM)
     code, out = _finish(worker, timeout=10)
     assert code == 0, out
     _until(lambda: _advisory_locks() == 0, "the lock is released")
+    assert live_workers() == 0
 
 
 def _advisory_locks() -> int:

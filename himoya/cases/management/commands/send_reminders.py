@@ -1,6 +1,7 @@
 """``himoya send-reminders``: reminds assignees of open tasks of open cases whose
-reminder or due date has come. Run it from cron (daily or hourly); running it again
-sends nothing twice.
+reminder or due date has come; running it again sends nothing twice. ``--enqueue``
+leaves the work to ``himoya worker`` instead (the task ``cases.tasks.reminders_send``),
+at most once a day however many machines ask (docs/background-work.md).
 
 Each open task is reminded once (``Task.reminded_at`` is claimed in the same
 transaction that creates the "task due" alert and the audit record). The e-mail says
@@ -67,10 +68,10 @@ def _mail(task_id: int, base_url: str) -> None:
         log.exception("reminder mail for task %s could not be sent", task_id)
 
 
-def send_reminders(*, today: dt.date | None = None, base_url: str = "") -> int:
+def send_reminders(*, today: dt.date | None = None, base_url: str = "", actor: Any = None) -> int:
     """Reminds every task that is due for it; returns how many were reminded now."""
     today = today or timezone.localdate()
-    actor = SystemActor("send-reminders")
+    actor = actor or SystemActor("send-reminders")
     count = 0
     for task_id in list(due_tasks(today).values_list("pk", flat=True)):
         with transaction.atomic():
@@ -107,13 +108,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="queue the work for a worker, unless it was queued today already",
+        )
+        parser.add_argument(
             "--base-url",
-            default="",
+            default=settings.HIMOYA_BASE_URL,
             help="the staff site's address for links in the mails, e.g. https://himoya.example",
         )
         parser.add_argument("--date", default="", help="take this day (YYYY-MM-DD) as today")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            from himoya.cases.tasks import reminders_enqueue_daily
+
+            queued = reminders_enqueue_daily()
+            self.stdout.write("queued" if queued else "already queued today")
+            return
         today = dt.date.fromisoformat(options["date"]) if options["date"] else None
         count = send_reminders(today=today, base_url=options["base_url"])
         self.stdout.write(f"reminded {count} task(s)")
