@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from himoya.core.twofactor import SESSION_FLAG
@@ -86,6 +87,22 @@ def org(db: Any) -> Any:
 @pytest.fixture
 def other_org(db: Any) -> Any:
     return OrganisationFactory(slug="beta", name="Бета (тест)", country="TJ")
+
+
+@pytest.fixture
+def fresh_cache() -> None:
+    """Rate-limit counters live in the shared cache; a test that counts starts from
+    zero."""
+    cache.clear()
+
+
+@pytest.fixture
+def world(org: Any, other_org: Any, fresh_cache: None) -> Any:
+    """Organisation A with one case and staff who must not see it, organisation B with
+    none (tests/api/world.py)."""
+    from tests.api.world import build_world
+
+    return build_world(org, other_org)
 
 
 def make_client(user: Any) -> Client:

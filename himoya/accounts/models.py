@@ -124,7 +124,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 # How far each role sees into cases: 2 every case of the organisation, 1 the cases of
 # the member's teams and its own, 0 none. The rule itself is
-# ``cases.selectors._visibility``; tests/test_role_changes.py keeps the two in step.
+# ``cases.selectors._visibility``; tests/accounts/test_role_changes.py keeps the two in step.
 CASE_SCOPE: dict[str, int] = {
     Role.COORDINATOR: 2,
     Role.LAWYER: 1,

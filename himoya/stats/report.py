@@ -16,7 +16,7 @@ same round trip. ``himoya stats-rebuild [--check]`` compares the counts with the
 and recomputes them (after a data-only restore or SQL run with triggers disabled).
 
 The tests compare it with an independent oracle: one ORM aggregate per breakdown over the
-appeals (``tests/stats_oracle.py``).
+appeals (``tests/stats/oracle.py``).
 
 Semantics (the contract): appeals are counted by ``received_on``; ``by_agency``,
 ``by_channel``, ``by_country`` and ``by_sex`` partition ``total`` (an appeal without an

@@ -17,9 +17,9 @@ from himoya.accounts.models import Role
 from himoya.cases import services
 from himoya.cases.models import Task
 from himoya.core.models import AuditEvent
+from tests.cases.test_case_services import open_case
 from tests.conftest import run_queued_tasks
 from tests.factories import UserFactory
-from tests.test_case_services import open_case
 
 pytestmark = pytest.mark.django_db
 

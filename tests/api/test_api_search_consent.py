@@ -6,28 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from himoya.accounts.models import Organisation
 from himoya.cases import services
 from himoya.cases.models import Appeal
 from himoya.core.models import AuditEvent
+from tests.api.world import API, TODAY, World, api_client, appeal_body, send
 from tests.conftest import make_client
-from tests.test_api import API, TODAY, World, api_client, appeal_body, build_world, send
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    cache.clear()
-
-
-@pytest.fixture
-def world(org: Organisation, other_org: Organisation) -> World:
-    return build_world(org, other_org)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def test_a_search_in_the_url_is_refused_and_points_to_the_post_endpoint(world: World) -> None:

@@ -28,7 +28,7 @@ from himoya.imports.rules import PUBLICATION_COLUMNS
 from himoya.stats.models import AppealCount
 from himoya.stats.report import appeal_counts_differences, yearly_stats
 from tests.factories import UserFactory
-from tests.stats_oracle import report_by_orm
+from tests.stats.oracle import report_by_orm
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 YEARS = range(2019, 2025)

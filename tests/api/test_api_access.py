@@ -16,36 +16,24 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
-from himoya.accounts.models import Organisation, User
+from himoya.accounts.models import User
 from himoya.cases import services
 from himoya.cases.models import Appeal, Case, CaseParty, Note, Task
 from himoya.core.models import AuditEvent
-from tests.conftest import make_client
-from tests.test_api import (
+from tests.api.world import (
     A_SECRETS,
     API,
     World,
     api_client,
     appeal_body,
-    build_world,
     openapi,
     send,
 )
+from tests.conftest import make_client
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    cache.clear()
-
-
-@pytest.fixture
-def world(org: Organisation, other_org: Organisation) -> World:
-    return build_world(org, other_org)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 DENIED = {401, 403, 404}

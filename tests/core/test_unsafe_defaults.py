@@ -19,7 +19,7 @@ from django.views.debug import ExceptionReporter
 
 from himoya.core.crypto import TOKEN_PREFIX, DecryptionError
 from himoya.core.env import Env, is_loopback_host, private_dir
-from tests.test_env import HIMOYA, ROOT, run
+from tests.core.test_env import HIMOYA, ROOT, run
 from tests.testapp.models import Secret
 
 # Module level: the page shows the test's own locals and the lines around each frame.

@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from himoya.core.env import SECRET_NAMES, Env, MissingSecret, parse_database_url
 
 HIMOYA = str(Path(sys.executable).with_name("himoya"))
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE_PG = "postgres://x@127.0.0.1:1/x"
 
 

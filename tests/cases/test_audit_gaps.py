@@ -11,24 +11,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from himoya.accounts.models import Organisation
 from himoya.cases.models import Alert
 from himoya.core.models import AuditEvent
 from himoya.reference.models import Facility
+from tests.api.world import API, World, api_client, register
 from tests.conftest import make_client
-from tests.test_api import API, World, api_client, build_world, register
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    cache.clear()
-
-
-@pytest.fixture
-def world(org: Organisation, other_org: Organisation) -> World:
-    return build_world(org, other_org)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def denials(user: Any) -> list[AuditEvent]:

@@ -11,29 +11,17 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from himoya.accounts.models import Organisation
 from himoya.cases import services
 from himoya.cases.models import Appeal
 from himoya.reference import services as reference_services
 from himoya.reference.models import Facility
-from tests.test_api import API, TODAY, World, api_client, build_world, register
+from tests.api.world import API, TODAY, World, api_client, register
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    cache.clear()
-
-
-@pytest.fixture
-def world(org: Organisation, other_org: Organisation) -> World:
-    return build_world(org, other_org)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def queries(client: Client, path: str) -> int:

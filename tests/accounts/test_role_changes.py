@@ -312,8 +312,8 @@ def test_case_scope_matches_the_need_to_know_rule(org: Any, role: str) -> None:
     from himoya.accounts.models import CASE_SCOPE
     from himoya.cases.models import Case
     from himoya.cases.selectors import visible_cases
+    from tests.cases.test_case_views import new_case
     from tests.factories import TeamFactory
-    from tests.test_case_views import new_case
 
     registrar = UserFactory(organisation=org, role=Role.COORDINATOR)
     team = TeamFactory(organisation=org)

@@ -26,7 +26,7 @@ from tests.factories import TeamFactory, UserFactory, open_case
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # action="x.y" and audit_action="x.y" (services, access helpers), audit_list(user, "x.y")
 LITERAL = re.compile(r'\b(?:audit_)?action="([^"]+)"|audit_list\(\s*\w+,\s*"([^"]+)"')
 MIGRATION = importlib.import_module("himoya.cases.migrations.0007_timeline_event_codes")

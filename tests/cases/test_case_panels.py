@@ -22,7 +22,7 @@ from tests.conftest import make_client
 from tests.factories import UserFactory
 from tests.testapp.models import Secret
 
-HIMOYA = Path(__file__).resolve().parent.parent / "himoya"
+HIMOYA = Path(__file__).resolve().parents[2] / "himoya"
 
 
 @pytest.fixture
