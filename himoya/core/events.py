@@ -225,6 +225,7 @@ def _register_core() -> None:
     register("admin.delete", _("Deleted in the admin site"))
     register("admin.view", _("Viewed in the admin site"))
     register("keys.rotate", _("Encryption keys rotated"))
+    register("crypto.damaged", _("A stored value could not be decrypted"))
 
 
 _register_core()

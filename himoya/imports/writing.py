@@ -29,7 +29,8 @@ from himoya.cases.services import (
     violation_mask,
 )
 from himoya.core.crypto import normalise_text
-from himoya.core.fields import blind_index_fields
+from himoya.core.fields import blind_index_fields, encrypted_fields
+from himoya.core.fields import bulk_update as sealed_bulk_update
 from himoya.imports.bulk import (
     APPEALS,
     CASES,
@@ -174,7 +175,7 @@ class CaseWriter:
                 (
                     org,
                     row.victim_name,
-                    NAME_INDEX.compute(row.victim_name),
+                    NAME_INDEX.compute(row.victim_name, org),
                     row.victim_sex,
                     row.victim_birth_date,
                     user,
@@ -457,7 +458,11 @@ class CaseWriter:
         )
         for person in changed_persons:
             for index in blind_index_fields(Person):
-                setattr(person, index.attname, index.compute(getattr(person, index.source)))
+                setattr(
+                    person,
+                    index.attname,
+                    index.compute(getattr(person, index.source), person.organisation_id),
+                )
         bulk_update(Person, changed_persons, ["full_name", "sex", "birth_date", "name_index"])
         bulk_update(
             Appeal,
@@ -562,5 +567,10 @@ def assign(obj: Any, **values: Any) -> list[str]:
 
 
 def bulk_update(model: Any, objs: list[Any], fields: list[str]) -> None:
-    if objs:
+    if not objs:
+        return
+    if encrypted_fields(model):
+        # Each encrypted value is sealed for its own row.
+        sealed_bulk_update(model, objs, fields, batch_size=500)
+    else:
         model.objects.bulk_update(objs, fields, batch_size=500)
