@@ -179,7 +179,7 @@ def _list_rows(pks: list[int]) -> list[Case]:
         "case_id", "person_id", "person__organisation_id", "person__full_name"
     ):
         try:
-            name = full_name.open_row(sealed, pk=person_id, scope=[org_id])
+            name = full_name.open_row(cast(Any, sealed), pk=person_id, scope=[org_id])
         except DecryptionError as exc:
             # One damaged name must not take the list down: it says so, and is logged.
             damage.report(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import FieldError
 from django.db import connections, models, router
@@ -215,7 +215,7 @@ def bulk_update(
 ) -> None:
     """``QuerySet.bulk_update`` for models with encrypted fields: each value is sealed for
     its own row (Django's would pass the plaintext without the row)."""
-    chosen = [model._meta.get_field(name) for name in fields]
+    chosen = [cast(models.Field, model._meta.get_field(name)) for name in fields]
     for start in range(0, len(objs), batch_size):
         batch = objs[start : start + batch_size]
         updates: dict[str, Any] = {}
@@ -237,11 +237,11 @@ def _update_value(f: Any, obj: models.Model) -> Any:
     return getattr(obj, f.attname)
 
 
-class EncryptedTextField(EncryptedMixin, models.TextField):
+class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[misc]
     """Free text (narratives, notes), encrypted with AES-GCM."""
 
 
-class EncryptedCharField(EncryptedMixin, models.CharField):
+class EncryptedCharField(EncryptedMixin, models.CharField):  # type: ignore[misc]
     """Short identifying text (names, phone numbers); ``max_length`` limits the plaintext."""
 
     def cast_db_type(self, connection: Any) -> str | None:
@@ -316,14 +316,15 @@ def blind_lookup(
     index matches ``plain``. Indexes are per organisation, so the filter names it too."""
     field = model._meta.get_field(field_name)
     assert isinstance(field, BlindIndexField)
-    found = {field_name: field.compute(plain, organisation_id) or "-no-match-"}
+    found: dict[str, Any] = {field_name: field.compute(plain, organisation_id) or "-no-match-"}
     # Not hexadecimal, so no stored index equals it (and no NUL: PostgreSQL refuses those).
     if organisation_id is not None:
         found["organisation_id"] = organisation_id
     return found
 
 
-def encrypted_fields(model: type[models.Model]) -> list[EncryptedMixin]:
+def encrypted_fields(model: type[models.Model]) -> list[Any]:
+    """The encrypted fields of ``model`` (``EncryptedMixin`` model fields)."""
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.files.storage import default_storage
@@ -134,7 +134,10 @@ def table_spec(model: type[models.Model]) -> TableSpec | None:
         label=model._meta.label_lower,
         # The ciphertexts' context names the field; rebind reads it by its column.
         columns=[f.column for f in enc],
-        scope=[model._meta.get_field(n).column for n in encryption_scope(model)],
-        indexes=[Index(f.column, sources[f.source], f.normaliser, f.index_purpose()) for f in idx],
+        scope=[cast(Any, model._meta.get_field(n)).column for n in encryption_scope(model)],
+        indexes=[
+            Index(cast(str, f.column), sources[f.source], f.normaliser, f.index_purpose())
+            for f in idx
+        ],
         organisation=organisation,
     )
