@@ -129,10 +129,17 @@ def index_key() -> bytes:
     return _index_key_for(settings.HIMOYA_INDEX_KEY)
 
 
+@functools.lru_cache(maxsize=16)
+def _aead(key: bytes) -> AESGCM:
+    # Setting up the cipher costs more than sealing a short value: every value of a row
+    # is sealed on its own (bound to the row), so the bulk import seals tens of thousands.
+    return AESGCM(key)
+
+
 def encrypt_bytes(plain: bytes, *, context: str, ring: KeyRing | None = None) -> tuple[str, bytes]:
     ring = ring or keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.key(ring.primary_id)).encrypt(nonce, plain, context.encode())
+    sealed = _aead(ring.key(ring.primary_id)).encrypt(nonce, plain, context.encode())
     return ring.primary_id, nonce + sealed
 
 
@@ -142,7 +149,7 @@ def decrypt_bytes(kid: str, blob: bytes, *, context: str, ring: KeyRing | None =
         raise DecryptionError("the encrypted value is truncated")
     try:
         nonce, sealed = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
-        return AESGCM(ring.key(kid)).decrypt(nonce, sealed, context.encode())
+        return _aead(ring.key(kid)).decrypt(nonce, sealed, context.encode())
     except InvalidTag:
         raise DecryptionError(
             f"the encrypted value does not authenticate under key {kid!r}: "
