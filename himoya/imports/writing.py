@@ -28,7 +28,8 @@ from himoya.cases.services import (
 )
 from himoya.cases.snapshot import AppealSnapshot
 from himoya.core.crypto import normalise_text
-from himoya.core.fields import blind_index_fields
+from himoya.core.fields import blind_index_fields, encrypted_fields
+from himoya.core.fields import bulk_update as sealed_bulk_update
 from himoya.imports.bulk import NAME_INDEX, REGISTER_APPEAL, CaseTables, pk_of
 from himoya.imports.models import ImportedCase, ImportJob
 from himoya.imports.rules import BATCH, CaseRow, Progress
@@ -178,7 +179,7 @@ class CaseWriter:
                 (
                     org,
                     row.victim_name,
-                    NAME_INDEX.compute(row.victim_name),
+                    NAME_INDEX.compute(row.victim_name, org),
                     row.victim_sex,
                     row.victim_birth_date,
                     user,
@@ -437,7 +438,11 @@ class CaseWriter:
         )
         for person in changed_persons:
             for index in blind_index_fields(Person):
-                setattr(person, index.attname, index.compute(getattr(person, index.source)))
+                setattr(
+                    person,
+                    index.attname,
+                    index.compute(getattr(person, index.source), person.organisation_id),
+                )
         bulk_update(Person, changed_persons, ["full_name", "sex", "birth_date", "name_index"])
         bulk_update(Appeal, changed_appeals, list(AppealSnapshot.FIELDS))
         if new_victims:
@@ -527,5 +532,10 @@ def assign(obj: Any, **values: Any) -> list[str]:
 
 
 def bulk_update(model: Any, objs: list[Any], fields: list[str]) -> None:
-    if objs:
+    if not objs:
+        return
+    if encrypted_fields(model):
+        # Each encrypted value is sealed for its own row.
+        sealed_bulk_update(model, objs, fields, batch_size=500)
+    else:
         model.objects.bulk_update(objs, fields, batch_size=500)
