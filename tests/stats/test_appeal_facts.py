@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
 from bench.generate import write_csv
 from himoya.accounts.models import Role
 from himoya.cases import services
-from himoya.cases.models import Appeal, PartyRole, Person, Rehabilitation
+from himoya.cases.models import Appeal, PartyRole, Person, Referral, Rehabilitation
 from himoya.core.models import AuditEvent
 from himoya.core.policies import SystemActor
 from himoya.stats.report import appeal_counts_differences, yearly_stats
@@ -188,3 +189,24 @@ def test_a_reimport_does_not_erase_the_work_and_the_work_not_the_file(
     )
     first.refresh_from_db()
     assert first.rehabilitation == Rehabilitation.BOTH
+
+
+def test_the_migration_counts_referrals_recorded_before_the_rule(org: Any) -> None:
+    from importlib import import_module
+
+    migration = import_module("himoya.cases.migrations.0008_appeal_facts_from_referrals")
+    lawyer = UserFactory(organisation=org, role=Role.LAWYER)
+    case = open_case(lawyer)
+    victim = victim_of(case)
+    # Written as the old referral_add did: no derivation, and no date.
+    Referral.objects.create(case=case, person=victim, kind="legal")
+    Referral.objects.create(case=case, person=victim, kind="medical")
+    Referral.objects.create(
+        case=case, person=victim, kind="psychological", started_on=dt.date(2024, 2, 2)
+    )
+    migration.count_the_work(apps, None)
+    appeal = case.appeals.get()
+    # The undated medical referral has no year to be counted in.
+    assert (appeal.legal_aid, appeal.rehabilitation) == (True, Rehabilitation.PSYCHOLOGICAL)
+    assert appeal.rehabilitation_started_on == dt.date(2024, 2, 2)
+    assert appeal_counts_differences()[1] == 0
