@@ -233,11 +233,7 @@ def _list_rows(pks: list[int]) -> list[Case]:
             continue
         # The case's urgency: that of its most urgent appeal.
         case.urgency = (  # type: ignore[attr-defined]
-            Urgency.EMERGENCY
-            if case.has_emergency
-            else Urgency.URGENT
-            if case.has_urgent
-            else ""
+            Urgency.EMERGENCY if case.has_emergency else Urgency.URGENT if case.has_urgent else ""
         )
         case.victim_names = names.get(pk, [])  # type: ignore[attr-defined]
         case.violation_labels = [labels[t] for t in types.get(pk, [])]  # type: ignore[attr-defined]

@@ -194,7 +194,10 @@ def test_the_dashboard_queue_and_taking_the_case(
     assert 'id="urgent-queue"' in coordinator_board
     assert reverse("cases:take", args=[case.pk]) not in coordinator_board
     for user in (intake, off_duty):
-        assert 'id="urgent-queue"' not in make_client(user).get(reverse("cases:dashboard")).content.decode()
+        assert (
+            'id="urgent-queue"'
+            not in make_client(user).get(reverse("cases:dashboard")).content.decode()
+        )
 
     # An off-duty lawyer cannot take it (they do not even see it); the registrar,
     # who sees it, is no lawyer on duty.

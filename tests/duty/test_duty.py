@@ -207,5 +207,7 @@ def test_the_roster_pages_are_forbidden_to_others(org, coordinator, lawyer, role
 def test_another_organisations_shift_is_not_found(other_org, coordinator, lawyer):
     running = shift(coordinator, lawyer)
     outsider = UserFactory(organisation=other_org, role=Role.COORDINATOR, totp=False)
-    assert make_client(outsider).post(reverse("duty:shift_end", args=[running.pk])).status_code == 404
+    assert (
+        make_client(outsider).post(reverse("duty:shift_end", args=[running.pk])).status_code == 404
+    )
     assert selectors.duty_cover(lawyer) is not None
