@@ -202,7 +202,7 @@ def test_the_dashboard_queue_and_taking_the_case(
     # An off-duty lawyer cannot take it (they do not even see it); the registrar,
     # who sees it, is no lawyer on duty.
     response = make_client(off_duty).post(reverse("cases:take", args=[case.pk]))
-    assert response.status_code == 302
+    assert response.status_code == 404
     assert make_client(intake).post(reverse("cases:take", args=[case.pk])).status_code == 403
     case.refresh_from_db()
     assert case.lawyer is None
@@ -228,9 +228,17 @@ def test_two_lawyers_on_duty_take_the_same_case(
     put_on_duty(coordinator, second)
     case = emergency(intake, django_capture_on_commit_callbacks)
     version = str(case.version)
-    make_client(duty_lawyer).post(reverse("cases:take", args=[case.pk]), {"version": version})
+    # The second saw the queue before the first took the case: the case changed since.
+    Case.objects.filter(pk=case.pk).update(version=case.version + 1)
     late = make_client(second).post(reverse("cases:take", args=[case.pk]), {"version": version})
     assert late.status_code == 302 and late["Location"] == reverse("staff:home")
+    case.refresh_from_db()
+    assert case.lawyer is None
+    version = str(case.version)
+    make_client(duty_lawyer).post(reverse("cases:take", args=[case.pk]), {"version": version})
+    # Once taken, the case has left the second lawyer's sight.
+    late = make_client(second).post(reverse("cases:take", args=[case.pk]), {"version": version})
+    assert late.status_code == 404
     case.refresh_from_db()
     assert case.lawyer == duty_lawyer
     # And the service refuses a stale take even without the form's version.

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,13 +37,9 @@ def urgent_context(user: User) -> dict[str, Any]:
 @require_POST
 def case_take(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
-    try:
-        case = selectors.access_case(user, pk, audit=False)
-    except Http404:
-        # Taken by someone else meanwhile (then no longer visible), or never visible:
-        # the same answer either way.
-        messages.warning(request, _("This case is no longer waiting for a lawyer on duty."))
-        return redirect("staff:home")
+    # 404 for a case the user does not see, as everywhere: also for one another lawyer
+    # on duty has just taken (it left the queue, and so the user's sight).
+    case = selectors.access_case(user, pk, audit=False)
     if not can(user, "case.take", case):
         raise PermissionDenied("case.take")
     version = request.POST.get("version", "")
