@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "himoya.accounts",
     "himoya.search",
     "himoya.reference",
+    "himoya.duty",
     "himoya.cases",
     "himoya.outreach",
     "himoya.imports",

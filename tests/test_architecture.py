@@ -22,7 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     "accounts": {"core"},
     "search": {"core"},
     "reference": {"core", "accounts"},
-    "cases": {"core", "accounts", "reference", "search"},
+    # The duty roster: the bot and the web form will read it too, through ``cases``.
+    "duty": {"core", "accounts", "reference"},
+    "cases": {"core", "accounts", "reference", "search", "duty"},
     "outreach": {"core", "accounts", "reference"},
     "imports": {"core", "accounts", "reference", "search", "cases", "outreach"},
     "stats": {"core", "accounts", "reference", "cases", "outreach"},

@@ -262,3 +262,22 @@ register(
 )
 register("region.create", _l("Region added"))
 register("partner.create", _l("Partner organisation added"))
+
+
+def _emergency_alerted(d: Data, names: Names) -> str | None:
+    if "recipients" not in d:
+        return None
+    count = len(d["recipients"])
+    if not count:
+        return _("Emergency appeal without a lawyer: nobody could be alerted.")
+    if d.get("duty"):
+        return _(
+            "Emergency appeal without a lawyer: the lawyers on duty were alerted (%(count)s)."
+        ) % {"count": count}
+    return _(
+        "Emergency appeal without a lawyer: nobody was on duty, the coordinators were alerted "
+        "(%(count)s)."
+    ) % {"count": count}
+
+
+register("appeal.alert", _l("Emergency alert sent"), _emergency_alerted, timeline=True)

@@ -108,6 +108,7 @@ class CaseFilterForm(forms.Form):
     )
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     opened_to = forms.DateField(label=_("Opened to"), required=False, widget=DATE)
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False, widget=QuickSelect)
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS, widget=QuickSelect)
 
@@ -123,6 +124,11 @@ class CaseFilterForm(forms.Form):
         self.fields["region"].choices = grouped_by_country(  # type: ignore[attr-defined]
             Region.objects.all(), blank=anything
         )
+        self.fields["urgency"].choices = [  # type: ignore[attr-defined]
+            ("", anything),
+            (Urgency.URGENT, _("urgent or emergency")),
+            (Urgency.EMERGENCY, Urgency.EMERGENCY.label),
+        ]
         self.fields["lawyer"].choices = [  # type: ignore[attr-defined]
             ("", anything),
             *((u.pk, str(u)) for u in staff_queryset(user.organisation)),
@@ -142,6 +148,7 @@ class CaseFilterForm(forms.Form):
             opened_from=data.get("opened_from"),
             opened_to=data.get("opened_to"),
             overdue=bool(data.get("overdue")),
+            urgency=data.get("urgency") or "",
             q=(data.get("q") or "").strip(),
         )
 

@@ -360,6 +360,7 @@ class Alert(models.Model):
     class Kind(models.TextChoices):
         TRANSFER = "transfer", _("complainant transferred")
         TASK_DUE = "task_due", _("task due")
+        URGENT_APPEAL = "urgent_appeal", _("emergency appeal without a lawyer")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
     recipient = models.ForeignKey(

@@ -4,11 +4,16 @@ Who sees a case (the queryset form of this rule is ``selectors.visible_cases``):
 * its organisation's coordinators;
 * members of the case's team, its assigned lawyer and whoever registered it;
 * for an organisation the case was explicitly shared with: that organisation's
-  coordinators and, if the share names one, that team's members.
+  coordinators and, if the share names one, that team's members;
+* a lawyer on duty (``himoya.duty``), while the shift runs: the organisation's open
+  cases with an urgent or emergency appeal that no lawyer has taken yet, in the
+  regions the shift covers and those without a region (all of them on a duty for the
+  whole organisation). Once a lawyer is assigned, or the shift ends, that is over.
 Analysts and administrators see statistics, not identities: no case rule names them.
 
 Who changes a case: staff of the owning organisation who see it, in a role that does
-legal or intake work. Sharing, assigning and reopening are the coordinators'.
+legal or intake work. Sharing, assigning and reopening are the coordinators'; a lawyer
+on duty takes an urgent case nobody has taken (assigns it to themselves).
 """
 
 from __future__ import annotations
@@ -52,6 +57,20 @@ def case_note(user: Any, case: Any) -> bool:
 def case_manage(user: Any, case: Any) -> bool:
     """Assign, share, reopen: the owning organisation's coordinators."""
     return user.role == Role.COORDINATOR and _own_org(user, case)
+
+
+@policy("case.take")
+def case_take(user: Any, case: Any) -> bool:
+    """A lawyer on duty assigns to themselves a case of the urgent queue they see."""
+    from himoya.cases.selectors import awaiting_lawyer, visible_cases
+    from himoya.duty.selectors import duty_cover
+
+    return (
+        user.role == Role.LAWYER
+        and _own_org(user, case)
+        and duty_cover(user) is not None
+        and visible_cases(user).filter(awaiting_lawyer(), pk=case.pk).exists()
+    )
 
 
 @policy("appeal.register")

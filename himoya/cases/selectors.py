@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -18,16 +18,43 @@ from himoya.cases.models import (
     CaseEvent,
     CaseParty,
     CaseShare,
+    CaseStatus,
     PartyRole,
     Person,
     Task,
+    Urgency,
     Violation,
 )
 from himoya.core import damage
 from himoya.core.access import access_object
 from himoya.core.crypto import DecryptionError
 from himoya.core.fields import EncryptedMixin, blind_lookup
+from himoya.duty.selectors import duty_cover
 from himoya.reference.models import Term
+
+# Appeals at these levels put a case without a lawyer in the queue of the dashboard;
+# an emergency also alerts the lawyers on duty (services.urgent).
+URGENT_LEVELS = (Urgency.URGENT, Urgency.EMERGENCY)
+
+
+def awaiting_lawyer() -> Q:
+    """The urgent queue's rule: an open case nobody has taken (no lawyer) with an
+    urgent or emergency appeal. Taking the case (a lawyer assigned) takes it out."""
+    urgent = Appeal.objects.filter(case=OuterRef("pk"), urgency__in=URGENT_LEVELS)
+    return Q(lawyer__isnull=True) & ~Q(status=CaseStatus.CLOSED) & Q(Exists(urgent))
+
+
+def _on_duty(user: Any, org_id: int) -> Q | None:
+    """What a lawyer on duty sees besides their own cases: the urgent queue of their
+    organisation, for the regions their running shifts cover (and the cases without a
+    region), or all of it on a duty for the whole organisation. None off duty."""
+    cover = duty_cover(user)
+    if cover is None:
+        return None
+    rule = Q(organisation_id=org_id) & awaiting_lawyer()
+    if not cover.whole_organisation:
+        rule &= Q(region_id__in=sorted(cover.region_ids)) | Q(region__isnull=True)
+    return rule
 
 
 def _visibility(user: Any) -> tuple[Q, Exists] | None:
@@ -46,6 +73,9 @@ def _visibility(user: Any) -> tuple[Q, Exists] | None:
         own = Q(organisation_id=org_id) & (
             Q(team_id__in=team_ids) | Q(lawyer_id=user.pk) | Q(created_by_id=user.pk)
         )
+        duty = _on_duty(user, org_id)
+        if duty is not None:
+            own |= duty
         shared = Exists(
             CaseShare.objects.filter(
                 case=OuterRef("pk"), organisation_id=org_id, team_id__in=team_ids
@@ -105,6 +135,7 @@ class CaseFilters:
     opened_from: dt.date | None = None
     opened_to: dt.date | None = None
     overdue: bool = False
+    urgency: str = ""
     q: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -132,6 +163,10 @@ def _filtered(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.overdue:
         today = timezone.localdate()
         qs = qs.filter(Exists(Task.objects.overdue(today).filter(case=OuterRef("pk"))))
+    if filters.urgency:
+        # "urgent" finds urgent and emergency appeals alike; "emergency" only those.
+        levels = URGENT_LEVELS if filters.urgency == Urgency.URGENT else (filters.urgency,)
+        qs = qs.filter(Exists(Appeal.objects.filter(case=OuterRef("pk"), urgency__in=levels)))
     return qs
 
 
@@ -156,6 +191,10 @@ LIST_COUNT_CAP = 10_000
 SEARCH_RESULTS = 200
 
 
+def _has_appeal(urgency: str) -> Exists:
+    return Exists(Appeal.objects.filter(case=OuterRef("pk"), urgency=urgency))
+
+
 def _list_rows(pks: list[int]) -> list[Case]:
     """The cases ``pks``, in that order, with what a row of the list shows and only
     that: ``has_overdue``, and ``victim_names`` and ``violation_labels`` as lists. The
@@ -169,7 +208,11 @@ def _list_rows(pks: list[int]) -> list[Case]:
         .order_by()
         .select_related("agency", "facility", "region", "lawyer")
         .defer("summary")
-        .annotate(has_overdue=Exists(Task.objects.overdue(today).filter(case=OuterRef("pk"))))
+        .annotate(
+            has_overdue=Exists(Task.objects.overdue(today).filter(case=OuterRef("pk"))),
+            has_emergency=_has_appeal(Urgency.EMERGENCY),
+            has_urgent=_has_appeal(Urgency.URGENT),
+        )
         .in_bulk()
     )
     names: dict[int, list[str]] = {}
@@ -204,6 +247,10 @@ def _list_rows(pks: list[int]) -> list[Case]:
         case = found.get(pk)
         if case is None:
             continue
+        # The case's urgency: that of its most urgent appeal.
+        case.urgency = (  # type: ignore[attr-defined]
+            Urgency.EMERGENCY if case.has_emergency else Urgency.URGENT if case.has_urgent else ""
+        )
         case.victim_names = names.get(pk, [])  # type: ignore[attr-defined]
         case.violation_labels = [labels[t] for t in types.get(pk, [])]  # type: ignore[attr-defined]
         rows.append(case)
@@ -338,6 +385,26 @@ def case_list_page(
         parts = [_filtered(part, filters) for part in visible_case_parts(user)]
         rows, cap = CaseRows(parts, oldest_first=oldest_first), list_cap
     return CappedPaginator(rows, per_page, cap=cap).get_page(number)
+
+
+def urgent_queue(user: Any) -> QuerySet[Case]:
+    """The top of the dashboard for the organisation's coordinators and its lawyers on
+    duty: its cases in ``awaiting_lawyer`` that the user sees, emergencies first, then
+    the longest waiting. Nobody else has a queue (an empty queryset)."""
+    if getattr(user, "role", None) == Role.COORDINATOR:
+        pass
+    elif duty_cover(user) is None:
+        return Case.objects.none()
+    return (
+        visible_cases(user)
+        .filter(awaiting_lawyer(), organisation_id=user.organisation_id)
+        .annotate(
+            has_emergency=_has_appeal(Urgency.EMERGENCY),
+            waiting_since=Min("appeals__created_at", filter=Q(appeals__urgency__in=URGENT_LEVELS)),
+        )
+        .select_related("region", "facility")
+        .order_by("-has_emergency", "waiting_since", "id")
+    )
 
 
 def visible_persons(user: Any) -> QuerySet[Person]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/status/", views.case_status, name="status"),
     path("<int:pk>/assign/", views.case_assign, name="assign"),
+    path("<int:pk>/take/", views.case_take, name="take"),
     path("<int:pk>/share/", views.case_share, name="share"),
     path("<int:pk>/share/<int:share_pk>/remove/", views.case_unshare, name="unshare"),
     path("<int:pk>/tasks/", views.task_add, name="task_add"),

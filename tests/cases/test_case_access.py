@@ -138,6 +138,7 @@ def test_every_object_url_is_covered():
         "edit",
         "status",
         "assign",
+        "take",
         "share",
         "unshare",
         "task_add",

@@ -52,6 +52,7 @@ from himoya.cases.services.sharing import (
     case_share,
     case_unshare,
 )
+from himoya.cases.services.urgent import emergency_alert
 from himoya.cases.services.work import (
     hearing_add,
     note_add,
@@ -80,6 +81,7 @@ __all__ = [
     "case_unshare",
     "case_update",
     "check_consent",
+    "emergency_alert",
     "check_minor",
     "custody_record",
     "hearing_add",

@@ -35,6 +35,7 @@ from himoya.cases.services.common import (
 )
 from himoya.cases.services.persons import PersonInput, person_create
 from himoya.cases.services.search import reindex_case
+from himoya.cases.services.urgent import emergency_alert, needs_duty_alert
 from himoya.cases.snapshot import AppealSnapshot, rehabilitation_errors
 from himoya.core.countries import country_code
 from himoya.core.events import record_event
@@ -311,5 +312,7 @@ def appeal_register(
                 "opened_case": opened,
             },
         )
+        if needs_duty_alert(appeal):
+            emergency_alert(actor=actor, appeal=appeal)
         reindex_case(case)
     return appeal

@@ -26,7 +26,7 @@ from himoya.cases.services.search import reindex_case
 from himoya.core.countries import country_code
 from himoya.core.events import record_event
 from himoya.core.fields import value_for_update
-from himoya.core.policies import require
+from himoya.core.policies import can, require
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
 from himoya.reference.services import term_for
@@ -192,7 +192,18 @@ def case_assign(
     team: Team | None,
     expected_version: int | None = None,
 ) -> Case:
-    require(actor, "case.manage", case)
+    # A lawyer on duty may take an urgent case: assign themselves, the team unchanged.
+    taking = (
+        lawyer is not None
+        and lawyer.pk == getattr(actor, "pk", None)
+        and (team.pk if team else None) == case.team_id
+        and can(actor, "case.take", case)
+    )
+    if not taking:
+        require(actor, "case.manage", case)
+    elif expected_version is None:
+        # Two lawyers on duty may take the same case at once: the second is refused.
+        expected_version = case.version
     if lawyer is not None and (
         lawyer.organisation_id != case.organisation_id or not lawyer.is_active
     ):

@@ -32,6 +32,9 @@ from himoya.cases.views.list import (
     case_export,
     case_list,
 )
+from himoya.cases.views.urgent import (
+    case_take,
+)
 from himoya.cases.views.work import (
     custody_add,
     hearing_add,
@@ -48,6 +51,7 @@ __all__ = [
     "appeal_letter",
     "appeal_new",
     "case_assign",
+    "case_take",
     "case_detail",
     "case_edit",
     "case_export",

@@ -20,6 +20,7 @@ from himoya.cases.models import (
     CaseStatus,
     Task,
 )
+from himoya.cases.views.urgent import urgent_context
 from himoya.core.access import access_object
 from himoya.core.audit import audit_record
 from himoya.core.policies import can
@@ -44,6 +45,10 @@ def _alert_text(alert: Alert, names: dict[Any, str], places: dict[Any, str]) -> 
             "number": alert.case.number,
             "date": d.get("due_on", ""),
         }
+    if alert.kind == Alert.Kind.URGENT_APPEAL:
+        return _("An emergency appeal in case %(number)s has no lawyer yet.") % {
+            "number": alert.case.number
+        }
     return _("Alert in case %(number)s.") % {"number": alert.case.number}
 
 
@@ -65,6 +70,8 @@ def _dashboard_context(user: User) -> dict[str, Any]:
     )
     alerts = list(
         Alert.objects.filter(recipient=user, read_at__isnull=True, case__in=visible)
+        # An emergency alert is over once a lawyer has taken the case.
+        .exclude(kind=Alert.Kind.URGENT_APPEAL, case__lawyer__isnull=False)
         .select_related("case")
         .order_by("-created_at")[:50]
     )
@@ -93,6 +100,7 @@ def _dashboard_context(user: User) -> dict[str, Any]:
         "overdue_count": len([t for t in task_rows if getattr(t, "overdue", False)]),
         "alerts": [{"alert": a, "text": _alert_text(a, names, places)} for a in alerts],
         "can_register": can(user, "appeal.register", user.organisation),
+        **urgent_context(user),
     }
 
 
