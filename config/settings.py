@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "himoya.search",
     "himoya.reference",
     "himoya.cases",
+    "himoya.litigation",
     "himoya.outreach",
     "himoya.imports",
     "himoya.stats",

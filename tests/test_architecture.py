@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"core"},
     "reference": {"core", "accounts"},
     "cases": {"core", "accounts", "reference", "search"},
+    "litigation": {"core", "accounts", "reference", "cases"},
     "outreach": {"core", "accounts", "reference"},
     "imports": {"core", "accounts", "reference", "search", "cases", "outreach"},
     "stats": {"core", "accounts", "reference", "cases", "outreach"},
