@@ -79,7 +79,14 @@ def access_case(user: Any, pk: Any, *, audit: bool = True) -> Case:
     Each successful access is an audit event ("case.view")."""
     return access_object(
         visible_cases(user).select_related(
-            "organisation", "region", "facility", "agency", "team", "lawyer", "updated_by"
+            "organisation",
+            "region",
+            "facility",
+            "agency",
+            "team",
+            "lawyer",
+            "updated_by",
+            "outcome",
         ),
         pk,
         user=user,
@@ -286,7 +293,7 @@ def case_list_window(
         pks = CaseRows(parts).window(offset, offset + limit) if offset < total else []
     found = (
         Case.objects.filter(pk__in=pks)
-        .select_related("agency", "facility", "region", "lawyer", "team")
+        .select_related("agency", "facility", "region", "lawyer", "team", "outcome")
         .in_bulk()
     )
     return total, [found[pk] for pk in pks if pk in found]
