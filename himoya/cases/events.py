@@ -266,5 +266,6 @@ register(
     _l("Alerts naming persons shown"),
     _dashboard,
 )
+register("dashboard.week", _l("Coming week shown with victims' names"))
 register("region.create", _l("Region added"))
 register("partner.create", _l("Partner organisation added"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -18,6 +18,7 @@ from himoya.cases.models import (
     CaseEvent,
     CaseParty,
     CaseShare,
+    Hearing,
     PartyRole,
     Person,
     Task,
@@ -161,11 +162,21 @@ LIST_COUNT_CAP = 10_000
 SEARCH_RESULTS = 200
 
 
+def next_hearing() -> Subquery:
+    """For an annotation of cases: the start of the case's next hearing (None if none)."""
+    return Subquery(
+        Hearing.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+
+
 def _list_rows(pks: list[int]) -> list[Case]:
     """The cases ``pks``, in that order, with what a row of the list shows and only
-    that: ``has_overdue``, and ``victim_names`` and ``violation_labels`` as lists. The
-    names are decrypted, so the persons' other encrypted fields and the summaries are
-    not read; plain lists, not prefetched models, keep the page's Python time small."""
+    that: ``has_overdue``, ``next_hearing``, and ``victim_names`` and
+    ``violation_labels`` as lists. The names are decrypted, so the persons' other
+    encrypted fields and the summaries are not read; plain lists, not prefetched
+    models, keep the page's Python time small."""
     if not pks:
         return []
     today = timezone.localdate()
@@ -175,6 +186,7 @@ def _list_rows(pks: list[int]) -> list[Case]:
         .select_related("agency", "facility", "region", "lawyer")
         .defer("summary")
         .annotate(has_overdue=Exists(Task.objects.overdue(today).filter(case=OuterRef("pk"))))
+        .annotate(next_hearing=next_hearing())
         .in_bulk()
     )
     names: dict[int, list[str]] = {}
