@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.cases.models import Case
 from himoya.core.fields import EncryptedCharField, EncryptedTextField
@@ -20,7 +21,8 @@ from himoya.core.fields import EncryptedCharField, EncryptedTextField
 
 class Instance(models.TextChoices):
     FIRST = "first", _("first instance")
-    APPEAL = "appeal", _("appeal")
+    # "appeal" alone is an incoming request (обращение) in this product.
+    APPEAL = "appeal", pgettext_lazy("court instance", "appeal")
     CASSATION = "cassation", _("cassation")
     SUPERVISORY = "supervisory", _("supervisory review")
     CONSTITUTIONAL = "constitutional", _("constitutional review")
