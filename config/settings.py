@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "himoya.reference",
     "himoya.duty",
     "himoya.cases",
+    "himoya.litigation",
     "himoya.outreach",
     "himoya.imports",
     "himoya.stats",

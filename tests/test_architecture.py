@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     # The duty roster: the bot and the web form will read it too, through ``cases``.
     "duty": {"core", "accounts", "reference"},
     "cases": {"core", "accounts", "reference", "search", "duty"},
+    "litigation": {"core", "accounts", "reference", "cases"},
     "outreach": {"core", "accounts", "reference"},
     "imports": {"core", "accounts", "reference", "search", "cases", "outreach"},
     "stats": {"core", "accounts", "reference", "cases", "outreach"},

@@ -523,6 +523,11 @@ class CaseListItem(Schema):
     version: int
     updated_at: dt.datetime
 
+    @staticmethod
+    def resolve_outcome(case: Case) -> str:
+        # The code of the outcome term: the API's shape from before outcomes were data.
+        return case.outcome.code if case.outcome else ""
+
 
 class CasePage(PageMeta):
     items: list[CaseListItem]

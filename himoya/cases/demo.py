@@ -8,9 +8,11 @@ import random
 from django.utils import timezone
 
 from himoya.cases import services
-from himoya.cases.models import Case, CaseStatus, Outcome, Rehabilitation
+from himoya.cases.models import Case, CaseStatus, Rehabilitation
 from himoya.core.demo_loader import DemoContext
+from himoya.reference import vocab
 from himoya.reference.models import Facility
+from himoya.reference.selectors import terms_for_country
 
 # Invented people: first names by sex, so that a name and its recorded sex agree.
 FIRST_MALE = [
@@ -133,7 +135,13 @@ def load(ctx: DemoContext) -> None:
                     actor=ctx.actor,
                     case=case,
                     status=CaseStatus.CLOSED,
-                    outcome=rng.choice(Outcome.values),
+                    outcome=rng.choice(
+                        sorted(
+                            terms_for_country(vocab.OUTCOME, case.country).values_list(
+                                "code", flat=True
+                            )
+                        )
+                    ),
                     expected_version=case.version,
                 )
             if violation == "reprisal":

@@ -21,7 +21,6 @@ from himoya.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    Outcome,
     ReferralKind,
     Urgency,
 )
@@ -65,7 +64,7 @@ def _status_changed(d: Data, names: Names) -> str:
     new, old = d.get("to", ""), d.get("from", "")
     if new == CaseStatus.CLOSED:
         return _("Closed the case with the outcome “%(outcome)s”.") % {
-            "outcome": _label(Outcome, d.get("outcome", ""))
+            "outcome": names.term(vocab.OUTCOME, d.get("outcome", ""))
         }
     if old == CaseStatus.CLOSED:
         return _("Reopened the case (now “%(status)s”).") % {"status": status_label(new)}
@@ -193,6 +192,7 @@ register_timeline(_write_timeline)
 register_names("facility", _facilities)
 register_names(f"term:{vocab.VIOLATION}", _terms(vocab.VIOLATION))
 register_names(f"term:{vocab.CHANNEL}", _terms(vocab.CHANNEL))
+register_names(f"term:{vocab.OUTCOME}", _terms(vocab.OUTCOME))
 
 # On the case timeline
 register("case.open", _l("Case opened"), _l("Opened the case %(number)s."), timeline=True)
@@ -205,7 +205,13 @@ register(
     refs={"channel": f"term:{vocab.CHANNEL}"},
 )
 register("case.update", _l("Case facts changed"), _updated, timeline=True)
-register("case.status", _l("Case status changed"), _status_changed, timeline=True)
+register(
+    "case.status",
+    _l("Case status changed"),
+    _status_changed,
+    timeline=True,
+    refs={"outcome": f"term:{vocab.OUTCOME}"},
+)
 register(
     "case.assign",
     _l("Case assigned"),
@@ -260,6 +266,7 @@ register(
     _l("Alerts naming persons shown"),
     _dashboard,
 )
+register("dashboard.week", _l("Coming week shown with victims' names"))
 register("region.create", _l("Region added"))
 register("partner.create", _l("Partner organisation added"))
 

@@ -76,7 +76,7 @@ def _date(value: Any) -> str:
 def _rows(cases: QuerySet[Case], ids: list[int]) -> Iterator[list[str]]:
     """The export's rows; the id of each case exported is appended to ``ids``."""
     yes, no = _("yes"), _("no")
-    cases = cases.select_related("team").prefetch_related(
+    cases = cases.select_related("team", "outcome").prefetch_related(
         Prefetch("violations", queryset=Violation.objects.select_related("type")),
         Prefetch(
             "parties",
@@ -91,7 +91,7 @@ def _rows(cases: QuerySet[Case], ids: list[int]) -> Iterator[list[str]]:
             case.external_id or "",
             _date(case.opened_on),
             case.get_status_display(),
-            case.get_outcome_display() if case.outcome else "",
+            case.outcome.label if case.outcome else "",
             _date(case.closed_on),
             case.country,
             str(case.region) if case.region else "",

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from himoya.accounts.models import Organisation, Team, User
 from himoya.cases import selectors
-from himoya.cases.models import CaseStatus, Outcome, ReferralKind, Sex, Urgency
+from himoya.cases.models import CaseStatus, ReferralKind, Sex, Urgency
 from himoya.cases.policies import CASE_WORKERS
 from himoya.cases.services.common import check_consent
 from himoya.core.forms import add_service_errors as _add_service_errors
@@ -36,7 +36,7 @@ from himoya.reference.forms import (
     term_choices,
 )
 from himoya.reference.models import Facility, Partner, Region
-from himoya.reference.selectors import facilities
+from himoya.reference.selectors import facilities, terms, terms_for_country
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -374,13 +374,17 @@ class CaseFactsForm(forms.Form):
 class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=CaseStatus.choices)
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
-    )
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, country: str | None = None, **kwargs: Any) -> None:
+        """Offers the outcomes of the case's ``country`` (every outcome without one)."""
         kwargs.setdefault("auto_id", "status-%s")
         super().__init__(*args, **kwargs)
+        outcomes = terms_for_country(vocab.OUTCOME, country) if country else terms(vocab.OUTCOME)
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((t.code, t.label) for t in outcomes),
+        ]
 
 
 class AssignForm(forms.Form):

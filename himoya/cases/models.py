@@ -80,16 +80,6 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
-class Outcome(models.TextChoices):
-    CRIMINAL_CASE_OPENED = "criminal_case_opened", _("criminal case opened")
-    REFUSED = "refused", _("refused to open a criminal case")
-    CONVICTED = "perpetrator_convicted", _("perpetrator convicted")
-    COMPENSATION = "compensation", _("compensation awarded")
-    IMPROVED_CONDITIONS = "improved_conditions", _("conditions improved")
-    WITHDRAWN = "withdrawn", _("withdrawn by the applicant")
-    OTHER = "other", _("other")
-
-
 class Case(models.Model):
     """The unit of legal work."""
 
@@ -103,7 +93,16 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW
     )
-    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    # A term of the "outcome" vocabulary that applies in the case's country.
+    outcome = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "outcome"},
+        verbose_name=_("outcome"),
+    )
     opened_on = models.DateField(_("opened"))
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     events_from = models.DateField(_("events from"), null=True, blank=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -19,6 +20,7 @@ from himoya.cases.models import (
     CaseParty,
     CaseShare,
     CaseStatus,
+    Hearing,
     PartyRole,
     Person,
     Task,
@@ -111,7 +113,14 @@ def access_case(user: Any, pk: Any, *, audit: bool = True) -> Case:
     Each successful access is an audit event ("case.view")."""
     return access_object(
         visible_cases(user).select_related(
-            "organisation", "region", "facility", "agency", "team", "lawyer", "updated_by"
+            "organisation",
+            "region",
+            "facility",
+            "agency",
+            "team",
+            "lawyer",
+            "updated_by",
+            "outcome",
         ),
         pk,
         user=user,
@@ -195,11 +204,46 @@ def _has_appeal(urgency: str) -> Exists:
     return Exists(Appeal.objects.filter(case=OuterRef("pk"), urgency=urgency))
 
 
+def next_hearing() -> Subquery:
+    """For an annotation of cases: the start of the case's next hearing (None if none)."""
+    return Subquery(
+        Hearing.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+
+
+def victim_names(case_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The victims' names of ``case_ids`` by case, in the order they were added, read
+    without loading the persons' other encrypted fields. For cases the reader may see
+    (the caller has decided that). A damaged name does not take the page down: it reads
+    as damaged, and is logged."""
+    names: dict[int, list[str]] = {}
+    victims = CaseParty.objects.filter(case_id__in=case_ids, role=PartyRole.VICTIM).order_by("id")
+    full_name = cast(EncryptedMixin, Person._meta.get_field("full_name"))
+    for case_id, person_id, org_id, sealed in victims.values_list(
+        "case_id", "person_id", "person__organisation_id", "person__full_name"
+    ):
+        try:
+            name = full_name.open_row(cast(Any, sealed), pk=person_id, scope=[org_id])
+        except DecryptionError as exc:
+            damage.report(
+                None,
+                damage.DamagedValue(
+                    str(exc), model="cases.person", pk=person_id, field="full_name"
+                ),
+            )
+            name = str(damage.DAMAGED)
+        names.setdefault(case_id, []).append(name)
+    return names
+
+
 def _list_rows(pks: list[int]) -> list[Case]:
     """The cases ``pks``, in that order, with what a row of the list shows and only
-    that: ``has_overdue``, and ``victim_names`` and ``violation_labels`` as lists. The
-    names are decrypted, so the persons' other encrypted fields and the summaries are
-    not read; plain lists, not prefetched models, keep the page's Python time small."""
+    that: ``has_overdue``, ``next_hearing``, and ``victim_names`` and
+    ``violation_labels`` as lists. The names are decrypted, so the persons' other
+    encrypted fields and the summaries are not read; plain lists, not prefetched
+    models, keep the page's Python time small."""
     if not pks:
         return []
     today = timezone.localdate()
@@ -212,27 +256,11 @@ def _list_rows(pks: list[int]) -> list[Case]:
             has_overdue=Exists(Task.objects.overdue(today).filter(case=OuterRef("pk"))),
             has_emergency=_has_appeal(Urgency.EMERGENCY),
             has_urgent=_has_appeal(Urgency.URGENT),
+            next_hearing=next_hearing(),
         )
         .in_bulk()
     )
-    names: dict[int, list[str]] = {}
-    victims = CaseParty.objects.filter(case_id__in=pks, role=PartyRole.VICTIM).order_by("id")
-    full_name = cast(EncryptedMixin, Person._meta.get_field("full_name"))
-    for case_id, person_id, org_id, sealed in victims.values_list(
-        "case_id", "person_id", "person__organisation_id", "person__full_name"
-    ):
-        try:
-            name = full_name.open_row(cast(Any, sealed), pk=person_id, scope=[org_id])
-        except DecryptionError as exc:
-            # One damaged name must not take the list down: it says so, and is logged.
-            damage.report(
-                None,
-                damage.DamagedValue(
-                    str(exc), model="cases.person", pk=person_id, field="full_name"
-                ),
-            )
-            name = str(damage.DAMAGED)
-        names.setdefault(case_id, []).append(name)
+    names = victim_names(pks)
     types: dict[int, list[int]] = {}
     for case_id, type_id in (
         Violation.objects.filter(case_id__in=pks).order_by("id").values_list("case_id", "type_id")
@@ -349,7 +377,7 @@ def case_list_window(
         pks = CaseRows(parts).window(offset, offset + limit) if offset < total else []
     found = (
         Case.objects.filter(pk__in=pks)
-        .select_related("agency", "facility", "region", "lawyer", "team")
+        .select_related("agency", "facility", "region", "lawyer", "team", "outcome")
         .in_bulk()
     )
     return total, [found[pk] for pk in pks if pk in found]

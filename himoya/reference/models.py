@@ -11,6 +11,7 @@ models lived first.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -37,6 +38,16 @@ class Term(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=300, blank=True)
     verified = models.BooleanField(_("verified"), default=False)
+    # Where the term applies (ISO 3166-1 alpha-2 codes); empty: everywhere. Procedure
+    # differs by country (Kazakhstan's code has no "opening of a criminal case"), so a
+    # case is offered only the terms of its country.
+    countries = ArrayField(
+        models.CharField(max_length=2),
+        verbose_name=_("countries"),
+        blank=True,
+        default=list,
+        help_text=_("Countries where this term applies; empty means every country."),
+    )
 
     class Meta:
         db_table = "cases_term"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from himoya.core.models import AuditEvent
 from himoya.core.policies import can
@@ -15,6 +15,11 @@ from himoya.reference.models import Facility, Region, Term
 def terms(vocabulary: str, *, active_only: bool = True) -> QuerySet[Term]:
     qs = Term.objects.filter(vocabulary=vocabulary)
     return qs.filter(active=True) if active_only else qs
+
+
+def terms_for_country(vocabulary: str, country: str) -> QuerySet[Term]:
+    """The active terms of ``vocabulary`` that apply in ``country``."""
+    return terms(vocabulary).filter(Q(countries=[]) | Q(countries__contains=[country]))
 
 
 def facilities(country: str = "") -> QuerySet[Facility]:

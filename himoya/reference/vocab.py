@@ -11,8 +11,9 @@ VIOLATION = "violation"
 AGENCY = "agency"
 CHANNEL = "channel"
 FACILITY_TYPE = "facility_type"
+OUTCOME = "outcome"
 
-VOCABULARIES = (VIOLATION, AGENCY, CHANNEL, FACILITY_TYPE)
+VOCABULARIES = (VIOLATION, AGENCY, CHANNEL, FACILITY_TYPE, OUTCOME)
 
 CHANNELS = ("in_person", "phone", "letter", "email", "web", "telegram", "whatsapp", "visit")
 VIOLATIONS = (

@@ -267,8 +267,124 @@ REGIONS: list[tuple[str, str, str, str, str, str]] = [
 ]
 
 
-def load_reference_data(term_model: Any, region_model: Any) -> None:
-    """Creates missing terms and regions; never overwrites a coordinator's edits."""
+OUTCOME_SOURCE = "Himoya domain reference (domain.md)"
+KZ_CPC = "Criminal Procedure Code of Kazakhstan (2014), art. 179 (domain.md)"
+KZ_REFUSAL = "domain.md: the exact wording of the refusal is to be verified"
+TJ_CPC = "Criminal Procedure Code of Tajikistan (domain.md)"
+
+# Outcomes of a case: (code, countries (empty: every country), ru, kk, tg, en, source,
+# verified). Kazakhstan's procedure code has no "opening of a criminal case": a
+# pre-trial investigation starts when the report is entered in the Unified Register of
+# Pre-trial Investigations (ЕРДР), so its outcomes differ from Tajikistan's.
+OUTCOMES: list[tuple[str, tuple[str, ...], str, str, str, str, str, bool]] = [
+    (
+        "investigation_started",
+        ("KZ",),
+        "Начато досудебное расследование (регистрация в ЕРДР)",
+        "Сотқа дейінгі тергеп-тексеру басталды (СДТБТ-ге тіркелді)",
+        "Тафтишоти пеш аз судӣ оғоз шуд (сабт дар феҳристи ягона)",
+        "Pre-trial investigation started (entered in the Unified Register)",
+        KZ_CPC,
+        True,
+    ),
+    (
+        "registration_refused",
+        ("KZ",),
+        "Отказ в регистрации заявления в ЕРДР",
+        "Арызды СДТБТ-ге тіркеуден бас тартылды",
+        "Аз сабти ариза дар феҳристи ягона рад карда шуд",
+        "Entry of the report in the Unified Register refused",
+        KZ_REFUSAL,
+        False,
+    ),
+    (
+        "criminal_case_opened",
+        ("TJ",),
+        "Возбуждено уголовное дело",
+        "Қылмыстық іс қозғалды",
+        "Парвандаи ҷиноятӣ оғоз карда шуд",
+        "Criminal case opened",
+        TJ_CPC,
+        True,
+    ),
+    (
+        "refused",
+        ("TJ",),
+        "Отказано в возбуждении уголовного дела",
+        "Қылмыстық іс қозғаудан бас тартылды",
+        "Оғози парвандаи ҷиноятӣ рад карда шуд",
+        "Refused to open a criminal case",
+        TJ_CPC,
+        True,
+    ),
+    (
+        "perpetrator_convicted",
+        (),
+        "Виновный осуждён",
+        "Кінәлі сотталды",
+        "Гунаҳкор маҳкум шуд",
+        "Perpetrator convicted",
+        OUTCOME_SOURCE,
+        True,
+    ),
+    (
+        "compensation",
+        (),
+        "Присуждена компенсация",
+        "Өтемақы тағайындалды",
+        "Ҷуброн таъин шуд",
+        "Compensation awarded",
+        OUTCOME_SOURCE,
+        True,
+    ),
+    (
+        "improved_conditions",
+        (),
+        "Условия содержания улучшены",
+        "Ұстау жағдайы жақсарды",
+        "Шароити нигоҳдорӣ беҳтар шуд",
+        "Conditions improved",
+        OUTCOME_SOURCE,
+        True,
+    ),
+    (
+        "withdrawn",
+        (),
+        "Отозвано заявителем",
+        "Өтініш беруші кері қайтарып алды",
+        "Аз ҷониби аризадиҳанда бозпас гирифта шуд",
+        "Withdrawn by the applicant",
+        OUTCOME_SOURCE,
+        True,
+    ),
+    ("other", (), "Другое", "Басқа", "Дигар", "Other", OUTCOME_SOURCE, True),
+]
+
+
+def load_outcomes(term_model: Any) -> None:
+    """Creates the missing outcome terms; never overwrites a steward's edits."""
+    for order, (code, countries, ru, kk, tg, en, source, verified) in enumerate(OUTCOMES):
+        term_model.objects.get_or_create(
+            vocabulary="outcome",
+            code=code,
+            defaults={
+                "label_ru": ru,
+                "label_kk": kk,
+                "label_tg": tg,
+                "label_en": en,
+                "order": order,
+                "countries": list(countries),
+                "source": source,
+                "verified": verified,
+            },
+        )
+
+
+def load_reference_data(term_model: Any, region_model: Any, *, outcomes: bool = True) -> None:
+    """Creates missing terms and regions; never overwrites a coordinator's edits.
+    ``outcomes=False`` for the migration that ran before terms had countries."""
+    if outcomes:
+        load_outcomes(term_model)
     for vocabulary, rows in TERMS.items():
         for order, (code, ru, kk, tg, en) in enumerate(rows):
             term_model.objects.get_or_create(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from himoya.accounts.models import Role
 from himoya.cases import services
-from himoya.cases.models import Case, CaseStatus, Outcome
+from himoya.cases.models import Case, CaseStatus
 from himoya.core.policies import SystemActor
 from himoya.reference import services as reference_services
 from himoya.reference.models import Facility, Region, Term
@@ -118,7 +118,7 @@ def test_a_lawyer_works_a_case_from_the_appeal_to_closing(page, live_server, org
     _submit(page, "#referrals form[action$='/referrals/']")
     assert "Центр реабилитации" in page.inner_text("#referrals")
 
-    # awaiting an answer, then closed with the outcome "criminal case opened"
+    # awaiting an answer, then closed with Kazakhstan's "pre-trial investigation started"
     with page.expect_navigation():
         page.click("#status button[name=status][value=awaiting_answer]")
     _open(page, "status")
@@ -127,11 +127,11 @@ def test_a_lawyer_works_a_case_from_the_appeal_to_closing(page, live_server, org
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_ANSWER
     shoot(page, "cases-detail-close-error")
-    page.select_option("#status-outcome", Outcome.CRIMINAL_CASE_OPENED.value)
+    page.select_option("#status-outcome", "investigation_started")
     _submit(page, "#status form.form")
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
-    assert case.outcome == Outcome.CRIMINAL_CASE_OPENED
+    assert case.outcome is not None and case.outcome.code == "investigation_started"
 
     # the timeline shows every step, newest first
     kinds = page.eval_on_selector_all(

@@ -222,7 +222,11 @@ def test_case_list_search_ranks_names_first_and_keeps_the_filters(client, lawyer
     mentioned = new_case(lawyer, org, summary="Соседка Искомова видела задержание.")
     closed = new_case(lawyer, org, content="Искомову угрожали в отделе.")
     services.case_change_status(
-        actor=lawyer, case=closed, status="closed", outcome="refused", expected_version=1
+        actor=lawyer,
+        case=closed,
+        status="closed",
+        outcome="registration_refused",
+        expected_version=1,
     )
     unrelated = new_case(lawyer, org, summary="Другая история.")
     english = {"Accept-Language": "en"}
@@ -255,7 +259,11 @@ def test_export_csv_and_xlsx_hold_the_filtered_list(client, lawyer, org):
     case = new_case(lawyer, org, victim=services.PersonInput(full_name='=HYPERLINK("http://x")'))
     closed = new_case(lawyer, org, violations=["threats"])
     services.case_change_status(
-        actor=lawyer, case=closed, status="closed", outcome="refused", expected_version=1
+        actor=lawyer,
+        case=closed,
+        status="closed",
+        outcome="registration_refused",
+        expected_version=1,
     )
     response = client.get(reverse("cases:export", args=["csv"]), {"status": "new"})
     assert response.status_code == 200
@@ -442,13 +450,22 @@ def test_case_page_and_status_workflow(client, lawyer, org):
     assert "Юрист Первый" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
+    # Kazakhstan's procedure has no "criminal case opened": the form does not offer it
+    # and the service refuses it; the outcomes offered are Kazakhstan's.
+    close_form = client.get(reverse("cases:detail", args=[case.pk])).context["close_form"]
+    offered = [code for code, _label in close_form.fields["outcome"].choices]
+    assert "investigation_started" in offered and "criminal_case_opened" not in offered
     response = client.post(
         url, {"status": "closed", "version": case.version, "outcome": "criminal_case_opened"}
     )
+    assert response.status_code == 400
+    response = client.post(
+        url, {"status": "closed", "version": case.version, "outcome": "investigation_started"}
+    )
     case.refresh_from_db()
-    assert case.status == CaseStatus.CLOSED and case.outcome == "criminal_case_opened"
+    assert case.status == CaseStatus.CLOSED and case.outcome.code == "investigation_started"
     timeline = client.get(reverse("cases:detail", args=[case.pk])).context["timeline"]
-    assert "criminal case opened" in timeline[0]["text"] or "уголовное" in timeline[0]["text"]
+    assert "досудебное расследование" in timeline[0]["text"]
 
 
 def test_editing_facts_detects_a_concurrent_edit(client, lawyer, coordinator, org):

@@ -190,7 +190,7 @@ def test_old_timelines_read_as_before_after_the_migration(
         "Recorded the end of the referral of Примеров Арман.",
         "Recorded detention in ИВС (тест).",
         "Recorded a transfer from ИВС (тест) to Колония (тест).",
-        "Closed the case with the outcome “criminal case opened”.",
+        "Closed the case with the outcome “Criminal case opened”.",
         "Reopened the case (now “in progress”).",
         "Imported the case from a register file.",
     ]

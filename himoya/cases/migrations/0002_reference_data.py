@@ -4,7 +4,9 @@ from django.db import migrations
 def load(apps, schema_editor):
     from himoya.reference.vocab_data import load_reference_data
 
-    load_reference_data(apps.get_model("cases", "Term"), apps.get_model("cases", "Region"))
+    load_reference_data(
+        apps.get_model("cases", "Term"), apps.get_model("cases", "Region"), outcomes=False
+    )
 
 
 class Migration(migrations.Migration):

@@ -16,7 +16,6 @@ from himoya.accounts.models import Team, User
 from himoya.cases.models import (
     Case,
     CaseStatus,
-    Outcome,
 )
 from himoya.cases.services.common import (
     not_in_future,
@@ -29,6 +28,7 @@ from himoya.core.fields import value_for_update
 from himoya.core.policies import can, require
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
+from himoya.reference.selectors import terms_for_country
 from himoya.reference.services import term_for
 
 if TYPE_CHECKING:
@@ -165,11 +165,15 @@ def case_change_status(
         )
     if case.status == CaseStatus.CLOSED:
         require(actor, "case.manage", case)
-    if status == CaseStatus.CLOSED and outcome not in Outcome.values:
-        raise ValidationError({"outcome": _("Choose the outcome to close the case.")})
+    term = None
+    if status == CaseStatus.CLOSED:
+        # The outcomes of the case's country (vocab_data.OUTCOMES): procedure differs.
+        term = terms_for_country(vocab.OUTCOME, case.country).filter(code=outcome).first()
+        if term is None:
+            raise ValidationError({"outcome": _("Choose the outcome to close the case.")})
     old = case.status
     case.status = status
-    case.outcome = outcome if status == CaseStatus.CLOSED else ""
+    case.outcome = term
     case.closed_on = timezone.localdate() if status == CaseStatus.CLOSED else None
     with transaction.atomic():
         bump(case, actor, expected_version, ["status", "outcome", "closed_on"])
@@ -179,7 +183,7 @@ def case_change_status(
             obj=case,
             organisation=case.organisation,
             case=case,
-            data={"from": old, "to": status, "outcome": case.outcome},
+            data={"from": old, "to": status, "outcome": term.code if term else ""},
         )
     return case
 

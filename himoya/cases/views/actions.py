@@ -92,7 +92,8 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     # Closing has its own form on the page (it asks for the outcome).
     closing = request.POST.get("status") == CaseStatus.CLOSED
     name = "close_form" if closing else "status_form"
-    return action.submit(StatusForm(request.POST), name, perform, success)
+    form = StatusForm(request.POST, country=action.case.country)
+    return action.submit(form, name, perform, success)
 
 
 @require_POST

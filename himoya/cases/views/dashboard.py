@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -14,11 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from himoya.accounts.models import User
-from himoya.cases import selectors, services
+from himoya.cases import agenda, selectors, services
 from himoya.cases.models import (
     Alert,
     CaseStatus,
-    Task,
 )
 from himoya.cases.views.urgent import urgent_context
 from himoya.core.access import access_object
@@ -62,12 +60,6 @@ def _dashboard_context(user: User) -> dict[str, Any]:
         .select_related("facility")
         .order_by("-opened_on", "-id")
     )
-    tasks = (
-        Task.objects.outstanding()
-        .filter(case__in=visible, assignee=user, due_on__lte=today + dt.timedelta(days=7))
-        .select_related("case")
-        .order_by("due_on", "id")
-    )
     alerts = list(
         Alert.objects.filter(recipient=user, read_at__isnull=True, case__in=visible)
         # An emergency alert is over once a lawyer has taken the case.
@@ -90,14 +82,14 @@ def _dashboard_context(user: User) -> dict[str, Any]:
                 "persons": sorted({a.data["person"] for a in named}),
             },
         )
-    task_rows = list(tasks[:50])
-    for task in task_rows:
-        task.overdue = task.is_overdue(today)  # type: ignore[attr-defined]
+    week = agenda.coming_week(user, today)
+    if week.named_cases:
+        # The week names the victims of these cases: a read of their persons.
+        audit_record(actor=user, action="dashboard.week", data={"cases": week.named_cases})
     return {
         "my_cases": list(mine[:20]),
         "my_cases_count": mine.count(),
-        "tasks": task_rows,
-        "overdue_count": len([t for t in task_rows if getattr(t, "overdue", False)]),
+        "week": week,
         "alerts": [{"alert": a, "text": _alert_text(a, names, places)} for a in alerts],
         "can_register": can(user, "appeal.register", user.organisation),
         **urgent_context(user),

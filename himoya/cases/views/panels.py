@@ -154,9 +154,10 @@ def status(request: HttpRequest, case: Case, forms: Forms) -> Context:
     version = {"version": case.version}
     return {
         "transitions": _transitions(case, staff_user(request)),
-        "status_form": forms.get("status_form") or StatusForm(initial=version),
+        "status_form": forms.get("status_form")
+        or StatusForm(initial=version, country=case.country),
         "close_form": forms.get("close_form")
-        or StatusForm(initial={**version, "status": CaseStatus.CLOSED}),
+        or StatusForm(initial={**version, "status": CaseStatus.CLOSED}, country=case.country),
     }
 
 
