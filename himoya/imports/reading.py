@@ -50,6 +50,8 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
     estimate: int
+    # Ends the reader process, whether or not the rows were read to the end.
+    close: Callable[[], None] = lambda: None
 
 
 # What a refusal of ``tables`` says, by its code; the limits come with the refusal.
@@ -142,6 +144,7 @@ def read_table(source: IO[bytes]) -> Table:
             proc.kill()
         proc.wait()
         output.close()
+        # Before the caller closes the source the feeder reads.
         feeder.join()
 
     try:
@@ -168,7 +171,7 @@ def read_table(source: IO[bytes]) -> Table:
         finally:
             close()
 
-    return Table(header=header, rows=rows(), estimate=int(first.get("estimate", 0)))
+    return Table(header=header, rows=rows(), estimate=int(first.get("estimate", 0)), close=close)
 
 
 def records(

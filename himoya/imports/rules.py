@@ -299,6 +299,7 @@ def parse(
     parsed: list[Any] = []
     seen: dict[str, int] = {}
     stream = open_source(source)
+    table = None
     try:
         table = read_table(stream)
         for count, (line, values) in enumerate(records(table, columns, rules.fail), 1):
@@ -310,6 +311,8 @@ def parse(
             if progress and count % BATCH == 0:
                 progress("check", count, max(table.estimate, count))
     finally:
+        if table is not None:
+            table.close()
         if isinstance(source, str | os.PathLike):
             stream.close()
     if progress:
