@@ -280,6 +280,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # never lands in a temporary file on disk before it is encrypted.
 FILE_UPLOAD_MAX_MEMORY_SIZE = HIMOYA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Register imports: the file is read by a child process whose address space is capped
+# (himoya/imports/tables.py), so a workbook built to exhaust memory ends only that process.
+HIMOYA_IMPORT_READER_MEMORY_MB = ENV.integer("HIMOYA_IMPORT_READER_MEMORY_MB", 1024)
+# Finished import jobs (their file name and report) are deleted after this many days
+# (`himoya purge-import-jobs`).
+HIMOYA_IMPORT_JOB_RETENTION_DAYS = ENV.integer("HIMOYA_IMPORT_JOB_RETENTION_DAYS", 30)
 # Error pages (DEBUG) and error e-mails show no settings, environment or locals of the
 # encryption code, and no ciphertext anywhere.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "himoya.core.debug.SafeReporterFilter"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -246,6 +247,21 @@ class EncryptedCharField(EncryptedMixin, models.CharField):  # type: ignore[misc
 
     def cast_db_type(self, connection: Any) -> str | None:
         return self.db_type(connection)
+
+
+class EncryptedJSONField(EncryptedMixin, models.TextField):  # type: ignore[misc]
+    """A JSON value (lists and maps of plain values) encrypted whole, for reports that
+    may quote personal data (an import's list of problems)."""
+
+    def to_python(self, value: Any) -> Any:
+        # The value itself, not its str(): it is encoded as JSON before encryption.
+        return value
+
+    def encode(self, value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def decode(self, value: str) -> Any:
+        return json.loads(value)
 
 
 class BlindIndexField(models.CharField):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himoya.cases.models import Appeal, Case, Person
+from himoya.core.fields import EncryptedCharField, EncryptedJSONField, SealedAutoField
 
 ORG = "accounts.Organisation"
 
@@ -17,8 +18,15 @@ class ImportJob(models.Model):
 
     The file is kept encrypted only until the job ends. ``errors`` holds the validation
     report as ``[line, column, reason]`` triples, the reasons in the uploader's language;
-    ``counts`` holds what the import did (created, updated, unchanged).
+    reasons quote cell values (a name, a register number), so the report is encrypted
+    whole, as is the file's name, which is often a person's. ``counts`` holds what the
+    import did (created, updated, unchanged). Finished jobs are deleted after
+    ``HIMOYA_IMPORT_JOB_RETENTION_DAYS`` (``jobs.import_jobs_purge``).
     """
+
+    id = SealedAutoField(primary_key=True)
+    # The file name and the report are sealed for this row and its organisation.
+    encryption_scope = ("organisation_id",)
 
     class Kind(models.TextChoices):
         CASES = "cases", _("case register")
@@ -37,10 +45,10 @@ class ImportJob(models.Model):
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.CASES)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALIDATING)
     file = models.FileField(upload_to="imports/%Y/", blank=True)
-    filename = models.CharField(max_length=200, blank=True)
+    filename = EncryptedCharField(max_length=200, blank=True)
     language = models.CharField(max_length=8, blank=True)
     rows = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
+    errors = EncryptedJSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(

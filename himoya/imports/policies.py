@@ -16,3 +16,9 @@ def imports_run(user: Any, organisation: Any) -> bool:
     return user.role in (Role.COORDINATOR, Role.ADMIN) and (
         user.organisation_id == getattr(organisation, "pk", None)
     )
+
+
+@policy("imports.purge")
+def imports_purge(user: Any, obj: Any = None) -> bool:
+    # Every organisation's jobs at once: the instance's operator (or the daily task).
+    return bool(user.is_superuser)

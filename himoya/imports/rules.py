@@ -79,13 +79,19 @@ class Rules:
     """Shared per-import state for checking values: vocabulary look-ups are made once
     per distinct value (through ``reference.services.term_for``), not once per row."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_errors: int | None = None) -> None:
         self.errors: list[RowError] = []
+        # Every problem is counted, only the first ``max_errors`` are kept: a file of a
+        # million bad rows would otherwise hold millions of messages in memory.
+        self.max_errors = max_errors
+        self.error_count = 0
         self._terms: dict[tuple[str, str], Term | ValidationError] = {}
         self._today = timezone.localdate()
 
     def fail(self, line: int, column: str, reason: str) -> None:
-        self.errors.append(RowError(line, column, reason))
+        self.error_count += 1
+        if self.max_errors is None or len(self.errors) < self.max_errors:
+            self.errors.append(RowError(line, column, reason))
 
     def fail_validation(self, line: int, exc: ValidationError, columns: dict[str, str]) -> None:
         for key, messages in exc.message_dict.items():
@@ -217,7 +223,7 @@ def normal_name(value: str) -> str:
 
 
 def case_row(rules: Rules, line: int, v: dict[str, str]) -> CaseRow | None:
-    before = len(rules.errors)
+    before = rules.error_count
     external_id = rules.required(line, v, "external_id")
     rules.length(line, v, "external_id")
     received_on = rules.date(line, "received_on", rules.required(line, v, "received_on"))
@@ -258,7 +264,7 @@ def case_row(rules: Rules, line: int, v: dict[str, str]) -> CaseRow | None:
             )
         except ValidationError as exc:
             rules.fail_validation(line, exc, {"birth_date": "victim_birth_date"})
-    if len(rules.errors) > before:
+    if rules.error_count > before:
         return None
     assert received_on is not None and channel is not None and agency is not None
     return CaseRow(
@@ -287,14 +293,16 @@ def parse(
     columns: dict[str, bool],
     row_parser: Callable[[Rules, int, dict[str, str]], Any],
     progress: Progress | None,
+    max_errors: int | None = None,
 ) -> tuple[list[Any], Rules]:
-    rules = Rules()
+    rules = Rules(max_errors)
     parsed: list[Any] = []
     seen: dict[str, int] = {}
     stream = open_source(source)
+    table = None
     try:
         table = read_table(stream)
-        for count, (line, values) in enumerate(records(table, columns, rules.errors), 1):
+        for count, (line, values) in enumerate(records(table, columns, rules.fail), 1):
             row = row_parser(rules, line, values)
             if values.get("external_id"):
                 rules.unique(line, seen, values["external_id"])
@@ -303,6 +311,8 @@ def parse(
             if progress and count % BATCH == 0:
                 progress("check", count, max(table.estimate, count))
     finally:
+        if table is not None:
+            table.close()
         if isinstance(source, str | os.PathLike):
             stream.close()
     if progress:
@@ -328,7 +338,7 @@ url_validator = URLValidator(schemes=["http", "https"])
 
 
 def publication_row(rules: Rules, line: int, v: dict[str, str]) -> PublicationRow | None:
-    before = len(rules.errors)
+    before = rules.error_count
     external_id = rules.required(line, v, "external_id")
     rules.length(line, v, "external_id")
     published_on = rules.date(line, "published_on", rules.required(line, v, "published_on"))
@@ -346,7 +356,7 @@ def publication_row(rules: Rules, line: int, v: dict[str, str]) -> PublicationRo
             url_validator(url)
         except ValidationError:
             rules.fail(line, "url", _("Enter a full web address (http:// or https://)."))
-    if len(rules.errors) > before:
+    if rules.error_count > before:
         return None
     assert published_on is not None
     return PublicationRow(line, external_id, published_on, language, title, kind, url)

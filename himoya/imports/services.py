@@ -127,16 +127,20 @@ def import_cases(
     dry_run: bool = False,
     job: ImportJob | None = None,
     progress: Progress | None = None,
+    max_errors: int | None = None,
 ) -> ImportResult:
     """Imports a case register (interchange.md); all or nothing.
 
-    Raises ``ImportInvalid`` listing every bad row (nothing written) and PermissionDenied
+    Raises ``ImportInvalid`` listing every bad row (the first ``max_errors`` of them, if
+    given; nothing written) and PermissionDenied
     unless ``actor`` may import into ``organisation`` (policy ``imports.run``).
     """
     require(actor, "imports.run", organisation)
-    rows, rules = parse(source, CASE_COLUMNS, case_row, progress)
-    if rules.errors:
-        raise ImportInvalid(sorted(rules.errors, key=lambda e: e.line), rows=len(rows))
+    rows, rules = parse(source, CASE_COLUMNS, case_row, progress, max_errors)
+    if rules.error_count:
+        raise ImportInvalid(
+            sorted(rules.errors, key=lambda e: e.line), rows=len(rows), count=rules.error_count
+        )
     _fingerprints(rows, organisation)
     result = ImportResult(kind="cases", rows=len(rows), dry_run=dry_run)
     # What is known already: first only fingerprints (an unchanged row costs nothing
@@ -228,13 +232,16 @@ def import_publications(
     dry_run: bool = False,
     job: ImportJob | None = None,
     progress: Progress | None = None,
+    max_errors: int | None = None,
 ) -> ImportResult:
     """Imports the register of publications (interchange.md); all or nothing, a known
     external_id updates that publication."""
     require(actor, "imports.run", organisation)
-    rows, rules = parse(source, PUBLICATION_COLUMNS, publication_row, progress)
-    if rules.errors:
-        raise ImportInvalid(sorted(rules.errors, key=lambda e: e.line), rows=len(rows))
+    rows, rules = parse(source, PUBLICATION_COLUMNS, publication_row, progress, max_errors)
+    if rules.error_count:
+        raise ImportInvalid(
+            sorted(rules.errors, key=lambda e: e.line), rows=len(rows), count=rules.error_count
+        )
     result = ImportResult(kind="publications", rows=len(rows), dry_run=dry_run)
     known = {
         p.external_id: p

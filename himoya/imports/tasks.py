@@ -84,17 +84,26 @@ def _import(job: ImportJob, *, dry_run: bool, watch: _Watch) -> ImportResult:
             dry_run=dry_run,
             job=job,
             progress=watch,
+            max_errors=MAX_REPORTED,
         )
 
 
 def _end(job_id: int, state: str, **fields: Any) -> bool:
     """Moves the job from ``state`` to its outcome; False if it had left ``state``
-    (cancelled, or finished by another run)."""
-    return bool(
-        ImportJob.objects.filter(pk=job_id, status=state).update(
-            finished_at=timezone.now(), **fields
+    (cancelled, or finished by another run). Through the model, not a queryset
+    update: the report is encrypted by its field on save."""
+    with transaction.atomic():
+        # The lock an UPDATE takes: a concurrent cancel waits, or this sees its result.
+        job = (
+            ImportJob.objects.select_for_update(no_key=True).filter(pk=job_id, status=state).first()
         )
-    )
+        if job is None:
+            return False
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.finished_at = timezone.now()
+        job.save(update_fields=[*fields, "finished_at"])
+    return True
 
 
 def _invalid(exc: ImportInvalid) -> dict[str, Any]:
@@ -102,7 +111,7 @@ def _invalid(exc: ImportInvalid) -> dict[str, Any]:
         "status": ImportJob.Status.INVALID,
         "rows": exc.rows,
         "errors": [e.as_list() for e in exc.errors[:MAX_REPORTED]],
-        "error_count": len(exc.errors),
+        "error_count": exc.count,
     }
 
 
