@@ -8,7 +8,7 @@ HIMOYA := $(BIN)/himoya
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test setup setup-test system-deps system-deps-test messages lint typecheck \
-        pytest db-stop makemessages bench clean
+        pytest fuzz db-stop makemessages bench clean
 
 # Migrate, load the demo, serve on PORT with one worker; Ctrl-C stops all and the database.
 run: system-deps setup messages
@@ -57,6 +57,13 @@ typecheck: setup-test
 # afterwards, pass or fail. DATABASE_URL=postgres://... runs the suite on a server of yours.
 pytest: setup-test
 	@HIMOYA_ENV=test HIMOYA_VAR_DIR=var/test $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
+	rc=$$?; $(BIN)/python -m himoya.core.embedded_db stop var/test/pg >/dev/null; exit $$rc
+
+# The suite's API fuzz with a larger budget and a random seed (README, "The two commands").
+FUZZ_EXAMPLES ?= 300
+fuzz: setup-test
+	@HIMOYA_ENV=test HIMOYA_VAR_DIR=var/test HIMOYA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HIMOYA_FUZZ_RANDOM=1 \
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/api/test_api_fuzz.py -k test_api_fuzz; \
 	rc=$$?; $(BIN)/python -m himoya.core.embedded_db stop var/test/pg >/dev/null; exit $$rc
 
 db-stop: | $(BIN)/python

@@ -36,11 +36,32 @@ if TYPE_CHECKING:
     from himoya.cases.models import Case, Violation
     from himoya.reference.models import Region, Term
 
+
+def _not_a_boolean(value: Any) -> Any:
+    """JSON's true and false are not numbers, though pydantic alone reads them as 1 and
+    0: ``{"case": true}`` would join case 1."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+def _not_a_number(value: Any) -> Any:
+    """Nor is a number a yes or no, though pydantic alone reads 1 and 0 as true and
+    false. (A query string's "true" and "1" are text and still read as booleans.)"""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+    return value
+
+
+NotABoolean = BeforeValidator(_not_a_boolean)
 # Bounded so that no value reaches the database that it cannot compare (a 64-bit key,
-# a 32-bit version, a sane page offset): out of range is a 422, never a 500.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
-Offset = Annotated[int, Field(ge=0, le=10_000_000)]
+# a 32-bit version, a sane page offset): out of range is a 422, never a 500. (The bounds
+# come before the validator: after it, pydantic writes them into the OpenAPI document
+# as "ge" and "le", which no client reads, instead of "minimum" and "maximum".)
+Id = Annotated[int, Field(ge=1, le=2**63 - 1), NotABoolean]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1), NotABoolean]
+Offset = Annotated[int, Field(ge=0, le=10_000_000), NotABoolean]
+Flag = Annotated[bool, BeforeValidator(_not_a_number)]
 
 
 def _country(value: str) -> str:
@@ -434,13 +455,13 @@ class AppealIn(InputSchema):
     case: Id | None = Field(None, description="id of an existing case to join")
     received_on: IsoDate
     channel: TermCode
-    consent_processing: bool
+    consent_processing: Flag
     content: str = ""
     urgency: Literal["normal", "urgent", "emergency"] = "normal"
-    consent_representation: bool = False
+    consent_representation: Flag = False
     victim: PersonIn | None = None
     victim_id: Id | None = None
-    victim_is_minor: bool | None = None
+    victim_is_minor: Flag | None = None
     applicant: PersonIn | None = None
     applicant_id: Id | None = None
     applicant_relation: Annotated[str, StringConstraints(max_length=100)] = ""
@@ -452,7 +473,7 @@ class AppealIn(InputSchema):
     events_from: IsoDate | None = None
     events_to: IsoDate | None = None
     summary: str = ""
-    legal_aid: bool = False
+    legal_aid: Flag = False
     rehabilitation: Rehabilitation = Rehabilitation.NONE
     rehabilitation_started_on: IsoDate | None = None
     team: Id | None = None
@@ -489,8 +510,8 @@ class CaseFilterIn(CleanInput):
     lawyer: Id | None = None
     opened_from: IsoDate | None = None
     opened_to: IsoDate | None = None
-    overdue: bool = False
-    limit: int = Field(50, ge=1, le=200)
+    overdue: Flag = False
+    limit: Annotated[int, Field(ge=1, le=200), NotABoolean] = 50
     offset: Offset = 0
 
 
