@@ -45,6 +45,26 @@ class CountryField(forms.ChoiceField):
             raise forms.ValidationError(message, code="country")
 
 
+def regions_of(country: str | None) -> Any:
+    """The regions in use of ``country``: the only ones a form offers for it."""
+    return Region.objects.filter(country=(country or "").upper(), active=True).order_by("name_ru")
+
+
+def link_regions(form: forms.Form, country: str = "country", region: str = "region") -> None:
+    """Makes the ``country`` select refresh the ``region`` select's options with htmx
+    (``reference:region_options``); the server checks the pair again on submit."""
+    from django.urls import reverse
+
+    form.fields[country].widget.attrs.update(
+        {
+            "hx-get": reverse("reference:region_options"),
+            "hx-trigger": "change",
+            "hx-target": f"#{form[region].auto_id}",
+            "hx-swap": "innerHTML",
+        }
+    )
+
+
 def term_choices(vocabulary: str, *, blank: str | None = None) -> list[tuple[str, str]]:
     choices = [(t.code, t.label) for t in terms(vocabulary)]
     return [("", blank), *choices] if blank is not None else choices

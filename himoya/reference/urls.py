@@ -10,4 +10,5 @@ urlpatterns = [
     path("facilities/<int:pk>/verify/", views.facility_verify, name="facility_verify"),
     path("reference/changes/", views.reference_changes, name="changes"),
     path("partners/", views.partner_list, name="partners"),
+    path("regions/options/", views.region_options, name="region_options"),
 ]

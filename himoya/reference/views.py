@@ -18,7 +18,7 @@ from himoya.core.forms import add_service_errors
 from himoya.core.policies import can
 from himoya.core.views import PAGE_SIZE, querystring, staff_organisation, staff_user
 from himoya.reference import selectors, services
-from himoya.reference.forms import FacilityFilterForm, FacilityForm, PartnerForm
+from himoya.reference.forms import FacilityFilterForm, FacilityForm, PartnerForm, regions_of
 from himoya.reference.models import Facility, Partner
 
 
@@ -170,3 +170,12 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         "open_add": request.method == "POST",
     }
     return render(request, "reference/partners.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def region_options(request: HttpRequest) -> HttpResponse:
+    """The <option>s of a region select for the chosen country (htmx, when the country
+    changes). The country comes under the select's own name, whatever its form prefix."""
+    staff_user(request)
+    country = next((v for k, v in request.GET.items() if k.endswith("country")), "")
+    return render(request, "reference/_region_options.html", {"regions": regions_of(country)})
