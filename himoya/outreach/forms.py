@@ -84,4 +84,3 @@ class OfficeForm(forms.Form):
 
     def hotline_list(self) -> list[str]:
         return str(self.cleaned_data.get("hotlines") or "").splitlines()
-

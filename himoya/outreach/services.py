@@ -32,7 +32,10 @@ def _external_id(model: type[Model], organisation: Organisation, given: str) -> 
         return f"web-{secrets.token_hex(5)}"
     if model._default_manager.filter(organisation=organisation, external_id=given).exists():
         raise ValidationError(
-            {"external_id": _("The register number “%(value)s” is already used.") % {"value": given}}
+            {
+                "external_id": _("The register number “%(value)s” is already used.")
+                % {"value": given}
+            }
         )
     return given
 
@@ -269,7 +272,7 @@ def _office_values(
         errors["name"] = [_("Enter the name.")]
     elif (
         Office.objects.filter(organisation=organisation, name__iexact=name)
-        .exclude(pk=exclude)
+        .exclude(pk=exclude or 0)
         .exists()
     ):
         errors["name"] = [_("Your organisation already has an office of this name.")]

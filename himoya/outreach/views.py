@@ -81,9 +81,8 @@ def _edit_page(
     org = _organisation(request)
     if not can(staff_user(request), "outreach.manage", org):
         raise PermissionDenied
-    if request.method == "POST":
-        if _save(request, form, update, _("%(name)s is saved.")) is not None:
-            return redirect(url)
+    if request.method == "POST" and _save(request, form, update, _("%(name)s is saved.")):
+        return redirect(url)
     status = 400 if request.method == "POST" else 200
     context = {"obj": obj, "form": form, "title": title, "back": url}
     return render(request, "outreach/edit.html", context, status=status)
@@ -265,4 +264,3 @@ def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
         url="outreach:offices",
         title=_("Edit the office"),
     )
-

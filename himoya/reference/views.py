@@ -177,5 +177,5 @@ def region_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of a region select for the chosen country (htmx, when the country
     changes). The country comes under the select's own name, whatever its form prefix."""
     staff_user(request)
-    country = next((v for k, v in request.GET.items() if k.endswith("country")), "")
+    country = next((str(v) for k, v in request.GET.items() if k.endswith("country")), "")
     return render(request, "reference/_region_options.html", {"regions": regions_of(country)})
