@@ -88,7 +88,12 @@ def test_import_then_stats_count_the_year(org: Any, tmp_path: Path) -> None:
     assert stats("--year", "2024", "--org", org.slug)["trainings"] == {
         "total": 3,
         "participants": 93,
-        "by_audience": {"lawyers": 2, "medical_staff": 1, "penitentiary_staff": 1, "prosecutors": 1},
+        "by_audience": {
+            "lawyers": 2,
+            "medical_staff": 1,
+            "penitentiary_staff": 1,
+            "prosecutors": 1,
+        },
     }
     assert stats("--year", "2023")["trainings"] == {
         "total": 1,
