@@ -50,19 +50,38 @@ def regions_of(country: str | None) -> Any:
     return Region.objects.filter(country=(country or "").upper(), active=True).order_by("name_ru")
 
 
-def link_regions(form: forms.Form, country: str = "country", region: str = "region") -> None:
+def link_regions(
+    form: forms.Form, country: str = "country", region: str = "region", *, unknown: bool = False
+) -> None:
     """Makes the ``country`` select refresh the ``region`` select's options with htmx
-    (``reference:region_options``); the server checks the pair again on submit."""
+    (``reference:region_options``); the server checks the pair again on submit.
+    ``unknown`` labels the empty choice "not known" rather than "—"."""
     from django.urls import reverse
 
+    url = reverse("reference:region_options") + ("?blank=unknown" if unknown else "")
     form.fields[country].widget.attrs.update(
         {
-            "hx-get": reverse("reference:region_options"),
+            "hx-get": url,
             "hx-trigger": "change",
             "hx-target": f"#{form[region].auto_id}",
             "hx-swap": "innerHTML",
         }
     )
+
+
+def offer_regions(form: forms.Form, *, default_country: str = "", blank: str) -> None:
+    """A region choice field offering only the regions of the country chosen in the same
+    form (the one posted, else the initial one, else ``default_country``), plus the
+    region already recorded, so that editing a case does not drop a retired region. A
+    region of another country posted anyway is refused as an invalid choice."""
+    country = form.data.get(form.add_prefix("country")) if form.is_bound else None
+    country = country or form.initial.get("country") or default_country
+    offered = list(regions_of(country))
+    current = form.initial.get("region")
+    if current and all(r.pk != current for r in offered):
+        offered += list(Region.objects.filter(pk=current))
+    form.fields["region"].choices = [("", blank), *((r.pk, str(r)) for r in offered)]  # type: ignore[attr-defined]
+    link_regions(form, unknown=True)
 
 
 def term_choices(vocabulary: str, *, blank: str | None = None) -> list[tuple[str, str]]:

@@ -184,7 +184,9 @@ def region_options(request: HttpRequest) -> HttpResponse:
     changes). The country comes under the select's own name, whatever its form prefix."""
     staff_user(request)
     country = next((str(v) for k, v in request.GET.items() if k.endswith("country")), "")
-    return render(request, "reference/_region_options.html", {"regions": regions_of(country)})
+    blank = _("not known") if request.GET.get("blank") == "unknown" else "—"
+    context = {"regions": regions_of(country), "blank": blank}
+    return render(request, "reference/_region_options.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -158,7 +158,7 @@ def test_csv_and_xlsx_formats(small: Any, org: Any, tmp_path: Path) -> None:
     assert table[0] == ["section", "key", "value"]
     flat = {(s, k): int(v) for s, k, v in table[1:]}
     expected_flat = {("year", ""): 2022}
-    for section in ("appeals", "rehabilitation", "publications"):
+    for section in ("appeals", "rehabilitation", "publications", "trainings"):
         for key, value in report[section].items():
             if isinstance(value, dict):
                 expected_flat.update({(f"{section}.{key}", k): n for k, n in value.items()})
