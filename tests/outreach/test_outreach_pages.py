@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from himoya.accounts.models import Role
 from himoya.core.models import AuditEvent
@@ -68,7 +69,7 @@ def test_coordinator_adds_and_edits_a_training(coordinator: Any, org: Any) -> No
 
 
 def test_bad_training_keeps_what_was_typed(coordinator: Any) -> None:
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     response = make_client(coordinator).post(
         "/staff/outreach/trainings/",
         {
