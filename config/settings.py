@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "himoya.core.middleware.StaffAccessMiddleware",
+    # After the access check: only a page the user may see can say it is damaged.
+    "himoya.core.damage.DamagedRecordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -8,8 +8,8 @@ reauthentication choices. Listing them here with ``gettext_noop`` makes ``make
 makemessages`` copy them into himoya/locale, where Kazakh and Tajik get translated (Russian
 and English come from allauth itself unless we translate them too).
 
-Every msgid is spelt exactly as allauth has it (tests/accounts/test_auth_flows.py checks them against
-allauth's catalogue): a changed spelling would silently stop matching. Keep the list to
+Every msgid is spelt exactly as allauth has it (tests/accounts/test_auth_flows.py checks
+them against allauth's catalogue): a changed spelling would silently stop matching. Keep the list to
 what staff can actually see with our settings (e-mail login, no sign-up, TOTP and recovery
 codes, no e-mail notifications).
 """

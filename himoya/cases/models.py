@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himoya.core.crypto import normalise_phone, normalise_text
-from himoya.core.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from himoya.core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedTextField,
+    SealedAutoField,
+)
 from himoya.reference.models import Facility, Partner, Region, Term
 
 ORG = "accounts.Organisation"
@@ -32,6 +37,9 @@ class Person(models.Model):
     """Any human in the records. Identifying fields are encrypted; blind indexes allow
     exact-match de-duplication within the organisation."""
 
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("organisation_id",)
     organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
     full_name = EncryptedCharField(_("full name"), max_length=300)
     name_index = BlindIndexField(source="full_name", normaliser=normalise_text)
@@ -85,6 +93,9 @@ class Outcome(models.TextChoices):
 class Case(models.Model):
     """The unit of legal work."""
 
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("organisation_id",)
     organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="cases")
     number = models.CharField(_("case number"), max_length=30)
     external_id = models.CharField(_("register number"), max_length=100, null=True, blank=True)
@@ -193,6 +204,9 @@ class CaseParty(models.Model):
 class Violation(models.Model):
     """One alleged act: who did what, when and where."""
 
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("case_id",)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="violations")
     type = models.ForeignKey(
         Term,
@@ -237,6 +251,9 @@ class Appeal(models.Model):
     statistics do not change when a case is later edited.
     """
 
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("organisation_id",)
     organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
     received_on = models.DateField(_("received"))
@@ -315,6 +332,9 @@ class Appeal(models.Model):
 class CustodyRecord(models.Model):
     """Where a person is held, since when."""
 
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("person_id",)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="custody")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, verbose_name=_("place"))
     since = models.DateField(_("held since"))
@@ -370,6 +390,9 @@ class TaskQuerySet(models.QuerySet["Task"]):
 
 
 class Task(models.Model):
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("case_id",)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = EncryptedCharField(_("task"), max_length=300)
     due_on = models.DateField(_("due"), null=True, blank=True, db_index=True)
@@ -410,6 +433,9 @@ class Task(models.Model):
 
 
 class Note(models.Model):
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("case_id",)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     text = EncryptedTextField(_("note"))
     author = models.ForeignKey(
@@ -427,6 +453,9 @@ class Note(models.Model):
 
 
 class Hearing(models.Model):
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("case_id",)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
     court = models.CharField(_("court"), max_length=300)
     starts_at = models.DateTimeField(_("date and time"))
@@ -452,6 +481,9 @@ class ReferralKind(models.TextChoices):
 
 
 class Referral(models.Model):
+    id = SealedAutoField(primary_key=True)
+    # Its ciphertexts are bound to the row and to this (docs/architecture.md).
+    encryption_scope = ("case_id",)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
     kind = models.CharField(_("kind"), max_length=14, choices=ReferralKind.choices)

@@ -23,8 +23,10 @@ from himoya.cases.models import (
     Task,
     Violation,
 )
+from himoya.core import damage
 from himoya.core.access import access_object
-from himoya.core.fields import blind_lookup
+from himoya.core.crypto import DecryptionError
+from himoya.core.fields import EncryptedMixin, blind_lookup
 from himoya.reference.models import Term
 
 
@@ -172,7 +174,21 @@ def _list_rows(pks: list[int]) -> list[Case]:
     )
     names: dict[int, list[str]] = {}
     victims = CaseParty.objects.filter(case_id__in=pks, role=PartyRole.VICTIM).order_by("id")
-    for case_id, name in victims.values_list("case_id", "person__full_name"):
+    full_name = cast(EncryptedMixin, Person._meta.get_field("full_name"))
+    for case_id, person_id, org_id, sealed in victims.values_list(
+        "case_id", "person_id", "person__organisation_id", "person__full_name"
+    ):
+        try:
+            name = full_name.open_row(cast(Any, sealed), pk=person_id, scope=[org_id])
+        except DecryptionError as exc:
+            # One damaged name must not take the list down: it says so, and is logged.
+            damage.report(
+                None,
+                damage.DamagedValue(
+                    str(exc), model="cases.person", pk=person_id, field="full_name"
+                ),
+            )
+            name = str(damage.DAMAGED)
         names.setdefault(case_id, []).append(name)
     types: dict[int, list[int]] = {}
     for case_id, type_id in (
@@ -360,7 +376,7 @@ def person_duplicates(
     ):
         if not value.strip():
             continue
-        people = Person.objects.filter(organisation_id=org, **blind_lookup(Person, index, value))
+        people = Person.objects.filter(**blind_lookup(Person, index, value, org))
         numbers = sorted(
             set(
                 visible.filter(

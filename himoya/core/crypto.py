@@ -1,10 +1,15 @@
 """Field encryption and blind indexes.
 
 * ``encrypt``/``decrypt``: AES-256-GCM with a key ring. A token looks like
-  ``hm1:<key id>:<base64(nonce || ciphertext || tag)>``; the associated data binds it to
-  the field it was written for, so a ciphertext moved to another column fails to open.
+  ``hm2:<key id>:<base64(nonce || ciphertext || tag)>``; the associated data binds it to
+  the field it was written for (model and column) and, given ``row``, to the row: its
+  primary key and its owner (organisation, or the case or person it belongs to). A
+  ciphertext moved to another column, row or organisation fails to open. ``hm1`` tokens
+  (bound to the column only) are still read; the migration ``cases.0008`` rewrites them.
 * ``blind_index``: a keyed HMAC-SHA256 of a normalised value, for exact-match lookups
-  without keeping plaintext. It uses its own key (``HIMOYA_INDEX_KEY``).
+  without keeping plaintext. It uses its own key (``HIMOYA_INDEX_KEY``), or with
+  ``organisation_id`` that organisation's sub-key, so equal values of two organisations
+  have unrelated indexes.
 
 A missing or wrong key, or a damaged token, raises ``DecryptionError``; callers never
 get ciphertext or an empty string in place of the value.
@@ -22,11 +27,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-TOKEN_PREFIX = "hm1"  # noqa: S105  (a format tag, not a secret)
+TOKEN_PREFIX = "hm1"  # noqa: S105  (a format tag, not a secret): column-bound, read only
+ROW_PREFIX = "hm2"  # bound to the column and the row
 NONCE_BYTES = 12
 
 
@@ -121,10 +129,17 @@ def index_key() -> bytes:
     return _index_key_for(settings.HIMOYA_INDEX_KEY)
 
 
+@functools.lru_cache(maxsize=16)
+def _aead(key: bytes) -> AESGCM:
+    # Setting up the cipher costs more than sealing a short value: every value of a row
+    # is sealed on its own (bound to the row), so the bulk import seals tens of thousands.
+    return AESGCM(key)
+
+
 def encrypt_bytes(plain: bytes, *, context: str, ring: KeyRing | None = None) -> tuple[str, bytes]:
     ring = ring or keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.key(ring.primary_id)).encrypt(nonce, plain, context.encode())
+    sealed = _aead(ring.key(ring.primary_id)).encrypt(nonce, plain, context.encode())
     return ring.primary_id, nonce + sealed
 
 
@@ -134,7 +149,7 @@ def decrypt_bytes(kid: str, blob: bytes, *, context: str, ring: KeyRing | None =
         raise DecryptionError("the encrypted value is truncated")
     try:
         nonce, sealed = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
-        return AESGCM(ring.key(kid)).decrypt(nonce, sealed, context.encode())
+        return _aead(ring.key(kid)).decrypt(nonce, sealed, context.encode())
     except InvalidTag:
         raise DecryptionError(
             f"the encrypted value does not authenticate under key {kid!r}: "
@@ -142,9 +157,25 @@ def decrypt_bytes(kid: str, blob: bytes, *, context: str, ring: KeyRing | None =
         ) from None
 
 
-def encrypt(plain: str, *, context: str, ring: KeyRing | None = None) -> str:
-    kid, blob = encrypt_bytes(plain.encode("utf-8"), context=context, ring=ring)
-    return f"{TOKEN_PREFIX}:{kid}:{_b64encode(blob)}"
+def _associated(prefix: str, context: str, row: str | None) -> str:
+    if prefix == TOKEN_PREFIX:
+        return context
+    if row is None:
+        raise DecryptionError("a row-bound value can only be opened knowing its row")
+    # NUL cannot occur in a label or in the row description: the parts stay apart.
+    return f"{ROW_PREFIX}\x00{context}\x00{row}"
+
+
+def encrypt(
+    plain: str, *, context: str, row: str | None = None, ring: KeyRing | None = None
+) -> str:
+    """``row`` (see ``fields.row_binding``) binds the token to one row; without it the
+    token is bound to the column only (the two-factor secrets, which have no row here)."""
+    prefix = TOKEN_PREFIX if row is None else ROW_PREFIX
+    kid, blob = encrypt_bytes(
+        plain.encode("utf-8"), context=_associated(prefix, context, row), ring=ring
+    )
+    return f"{prefix}:{kid}:{_b64encode(blob)}"
 
 
 def token_key_id(token: str) -> str:
@@ -152,15 +183,23 @@ def token_key_id(token: str) -> str:
     return kid
 
 
+def token_version(token: str) -> str:
+    """``hm1`` (bound to its column) or ``hm2`` (bound to its row)."""
+    return _split(token)[0]
+
+
 def _split(token: str) -> tuple[str, str, str]:
     parts = token.split(":", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+    if len(parts) != 3 or parts[0] not in (TOKEN_PREFIX, ROW_PREFIX):
         raise DecryptionError("the stored value is not a Himoya encrypted token")
     return parts[0], parts[1], parts[2]
 
 
-def decrypt(token: str, *, context: str, ring: KeyRing | None = None) -> str:
-    _, kid, body = _split(token)
+def decrypt(
+    token: str, *, context: str, row: str | None = None, ring: KeyRing | None = None
+) -> str:
+    prefix, kid, body = _split(token)
+    context = _associated(prefix, context, row)
     try:
         blob = _b64decode(body)
     except (binascii.Error, ValueError):
@@ -187,9 +226,27 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
-def blind_index(value: str, *, purpose: str, key: bytes | None = None) -> str:
-    """Keyed HMAC of an already normalised value; 32 hex characters (128 bits)."""
-    key = key or index_key()
+def organisation_index_key(organisation_id: int | None) -> bytes:
+    """The blind-index key of one organisation: HKDF of the index key with the
+    organisation's id as info. Two organisations' indexes of one phone number differ, so
+    a database reader cannot link them; ``None`` (records of no organisation) has its own."""
+    return _organisation_index_key(index_key(), organisation_id)
+
+
+@functools.lru_cache(maxsize=256)
+def _organisation_index_key(root: bytes, organisation_id: int | None) -> bytes:
+    info = b"himoya-index-org:" + (
+        b"-" if organisation_id is None else str(organisation_id).encode()
+    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(root)
+
+
+def blind_index(
+    value: str, *, purpose: str, key: bytes | None = None, organisation_id: int | None = None
+) -> str:
+    """Keyed HMAC of an already normalised value under the organisation's sub-key; 32 hex
+    characters (128 bits)."""
+    key = key or organisation_index_key(organisation_id)
     mac = hmac.new(key, purpose.encode() + b"\x00" + value.encode("utf-8"), hashlib.sha256)
     return mac.hexdigest()[:32]
 

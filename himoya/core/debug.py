@@ -3,7 +3,7 @@
 Django's default filter hides settings whose names look secret and marks variables the
 code names as sensitive. Here the encryption code is sensitive as a whole: its frames
 hold data keys, plaintext and ciphertext; elsewhere a local variable may hold a stored
-token (``hm1:...``) read from the database. Settings and the process environment (the
+token (``hm1:...``, ``hm2:...``) read from the database. Settings and the process environment (the
 request's META under runserver) carry keys and the database address, so only a short
 list of harmless settings and the request's own headers are shown.
 """
@@ -16,10 +16,15 @@ from typing import Any
 from django.template.defaultfilters import pprint
 from django.views.debug import SafeExceptionReporterFilter
 
-from himoya.core.crypto import TOKEN_PREFIX
+from himoya.core.crypto import ROW_PREFIX, TOKEN_PREFIX
 
 HIDDEN = SafeExceptionReporterFilter.cleansed_substitute
-SENSITIVE_MODULES = ("himoya.core.crypto", "himoya.core.fields", "himoya.core.storage")
+SENSITIVE_MODULES = (
+    "himoya.core.crypto",
+    "himoya.core.fields",
+    "himoya.core.rebind",
+    "himoya.core.storage",
+)
 SHOWN_SETTINGS = (
     "DEBUG",
     "HIMOYA_ENV",
@@ -40,7 +45,7 @@ SHOWN_META = {
     "SERVER_PORT",
     "SERVER_PROTOCOL",
 }
-_TOKEN_MARK = f"{TOKEN_PREFIX}:"
+_TOKEN_MARKS = (f"{TOKEN_PREFIX}:", f"{ROW_PREFIX}:")
 
 
 class SafeReporterFilter(SafeExceptionReporterFilter):
@@ -70,4 +75,4 @@ def _without_tokens(value: Any) -> Any:
         shown = pprint(value)
     except Exception:  # noqa: BLE001 - a broken repr must not break the error page
         return value
-    return HIDDEN if _TOKEN_MARK in shown else value
+    return HIDDEN if any(mark in shown for mark in _TOKEN_MARKS) else value

@@ -239,6 +239,7 @@ def _register_core() -> None:
         _("Record refused"),
         _denied,
     )
+    register("crypto.damaged", _("A stored value could not be decrypted"))
 
 
 def _verified(data: Mapping[str, Any], names: Names) -> str | None:

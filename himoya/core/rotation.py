@@ -5,18 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import F, TextField
-from django.db.models.functions import Cast
+from django.db import models, transaction
 
 from himoya.core import crypto
 from himoya.core.audit import audit_record
-from himoya.core.fields import blind_index_fields, encrypted_fields
+from himoya.core.fields import blind_index_fields, encrypted_fields, encryption_scope
 from himoya.core.policies import require
+from himoya.core.rebind import Index, TableSpec, rebind_table
 from himoya.core.storage import EncryptedFileSystemStorage
 
 
@@ -37,50 +36,19 @@ def rotate_all(
     progress: Callable[[str], None] | None = None,
 ) -> RotationReport:
     """Reads every encrypted value (with any key in the ring) and writes it back under the
-    primary key, and with ``reindex`` recomputes every blind index and rebuilds the search
-    index (after a change of ``HIMOYA_INDEX_KEY``). Rows are rewritten in batches, each in
-    its own transaction, so a long run can be interrupted and resumed; a row already under
-    the primary key is left alone."""
+    primary key, bound to its row, and with ``reindex`` recomputes every blind index and
+    rebuilds the search index (after a change of ``HIMOYA_INDEX_KEY``). Rows are rewritten
+    in batches, each in its own transaction and locked (``SELECT ... FOR UPDATE``) from
+    its read to its write, so an edit saved meanwhile is not overwritten, and a long run
+    can be interrupted and resumed; a row already under the primary key is left alone."""
     require(actor, "keys.rotate")
     ring = crypto.keyring()
     report = RotationReport(primary_id=ring.primary_id)
     for model in apps.get_models():
-        enc = encrypted_fields(model)
-        idx = blind_index_fields(model)
-        if not enc and not (reindex and idx):
+        spec = table_spec(model)
+        if spec is None or (not spec.columns and not (reindex and spec.indexes)):
             continue
-        names = [f.name for f in enc]
-        # Cast to plain text reads the stored tokens without decrypting them.
-        raw = {f"_raw_{f.name}": Cast(F(f.name), TextField()) for f in enc}
-        raw_names = list(raw)
-        # The base manager: a default manager may hide rows (soft deletion), and a row left
-        # under the old key is lost once that key is removed.
-        qs = model._base_manager.annotate(**raw).order_by("pk")
-        last_pk: Any = None
-        while True:
-            page = qs if last_pk is None else qs.filter(pk__gt=last_pk)
-            raw_rows = (
-                list(page.values_list("pk", *raw_names)[:batch_size])
-                if raw_names
-                else [(pk,) for pk in page.values_list("pk", flat=True)[:batch_size]]
-            )
-            if not raw_rows:
-                break
-            last_pk = raw_rows[-1][0]
-            # Raw tokens tell which rows still carry an old key without decrypting them all.
-            stale = [r[0] for r in raw_rows if _needs_rekey(r[1:], ring.primary_id)]
-            targets = [r[0] for r in raw_rows] if reindex else stale
-            if not targets:
-                continue
-            with transaction.atomic():
-                objs = list(model._base_manager.filter(pk__in=targets))
-                for obj in objs:
-                    for f in idx:
-                        f.pre_save(obj, add=False)
-                fields = names + [f.name for f in idx]
-                model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
-                report.rows += len(objs)
-                report.values += len(stale) * len(names)
+        report.rows += rebind_table(spec, rekey=True, reindex=reindex, batch_size=batch_size)
         if progress:
             progress(f"{model._meta.label}: done")
     report.rows += _rotate_authenticators(ring.primary_id)
@@ -148,5 +116,28 @@ def _rotate_authenticators(primary: str) -> int:
     return rewritten
 
 
-def _needs_rekey(tokens: tuple[Any, ...], primary: str) -> bool:
-    return any(t is not None and crypto.token_key_id(t) != primary for t in tokens)
+def table_spec(model: type[models.Model]) -> TableSpec | None:
+    """What ``rebind_table`` rewrites of ``model``: its encrypted columns, bound to its
+    ``encryption_scope``, and its blind indexes, keyed by its organisation."""
+    enc = encrypted_fields(model)
+    idx = blind_index_fields(model)
+    if not enc and not idx:
+        return None
+    organisation = (
+        "organisation_id"
+        if any(f.attname == "organisation_id" for f in model._meta.concrete_fields)
+        else None
+    )
+    sources = {f.name: f.column for f in enc}
+    return TableSpec(
+        table=model._meta.db_table,
+        label=model._meta.label_lower,
+        # The ciphertexts' context names the field; rebind reads it by its column.
+        columns=[f.column for f in enc],
+        scope=[cast(Any, model._meta.get_field(n)).column for n in encryption_scope(model)],
+        indexes=[
+            Index(cast(str, f.column), sources[f.source], f.normaliser, f.index_purpose())
+            for f in idx
+        ],
+        organisation=organisation,
+    )

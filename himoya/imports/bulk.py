@@ -1,5 +1,6 @@
 """The bulk path of the case import: rows written straight into tables with COPY,
-through each field's own conversion (so encrypted fields are encrypted as on ``save()``)."""
+through each field's own conversion (so encrypted fields are sealed for their row as on
+``save()``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from himoya.cases.models import (
     Violation,
 )
 from himoya.cases.snapshot import AppealSnapshot
-from himoya.core.fields import EncryptedMixin
+from himoya.core.fields import EncryptedMixin, Sealed, encryption_scope, row_binding
 from himoya.imports.models import ImportedCase
 
 
@@ -28,25 +29,19 @@ def pk_of(obj: Any) -> int | None:
 
 
 def converter(field: Any) -> Any:
-    """The field's own conversion where the database needs it (encryption, JSON); None
-    where the value goes in as it is (ids, text, numbers, booleans, dates), which is most
-    columns and most of the time saved."""
-    prep = cast(models.Field, field).get_db_prep_save
-    if isinstance(field, EncryptedMixin):
-        # Empty values share one token per batch: an empty value's token tells no more
-        # than its length does already, and most optional fields are empty.
-        empty = prep("", connection)
-        return lambda value, conn: empty if value == "" else prep(value, conn)
+    """The field's own conversion where the database needs it (JSON); None where the
+    value goes in as it is (ids, text, numbers, booleans, dates), which is most columns
+    and most of the time saved. Encrypted fields are sealed per row in ``_values``."""
     if isinstance(field, models.JSONField):
-        return prep
+        return cast(models.Field, field).get_db_prep_save
     return None
 
 
 class CopyTable:
     """Rows written straight into one table, for the bulk path of the import.
 
-    Values go through each field's own ``get_db_prep_save`` (so encrypted fields are
-    encrypted exactly as on ``save()``), but no model instances are built and no INSERT
+    Values go through each field's own conversion (encrypted fields are sealed for their
+    row exactly as on ``save()``), but no model instances are built and no INSERT
     is compiled: one COPY per batch. Primary keys are taken from the table's sequence
     first, so the rows that refer to them can be built before they are sent.
     """
@@ -99,6 +94,10 @@ class CopyTable:
         width = 1 + len(fields)
         # Only the columns that need a conversion are visited (by their position).
         convert = [(i, c) for i, c in enumerate(map(converter, fields), 1) if c is not None]
+        # Encrypted values are bound to their row: its new id and its scope columns.
+        sealed = [(i, f) for i, f in enumerate(fields, 1) if isinstance(f, EncryptedMixin)]
+        attnames = [f.attname for f in fields]
+        scope = [1 + attnames.index(name) for name in encryption_scope(self.model)]
         for pk, row in zip(ids, rows, strict=True):
             value = [pk, *row, *defaults]
             if len(value) != width:
@@ -107,6 +106,11 @@ class CopyTable:
                 v = value[i]
                 if v is not None:
                     value[i] = c(v, connection)
+            if sealed:
+                binding = row_binding(self.model, pk, [value[j] for j in scope])
+                for i, f in sealed:
+                    if value[i] is not None:
+                        value[i] = cast(Sealed, f.seal(value[i], binding)).token
             yield value
 
     def last_values(self, field: str) -> list[Any]:

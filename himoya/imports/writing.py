@@ -22,13 +22,16 @@ from himoya.cases.models import (
     Violation,
 )
 from himoya.cases.services import (
+    appeal_facts_refresh,
     case_search_texts,
     reserve_case_numbers,
     search_texts,
 )
+from himoya.cases.services.appeal_facts import CaseWork, Facts
 from himoya.cases.snapshot import AppealSnapshot
 from himoya.core.crypto import normalise_text
-from himoya.core.fields import blind_index_fields
+from himoya.core.fields import blind_index_fields, encrypted_fields
+from himoya.core.fields import bulk_update as sealed_bulk_update
 from himoya.imports.bulk import NAME_INDEX, REGISTER_APPEAL, CaseTables, pk_of
 from himoya.imports.models import ImportedCase, ImportJob
 from himoya.imports.rules import BATCH, CaseRow, Progress
@@ -178,7 +181,7 @@ class CaseWriter:
                 (
                     org,
                     row.victim_name,
-                    NAME_INDEX.compute(row.victim_name),
+                    NAME_INDEX.compute(row.victim_name, org),
                     row.victim_sex,
                     row.victim_birth_date,
                     user,
@@ -319,6 +322,7 @@ class CaseWriter:
             "case_id", "type_id"
         ):
             have_types[case_id].add(type_id)
+        work = CaseWork(case_ids)
         have_refs = set(
             Referral.objects.filter(case_id__in=case_ids).values_list(
                 "case_id", "person_id", "kind"
@@ -382,7 +386,20 @@ class CaseWriter:
                 new_appeals.append((row, self._appeal(snapshot, case, victim)))
                 fields.append("appeal")
             else:
-                appeal_fields = assign(appeal, **snapshot.values())
+                # The file's legal aid and rehabilitation, joined by the work recorded on
+                # the case since (services/appeal_facts.py): a re-import never erases it.
+                values = snapshot.values()
+                merged = work.facts(
+                    case_id,
+                    appeal.victim_id,
+                    Facts(row.legal_aid, snapshot.rehabilitation, row.rehabilitation_started_on),
+                )
+                values.update(
+                    legal_aid=merged.legal_aid,
+                    rehabilitation=merged.rehabilitation,
+                    rehabilitation_started_on=merged.rehabilitation_started_on,
+                )
+                appeal_fields = assign(appeal, **values)
                 if appeal_fields:
                     changed_appeals.append(appeal)
                     fields += [f"appeal.{name}" for name in appeal_fields]
@@ -437,7 +454,11 @@ class CaseWriter:
         )
         for person in changed_persons:
             for index in blind_index_fields(Person):
-                setattr(person, index.attname, index.compute(getattr(person, index.source)))
+                setattr(
+                    person,
+                    index.attname,
+                    index.compute(getattr(person, index.source), person.organisation_id),
+                )
         bulk_update(Person, changed_persons, ["full_name", "sex", "birth_date", "name_index"])
         bulk_update(Appeal, changed_appeals, list(AppealSnapshot.FIELDS))
         if new_victims:
@@ -467,6 +488,9 @@ class CaseWriter:
         Appeal.objects.bulk_create([a for _r, a in new_appeals])
         Violation.objects.bulk_create(new_violations)
         Referral.objects.bulk_create(new_referrals)
+        # Appeals and referrals added above count too (services/appeal_facts.py). New
+        # cases need no such pass: their only referrals are the ones their row made.
+        appeal_facts_refresh(case_ids)
         self._records(records_out, known, new_appeals, new_victims)
         touched = {c.pk: c for c in changed_cases}
         touched.update({c.pk: c for _r, c, _a, _p in new_victims})
@@ -527,5 +551,10 @@ def assign(obj: Any, **values: Any) -> list[str]:
 
 
 def bulk_update(model: Any, objs: list[Any], fields: list[str]) -> None:
-    if objs:
+    if not objs:
+        return
+    if encrypted_fields(model):
+        # Each encrypted value is sealed for its own row.
+        sealed_bulk_update(model, objs, fields, batch_size=500)
+    else:
         model.objects.bulk_update(objs, fields, batch_size=500)

@@ -8,4 +8,4 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from himoya.stats import events, policies  # noqa: F401
+        from himoya.stats import events, panels, policies  # noqa: F401

@@ -77,6 +77,8 @@ NOT_COMPARED: dict[type[models.Model], dict[str, str]] = {
         "id": "row identity",
         "organisation": "each path registers into its own organisation",
         "created_at": "timestamp of the write",
+        "name_index": "blind indexes are keyed per organisation: checked below to be the "
+        "name's index under its own organisation's key",
     },
     CaseParty: {
         "id": "row identity",
@@ -229,6 +231,13 @@ def test_an_appeal_registered_by_the_service_and_by_the_import_stores_the_same(
     by_service, by_import = registration(appeal.case), registration(imported)
     for part in by_service:
         assert by_service[part] == by_import[part], part
+    # The blind index of each victim's name is the one of its own organisation.
+    for case in (appeal.case, imported):
+        victim = Appeal.objects.get(case=case).victim
+        assert victim is not None
+        assert victim.name_index == Person._meta.get_field("name_index").compute(  # type: ignore[attr-defined]
+            victim.full_name, case.organisation_id
+        )
     # Consent, the one fact the two paths record differently, by rule.
     assert Appeal.objects.get(case=appeal.case).consent_processing is True
     assert Appeal.objects.get(case=imported).consent_processing is False

@@ -125,11 +125,20 @@ def test_token_cut_in_the_tag_fails() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "Ерлан Тестов", "hm1", "hm1:ka", "hm2:ka:AAAA", "HM1:ka:AAAA", "plain:text:here"],
+    ["", "Ерлан Тестов", "hm1", "hm1:ka", "hm3:ka:AAAA", "HM1:ka:AAAA", "plain:text:here"],
 )
 def test_non_token_text_is_refused(text: str) -> None:
     with pytest.raises(DecryptionError, match="not a Himoya encrypted token"):
         crypto.decrypt(text, context=CONTEXT, ring=RING_A)
+
+
+def test_a_row_bound_token_opens_only_with_its_row() -> None:
+    token = crypto.encrypt("Ерлан", context=CONTEXT, row="pk=7;organisation_id=1", ring=RING_A)
+    assert token.startswith("hm2:")
+    assert crypto.decrypt(token, context=CONTEXT, row="pk=7;organisation_id=1", ring=RING_A)
+    for row in (None, "pk=8;organisation_id=1", "pk=7;organisation_id=2"):
+        with pytest.raises(DecryptionError):
+            crypto.decrypt(token, context=CONTEXT, row=row, ring=RING_A)
 
 
 @pytest.mark.parametrize("body", ["Ёлка!!!", "****", "абв"])
@@ -211,7 +220,10 @@ def test_blind_index_is_deterministic_and_keyed() -> None:
 
 def test_blind_index_uses_the_configured_key(settings) -> None:
     before = crypto.blind_index("ерлан", purpose="p")
-    assert before == crypto.blind_index("ерлан", purpose="p", key=crypto.index_key())
+    assert before == crypto.blind_index(
+        "ерлан", purpose="p", key=crypto.organisation_index_key(None)
+    )
+    assert before != crypto.blind_index("ерлан", purpose="p", organisation_id=1)
     settings.HIMOYA_INDEX_KEY = b64(os.urandom(32))
     assert crypto.blind_index("ерлан", purpose="p") != before
 

@@ -20,6 +20,7 @@ from himoya.accounts.models import Role
 from himoya.cases import services
 from himoya.cases.models import Appeal
 from himoya.core.crypto import DecryptionError
+from himoya.core.models import AuditEvent
 from himoya.core.storage import CHUNK, TAG, EncryptedFileSystemStorage
 from tests.conftest import make_client
 from tests.factories import UserFactory
@@ -120,9 +121,11 @@ def test_a_damaged_file_is_refused_before_the_download_starts(
     client = make_client(user)
     client.raise_request_exception = False
     response = client.get(reverse("cases:appeal_letter", args=[appeal.case_id, appeal.pk]))
-    assert response.status_code == 500
+    # The page that says the record is damaged (and audits it), not a server error.
+    assert response.status_code == 200
     assert not response.streaming
     assert PDF_HEAD not in response.content
+    assert AuditEvent.objects.filter(action="crypto.damaged").exists()
 
 
 @pytest.mark.django_db

@@ -44,26 +44,58 @@ class TestSaveAndLoad:
         assert loaded.name == "Әсел Қуанышқызы"
         assert loaded.phone == "+992 93 555 12 34"
         assert loaded.story == "Ҷамшед, Хуҷанд\nёж"
-        assert list(Secret.objects.values_list("name", flat=True)) == ["Әсел Қуанышқызы"]
+        # values_list gives sealed values: only the row they belong to opens them.
+        (sealed,) = Secret.objects.values_list("name", flat=True)
+        field = Secret._meta.get_field("name")
+        assert field.open_row(sealed, pk=secret.pk, scope=[]) == "Әсел Қуанышқызы"
+        with pytest.raises(DecryptionError):
+            field.open_row(sealed, pk=secret.pk + 1, scope=[])
 
-    def test_database_holds_tokens_bound_to_their_column(self) -> None:
+    def test_database_holds_tokens_bound_to_their_row(self) -> None:
         secret = Secret.objects.create(name=MARKER_NAME, phone=MARKER_PHONE, story=MARKER_STORY)
         row = raw_row(secret.pk)
         for column, plain in (("name", MARKER_NAME), ("phone", MARKER_PHONE)):
-            assert row[column].startswith("hm1:")
+            assert row[column].startswith("hm2:")
             assert plain not in row[column]
-        assert crypto.decrypt(row["name"], context="testapp.secret.name") == MARKER_NAME
-        assert crypto.decrypt(row["story"], context="testapp.secret.story") == MARKER_STORY
-        with pytest.raises(DecryptionError):
-            crypto.decrypt(row["name"], context="testapp.secret.story")
+        here = f"pk={secret.pk}"
+        assert crypto.decrypt(row["name"], context="testapp.secret.name", row=here) == MARKER_NAME
+        assert (
+            crypto.decrypt(row["story"], context="testapp.secret.story", row=here) == MARKER_STORY
+        )
+        for context, bound in (("testapp.secret.story", here), ("testapp.secret.name", "pk=0")):
+            with pytest.raises(DecryptionError):
+                crypto.decrypt(row["name"], context=context, row=bound)
         assert len(row["name_index"]) == 32 and len(row["phone_index"]) == 32
 
     def test_token_moved_to_another_column_does_not_open(self) -> None:
         secret = Secret.objects.create(name="Ерлан", phone="+7 701 000 00 00")
         with connection.cursor() as cursor:
             cursor.execute("UPDATE testapp_secret SET phone = name WHERE id = %s", [secret.pk])
+        loaded = Secret.objects.get(pk=secret.pk)
+        assert loaded.name == "Ерлан"
         with pytest.raises(DecryptionError, match="does not authenticate"):
-            Secret.objects.get(pk=secret.pk)
+            loaded.phone  # noqa: B018
+
+    def test_token_moved_to_another_row_does_not_open(self) -> None:
+        first = Secret.objects.create(name="Ерлан", story="первая история")
+        second = Secret.objects.create(name="Дильноза", story="вторая история")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE testapp_secret SET story = (SELECT story FROM testapp_secret "
+                "WHERE id = %s) WHERE id = %s",
+                [first.pk, second.pk],
+            )
+        with pytest.raises(DecryptionError, match="does not authenticate"):
+            Secret.objects.get(pk=second.pk).story  # noqa: B018
+        assert Secret.objects.get(pk=first.pk).story == "первая история"
+
+    def test_a_copy_saved_as_a_new_row_is_sealed_for_its_own_row(self) -> None:
+        original = Secret.objects.create(name="Ерлан", story="история")
+        copy = Secret.objects.get(pk=original.pk)
+        copy.pk = None
+        copy.save()
+        assert copy.pk != original.pk
+        assert Secret.objects.get(pk=copy.pk).story == "история"
 
     def test_damaged_value_raises_instead_of_returning_ciphertext(self) -> None:
         secret = Secret.objects.create(name="Ерлан")
@@ -74,13 +106,13 @@ class TestSaveAndLoad:
                 "UPDATE testapp_secret SET name = %s WHERE id = %s", [damaged, secret.pk]
             )
         with pytest.raises(DecryptionError):
-            Secret.objects.get(pk=secret.pk)
+            Secret.objects.get(pk=secret.pk).name  # noqa: B018
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE testapp_secret SET name = %s WHERE id = %s", ["Ерлан", secret.pk]
             )
         with pytest.raises(DecryptionError, match="not a Himoya encrypted token"):
-            Secret.objects.get(pk=secret.pk)
+            Secret.objects.get(pk=secret.pk).name  # noqa: B018
 
     def test_none_stays_null_and_empty_values_get_no_index(self) -> None:
         secret = Secret.objects.create(name="Ерлан", phone=None)
@@ -90,7 +122,7 @@ class TestSaveAndLoad:
         blank = Secret.objects.create(name="  ", phone="—")
         row = raw_row(blank.pk)
         assert row["name_index"] is None and row["phone_index"] is None
-        assert row["name"].startswith("hm1:")
+        assert row["name"].startswith("hm2:")
 
     def test_index_follows_changes_on_save(self) -> None:
         secret = Secret.objects.create(name="Ерлан", phone="+7 701 111 11 11")

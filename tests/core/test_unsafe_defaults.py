@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.views.debug import ExceptionReporter
 
-from himoya.core.crypto import TOKEN_PREFIX, DecryptionError
+from himoya.core.crypto import ROW_PREFIX, DecryptionError
 from himoya.core.env import Env, is_loopback_host, private_dir
 from tests.core.test_env import HIMOYA, ROOT, run
 from tests.testapp.models import Secret
@@ -165,7 +165,7 @@ def test_the_debug_page_shows_no_ciphertext_and_no_keys(settings: Any) -> None:
         cursor.execute("SELECT name FROM testapp_secret WHERE id = %s", [secret.pk])
         (token,) = cursor.fetchone()
     # Never spelled out here: the page shows this test's own source lines.
-    mark = f"{TOKEN_PREFIX}:"
+    mark = f"{ROW_PREFIX}:"
     assert token.startswith(mark)
     request = RequestFactory().get("/staff/cases/")
     # runserver puts the process environment into every request's META
@@ -173,7 +173,7 @@ def test_the_debug_page_shows_no_ciphertext_and_no_keys(settings: Any) -> None:
     request.META["DATABASE_URL"] = f"postgres://himoya:{DB_PASSWORD}@db/himoya"
     settings.DEBUG = True
     try:
-        Secret.objects.get(pk=secret.pk)
+        Secret.objects.get(pk=secret.pk).name  # noqa: B018
     except DecryptionError:
         html = ExceptionReporter(request, *sys.exc_info()).get_traceback_html()
         text = ExceptionReporter(request, *sys.exc_info()).get_traceback_text()

@@ -3,10 +3,16 @@
 from django.db import models
 
 from himoya.core.crypto import normalise_phone
-from himoya.core.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from himoya.core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedTextField,
+    SealedAutoField,
+)
 
 
 class Secret(models.Model):
+    id = SealedAutoField(primary_key=True)
     name = EncryptedCharField(max_length=200)
     name_index = BlindIndexField(source="name")
     phone = EncryptedCharField(max_length=40, blank=True, null=True)
@@ -30,6 +36,7 @@ class VisibleManager(models.Manager["Archived"]):
 
 
 class Archived(models.Model):
+    id = SealedAutoField(primary_key=True)
     note = EncryptedTextField(blank=True, default="")
     hidden = models.BooleanField(default=False)
 

@@ -8,6 +8,7 @@ the API, the bot and the importers all call these, so they behave the same. Call
 name is re-exported here.
 """
 
+from himoya.cases.services.appeal_facts import appeal_facts_refresh
 from himoya.cases.services.appeals import (
     AppealInput,
     appeal_register,
@@ -69,6 +70,7 @@ __all__ = [
     "PersonInput",
     "age_on",
     "alert_mark_read",
+    "appeal_facts_refresh",
     "appeal_register",
     "case_assign",
     "case_change_status",

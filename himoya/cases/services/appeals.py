@@ -26,6 +26,7 @@ from himoya.cases.models import (
     Urgency,
     Violation,
 )
+from himoya.cases.services.appeal_facts import appeal_facts_refresh
 from himoya.cases.services.common import (
     check_consent,
     check_minor,
@@ -289,6 +290,13 @@ def appeal_register(
                     kind=kind,
                     started_on=snapshot.rehabilitation_started_on,
                 )
+        # An appeal joining a case counts the legal aid and rehabilitation its victim
+        # already has there (services/appeal_facts.py).
+        if not opened:
+            appeal_facts_refresh([case.pk])
+            appeal.refresh_from_db(
+                fields=["legal_aid", "rehabilitation", "rehabilitation_started_on"]
+            )
         record_event(
             actor=actor,
             action="appeal.register",

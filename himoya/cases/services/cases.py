@@ -25,6 +25,7 @@ from himoya.cases.services.common import (
 from himoya.cases.services.search import reindex_case
 from himoya.core.countries import country_code
 from himoya.core.events import record_event
+from himoya.core.fields import value_for_update
 from himoya.core.policies import require
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
@@ -54,11 +55,11 @@ class ConcurrentEdit(ValidationError):
 def bump(case: Case, actor: Any, expected_version: int | None, fields: list[str]) -> None:
     """Saves ``fields`` only if the case is still at ``expected_version``."""
     now = timezone.now()
-    values = {name: getattr(case, name) for name in fields}
+    values = {name: value_for_update(case, name) for name in fields}
     qs = Case.objects.filter(pk=case.pk)
     if expected_version is not None:
         qs = qs.filter(version=expected_version)
-    # Encrypted fields need their prepared value: update through the model's fields.
+    # Encrypted fields are sealed for this row (value_for_update).
     updated = qs.update(
         **values, version=F("version") + 1, updated_at=now, updated_by=user_of(actor)
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from himoya.cases.models import (
@@ -15,6 +16,7 @@ from himoya.cases.models import (
     Referral,
     ReferralKind,
 )
+from himoya.cases.services.appeal_facts import appeal_facts_refresh
 from himoya.cases.services.common import (
     not_in_future,
 )
@@ -43,17 +45,22 @@ def referral_add(
     if partner is not None and partner.organisation_id != case.organisation_id:
         raise ValidationError({"partner": _("Unknown partner organisation.")})
     not_in_future(started_on, field_name="started_on")
+    # A referral recorded without a date was made that day: the statistics count
+    # rehabilitation by the date it started (services/appeal_facts.py).
+    started_on = started_on or timezone.localdate()
     with transaction.atomic():
         referral = Referral.objects.create(
             case=case, person=person, kind=kind, partner=partner, started_on=started_on
         )
+        # Legal aid and rehabilitation are facts of the work: the case's appeals count them.
+        counted = appeal_facts_refresh([case.pk])
         record_event(
             actor=actor,
             action="referral.add",
             obj=referral,
             organisation=case.organisation,
             case=case,
-            data={"case": case.pk, "referral": referral.pk, "kind": kind},
+            data={"case": case.pk, "referral": referral.pk, "kind": kind, "appeals": counted},
         )
     return referral
 
