@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/duty/", include("himoya.duty.urls")),
     path("staff/register/", include("himoya.imports.urls")),
     path("staff/register/", include("himoya.stats.urls")),
+    path("staff/outreach/", include("himoya.outreach.urls")),
     path("staff/api-tokens/", include("himoya.api.urls_tokens")),
     path("staff/", include("himoya.accounts.urls")),
     path("api/v1/", include("himoya.api.urls")),

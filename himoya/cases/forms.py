@@ -33,6 +33,7 @@ from himoya.reference.forms import (
     FacilityChoiceField,
     country_choices,
     grouped_by_country,
+    offer_regions,
     term_choices,
 )
 from himoya.reference.models import Facility, Partner, Region
@@ -267,7 +268,7 @@ class AppealForm(forms.Form):
         self.fields["agency"].choices = term_choices(vocab.AGENCY)  # type: ignore[attr-defined]
         self.fields["violations"].choices = term_choices(vocab.VIOLATION)  # type: ignore[attr-defined]
         self.fields["country"].choices = country_choices([org.country if org else ""])  # type: ignore[attr-defined]
-        self.fields["region"].choices = grouped_by_country(Region.objects.all(), blank=none)  # type: ignore[attr-defined]
+        offer_regions(self, default_country=org.country if org else "", blank=none)
         self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
             facilities(), blank=none
         )
@@ -357,7 +358,7 @@ class CaseFactsForm(forms.Form):
         super().__init__(*args, **kwargs)
         none = str(_("not known"))
         self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
-        self.fields["region"].choices = grouped_by_country(Region.objects.all(), blank=none)  # type: ignore[attr-defined]
+        offer_regions(self, blank=none)
         self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
             facilities(), blank=none
         )

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from himoya.core.events import Names, register
+from himoya.core.events import Names, register, register_names
 
 
 def _place(data: Mapping[str, Any], names: Names) -> str:
@@ -52,3 +52,43 @@ register("steward.grant", _("Reference data steward named"), _steward(True), ref
 register(
     "steward.revoke", _("Reference data steward removed"), _steward(False), refs={"user": "user"}
 )
+
+
+def _changed(kind: str, done: Any) -> Any:
+    def sentence(data: Mapping[str, Any], names: Names) -> str | None:
+        if kind not in data:
+            return None
+        return done() % {"name": names.get(kind, data[kind], "?")}
+
+    return sentence
+
+
+register(
+    "facility.update",
+    _("Place of detention changed"),
+    _changed("facility", lambda: gettext("Changed %(name)s.")),
+    refs={"facility": "facility"},
+)
+register(
+    "term.create",
+    _("Vocabulary term added"),
+    _changed("term", lambda: gettext("Added %(name)s.")),
+    refs={"term": "term"},
+)
+register(
+    "term.update",
+    _("Vocabulary term changed"),
+    _changed("term", lambda: gettext("Changed %(name)s.")),
+    refs={"term": "term"},
+)
+register("region.update", _("Region changed"))
+register("partner.update", _("Partner organisation changed"))
+
+
+def _term_names(ids: set[Any]) -> dict[Any, str]:
+    from himoya.reference.models import Term
+
+    return {t.pk: f"{t.vocabulary}: {t.label}" for t in Term.objects.filter(pk__in=ids)}
+
+
+register_names("term", _term_names)

@@ -45,6 +45,45 @@ class CountryField(forms.ChoiceField):
             raise forms.ValidationError(message, code="country")
 
 
+def regions_of(country: str | None) -> Any:
+    """The regions in use of ``country``: the only ones a form offers for it."""
+    return Region.objects.filter(country=(country or "").upper(), active=True).order_by("name_ru")
+
+
+def link_regions(
+    form: forms.Form, country: str = "country", region: str = "region", *, unknown: bool = False
+) -> None:
+    """Makes the ``country`` select refresh the ``region`` select's options with htmx
+    (``reference:region_options``); the server checks the pair again on submit.
+    ``unknown`` labels the empty choice "not known" rather than "—"."""
+    from django.urls import reverse
+
+    url = reverse("reference:region_options") + ("?blank=unknown" if unknown else "")
+    form.fields[country].widget.attrs.update(
+        {
+            "hx-get": url,
+            "hx-trigger": "change",
+            "hx-target": f"#{form[region].auto_id}",
+            "hx-swap": "innerHTML",
+        }
+    )
+
+
+def offer_regions(form: forms.Form, *, default_country: str = "", blank: str) -> None:
+    """A region choice field offering only the regions of the country chosen in the same
+    form (the one posted, else the initial one, else ``default_country``), plus the
+    region already recorded, so that editing a case does not drop a retired region. A
+    region of another country posted anyway is refused as an invalid choice."""
+    country = form.data.get(form.add_prefix("country")) if form.is_bound else None
+    country = country or form.initial.get("country") or default_country
+    offered = list(regions_of(country))
+    current = form.initial.get("region")
+    if current and all(r.pk != current for r in offered):
+        offered += list(Region.objects.filter(pk=current))
+    form.fields["region"].choices = [("", blank), *((r.pk, str(r)) for r in offered)]  # type: ignore[attr-defined]
+    link_regions(form, unknown=True)
+
+
 def term_choices(vocabulary: str, *, blank: str | None = None) -> list[tuple[str, str]]:
     choices = [(t.code, t.label) for t in terms(vocabulary)]
     return [("", blank), *choices] if blank is not None else choices
@@ -88,6 +127,10 @@ class FacilityForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), required=False)
     agency = forms.ChoiceField(label=_("Managing agency"), required=False)
     address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    holds_men = forms.BooleanField(label=_("Men"), required=False)
+    holds_women = forms.BooleanField(label=_("Women"), required=False)
+    holds_minors = forms.BooleanField(label=_("Minors"), required=False)
+    capacity = forms.IntegerField(label=_("Capacity"), required=False, min_value=0)
     source = forms.CharField(
         label=_("Source"),
         required=False,
@@ -127,3 +170,99 @@ class PartnerForm(forms.Form):
         if not (data.get("legal") or data.get("medical") or data.get("psychological")):
             self.add_error(None, _("Tick at least one kind of help the partner offers."))
         return data
+
+
+def vocabulary_choices() -> list[tuple[str, str]]:
+    """The vocabularies: those code knows and any others the data holds (such as
+    per-country outcomes), labelled for the reader."""
+    names = {
+        vocab.VIOLATION: _("Violation types"),
+        vocab.AGENCY: _("Agencies"),
+        vocab.CHANNEL: _("Channels of appeal"),
+        vocab.FACILITY_TYPE: _("Types of places of detention"),
+    }
+    from himoya.reference.models import Term
+
+    codes = list(vocab.VOCABULARIES)
+    for code in Term.objects.order_by("vocabulary").values_list("vocabulary", flat=True).distinct():
+        if code not in codes:
+            codes.append(code)
+    return [(code, str(names.get(code, code))) for code in codes]
+
+
+class _Labels(forms.Form):
+    """Four labels, Russian required (the default language)."""
+
+    prefix_name = "label"
+
+    def labels(self) -> dict[str, str]:
+        return {lang: self.cleaned_data.get(f"{self.prefix_name}_{lang}", "") for lang in LANGS}
+
+
+LANGS = ("ru", "kk", "tg", "en")
+
+
+class TermForm(_Labels):
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Latin letters, digits and “_”; used by imports and exports, never changed."),
+    )
+    label_ru = forms.CharField(label=_("Name in Russian"), max_length=200)
+    label_kk = forms.CharField(label=_("Name in Kazakh"), max_length=200, required=False)
+    label_tg = forms.CharField(label=_("Name in Tajik"), max_length=200, required=False)
+    label_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=300,
+        help_text=_("The law, registry or report the wording comes from."),
+    )
+    verified = forms.BooleanField(label=_("Verified against the source"), required=False)
+    active = forms.BooleanField(
+        label=_("In use"),
+        required=False,
+        initial=True,
+        help_text=_("A retired value stays on the records that have it and is no longer offered."),
+    )
+
+
+class RegionForm(_Labels):
+    prefix_name = "name"
+    country = CountryField(label=_("Country"))
+    name_ru = forms.CharField(label=_("Name in Russian"), max_length=120)
+    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=120, required=False)
+    name_tg = forms.CharField(label=_("Name in Tajik"), max_length=120, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
+    code = forms.CharField(label=_("Code"), max_length=12, required=False)
+    source = forms.CharField(label=_("Source"), required=False, max_length=300)
+    verified = forms.BooleanField(label=_("Verified against the source"), required=False)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
+
+
+class FacilityEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=300)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), required=False, empty_label="—"
+    )
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    agency = forms.ChoiceField(label=_("Managing agency"), required=False)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    holds_men = forms.BooleanField(label=_("Men"), required=False)
+    holds_women = forms.BooleanField(label=_("Women"), required=False)
+    holds_minors = forms.BooleanField(label=_("Minors"), required=False)
+    capacity = forms.IntegerField(label=_("Capacity"), required=False, min_value=0)
+    source = forms.CharField(label=_("Source"), required=False, max_length=300)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args: Any, country: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        blank = str(_("not known"))
+        self.fields["region"].queryset = Region.objects.filter(country=country)  # type: ignore[attr-defined]
+        self.fields["type"].choices = term_choices(vocab.FACILITY_TYPE, blank=blank)  # type: ignore[attr-defined]
+        self.fields["agency"].choices = term_choices(vocab.AGENCY, blank=blank)  # type: ignore[attr-defined]

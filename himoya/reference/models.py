@@ -77,6 +77,7 @@ class Region(models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=120, blank=True)
     name_tg = models.CharField(_("name (Tajik)"), max_length=120, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     verified = models.BooleanField(_("verified"), default=False)
 
@@ -121,6 +122,13 @@ class Facility(models.Model):
         verbose_name=_("managing agency"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # Who is held there: monitors plan visits by it, and the statistics answer questions
+    # such as "appeals from women's colonies" from it.
+    holds_men = models.BooleanField(_("men"), default=False)
+    holds_women = models.BooleanField(_("women"), default=False)
+    holds_minors = models.BooleanField(_("minors"), default=False)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     verified = models.BooleanField(_("verified"), default=False)
 

@@ -44,7 +44,11 @@ CHANGE_ACTIONS = (
     "admin.delete",
     "facility.create",
     "facility.verify",
+    "facility.update",
     "region.create",
+    "region.update",
+    "term.create",
+    "term.update",
     "steward.grant",
     "steward.revoke",
 )

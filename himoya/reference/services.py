@@ -42,6 +42,10 @@ def facility_create(
     agency_code: str = "",
     address: str = "",
     source: str = "",
+    holds_men: bool = False,
+    holds_women: bool = False,
+    holds_minors: bool = False,
+    capacity: int | None = None,
 ) -> Facility:
     """Adds a place of detention. Whoever records where people are held may add one
     (they cannot wait for a steward to record a detention); it stays unverified, and
@@ -67,6 +71,10 @@ def facility_create(
             else None,
             address=address,
             source=source,
+            holds_men=holds_men,
+            holds_women=holds_women,
+            holds_minors=holds_minors,
+            capacity=capacity,
         )
         audit_record(
             actor=actor,
@@ -161,3 +169,270 @@ def partner_create(
         )
         audit_record(actor=actor, action="partner.create", obj=partner, organisation=organisation)
     return partner
+
+
+def partner_update(
+    *,
+    actor: Any,
+    partner: Partner,
+    name: str,
+    legal: bool = False,
+    medical: bool = False,
+    psychological: bool = False,
+    country: str = "",
+    contact: str = "",
+) -> Partner:
+    require(actor, "partner.manage", partner.organisation)
+    if not name.strip():
+        raise ValidationError({"name": _("Enter the name.")})
+    values = {
+        "name": name.strip(),
+        "offers_legal": legal,
+        "offers_medical": medical,
+        "offers_psychological": psychological,
+        "country": country_code(country) if country.strip() else "",
+        "contact": contact,
+    }
+    with transaction.atomic():
+        locked = Partner.objects.select_for_update().get(pk=partner.pk)
+        fields = _assign(locked, values)
+        if fields:
+            locked.save(update_fields=fields)
+            audit_record(
+                actor=actor,
+                action="partner.update",
+                obj=locked,
+                organisation=locked.organisation,
+                data={"fields": fields},
+            )
+    return locked
+
+
+# ---------------------------------------------------------------- shared data (stewards)
+# Vocabulary terms, regions and places of detention are every organisation's: changed by
+# reference stewards only, recorded at instance level with the names of the fields
+# changed (never their values, which the record shows now), so every organisation's
+# coordinators read them on the reference changes page.
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> list[str]:
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def _save_shared(actor: Any, action: str, obj: Any, values: dict[str, Any], key: str) -> None:
+    fields = _assign(obj, values)
+    if fields:
+        obj.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=obj,
+            organisation=INSTANCE,
+            data={key: obj.pk, "fields": fields},
+        )
+
+
+def _labels(labels: dict[str, str], prefix: str) -> dict[str, str]:
+    cleaned = {f"{prefix}_{lang}": " ".join(labels.get(lang, "").split()) for lang in LANGS}
+    if not cleaned[f"{prefix}_ru"]:
+        raise ValidationError({f"{prefix}_ru": _("Enter the Russian name.")})
+    return cleaned
+
+
+LANGS = ("ru", "kk", "tg", "en")
+MAX_BIT = 62  # Appeal.violation_mask is a signed 64-bit integer
+
+
+def term_create(
+    *,
+    actor: Any,
+    vocabulary: str,
+    code: str,
+    labels: dict[str, str],
+    source: str = "",
+    verified: bool = False,
+    order: int = 0,
+) -> Term:
+    """Adds a term. A new violation type takes the next free bit of the appeals'
+    violation mask, so that the statistics count it like the others."""
+    require(actor, "vocabulary.manage")
+    code = code.strip().lower()
+    if not vocabulary:
+        raise ValidationError({"vocabulary": _("Choose the vocabulary.")})
+    if Term.objects.filter(vocabulary=vocabulary, code=code).exists():
+        raise ValidationError({"code": _("This code is already in the vocabulary.")})
+    values = _labels(labels, "label")
+    with transaction.atomic():
+        bit = None
+        if vocabulary == vocab.VIOLATION:
+            # Serialised by the lock: two stewards adding at once would take one bit.
+            taken = set(
+                Term.objects.select_for_update()
+                .filter(vocabulary=vocabulary, bit__isnull=False)
+                .values_list("bit", flat=True)
+            )
+            free = [b for b in range(MAX_BIT + 1) if b not in taken]
+            if not free:
+                raise ValidationError({"code": _("No room for another violation type.")})
+            bit = free[0]
+        term = Term.objects.create(
+            vocabulary=vocabulary,
+            code=code,
+            bit=bit,
+            source=source.strip(),
+            verified=verified,
+            order=order,
+            **values,
+        )
+        audit_record(
+            actor=actor,
+            action="term.create",
+            obj=term,
+            organisation=INSTANCE,
+            data={"term": term.pk, "vocabulary": vocabulary, "code": code},
+        )
+    return term
+
+
+def term_update(
+    *,
+    actor: Any,
+    term: Term,
+    labels: dict[str, str],
+    source: str = "",
+    verified: bool = False,
+    active: bool = True,
+    order: int = 0,
+) -> Term:
+    """Renames, re-sources, verifies or retires a term; its code never changes (imports,
+    exports and stored statistics use it). A retired term stays on the records that
+    name it and is no longer offered."""
+    require(actor, "vocabulary.manage", term)
+    values: dict[str, Any] = {
+        **_labels(labels, "label"),
+        "source": source.strip(),
+        "verified": verified,
+        "active": active,
+        "order": order,
+    }
+    with transaction.atomic():
+        locked = Term.objects.select_for_update().get(pk=term.pk)
+        _save_shared(actor, "term.update", locked, values, "term")
+    return locked
+
+
+def region_create(
+    *,
+    actor: Any,
+    country: str,
+    names: dict[str, str],
+    code: str = "",
+    source: str = "",
+    verified: bool = False,
+) -> Region:
+    require(actor, "vocabulary.manage")
+    country = country_code(country)
+    values = _labels(names, "name")
+    if Region.objects.filter(country=country, name_ru__iexact=values["name_ru"]).exists():
+        raise ValidationError({"name_ru": _("This region is already in the registry.")})
+    with transaction.atomic():
+        region = Region.objects.create(
+            country=country, code=code.strip(), source=source.strip(), verified=verified, **values
+        )
+        audit_record(
+            actor=actor,
+            action="region.create",
+            obj=region,
+            organisation=INSTANCE,
+            data={"region": region.pk},
+        )
+    return region
+
+
+def region_update(
+    *,
+    actor: Any,
+    region: Region,
+    names: dict[str, str],
+    code: str = "",
+    source: str = "",
+    verified: bool = False,
+    active: bool = True,
+) -> Region:
+    require(actor, "vocabulary.manage", region)
+    values: dict[str, Any] = {
+        **_labels(names, "name"),
+        "code": code.strip(),
+        "source": source.strip(),
+        "verified": verified,
+        "active": active,
+    }
+    clash = Region.objects.filter(
+        country=region.country, name_ru__iexact=values["name_ru"]
+    ).exclude(pk=region.pk)
+    if clash.exists():
+        raise ValidationError({"name_ru": _("This region is already in the registry.")})
+    with transaction.atomic():
+        locked = Region.objects.select_for_update().get(pk=region.pk)
+        _save_shared(actor, "region.update", locked, values, "region")
+    return locked
+
+
+def facility_update(
+    *,
+    actor: Any,
+    facility: Facility,
+    name: str,
+    region: Region | None = None,
+    type_code: str = "",
+    agency_code: str = "",
+    address: str = "",
+    holds_men: bool = False,
+    holds_women: bool = False,
+    holds_minors: bool = False,
+    capacity: int | None = None,
+    source: str = "",
+    active: bool = True,
+) -> Facility:
+    """A steward corrects a place of detention. Its country stays (cases and custody
+    records are filed under it); a place in another country is another place."""
+    require(actor, "facility.manage", facility)
+    name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Enter the name.")
+    elif any(
+        normalise_text(known) == normalise_text(name)
+        for known in Facility.objects.filter(country=facility.country)
+        .exclude(pk=facility.pk)
+        .values_list("name", flat=True)
+    ):
+        errors["name"] = _("This place of detention is already in the registry.")
+    if region is not None and region.country != facility.country:
+        errors["region"] = _("The region is not in the chosen country.")
+    if capacity is not None and capacity < 0:
+        errors["capacity"] = _("Enter a whole number, 0 or more.")
+    if errors:
+        raise ValidationError(errors)
+    values: dict[str, Any] = {
+        "name": name,
+        "region": region,
+        "type": term_for(vocab.FACILITY_TYPE, type_code, field_name="type") if type_code else None,
+        "agency": term_for(vocab.AGENCY, agency_code, field_name="agency") if agency_code else None,
+        "address": address.strip(),
+        "holds_men": holds_men,
+        "holds_women": holds_women,
+        "holds_minors": holds_minors,
+        "capacity": capacity,
+        "source": source.strip(),
+        "active": active,
+    }
+    with transaction.atomic():
+        locked = Facility.objects.select_for_update().get(pk=facility.pk)
+        _save_shared(actor, "facility.update", locked, values, "facility")
+    return locked

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +19,7 @@ from himoya.core.forms import add_service_errors
 from himoya.core.policies import can
 from himoya.core.views import PAGE_SIZE, querystring, staff_organisation, staff_user
 from himoya.reference import selectors, services
-from himoya.reference.forms import FacilityFilterForm, FacilityForm, PartnerForm
+from himoya.reference.forms import FacilityFilterForm, FacilityForm, PartnerForm, regions_of
 from himoya.reference.models import Facility, Partner
 
 
@@ -57,6 +58,10 @@ def facility_list(request: HttpRequest) -> HttpResponse:
                     agency_code=data["agency"],
                     address=data["address"],
                     source=data["source"],
+                    holds_men=data["holds_men"],
+                    holds_women=data["holds_women"],
+                    holds_minors=data["holds_minors"],
+                    capacity=data["capacity"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -167,6 +172,62 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     context = {
         "partners": partners,
         "form": form if may_add else None,
+        "may_edit": may_add,
         "open_add": request.method == "POST",
     }
     return render(request, "reference/partners.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def region_options(request: HttpRequest) -> HttpResponse:
+    """The <option>s of a region select for the chosen country (htmx, when the country
+    changes). The country comes under the select's own name, whatever its form prefix."""
+    staff_user(request)
+    country = next((str(v) for k, v in request.GET.items() if k.endswith("country")), "")
+    blank = _("not known") if request.GET.get("blank") == "unknown" else "—"
+    context = {"regions": regions_of(country), "blank": blank}
+    return render(request, "reference/_region_options.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    org = staff_organisation(request)
+    partner = get_object_or_404(Partner, pk=pk, organisation=org)
+    if not can(user, "partner.manage", org):
+        raise PermissionDenied
+    initial = {
+        "name": partner.name,
+        "legal": partner.offers_legal,
+        "medical": partner.offers_medical,
+        "psychological": partner.offers_psychological,
+        "country": partner.country,
+        "contact": partner.contact,
+    }
+    form = PartnerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.partner_update(
+                actor=user,
+                partner=partner,
+                name=data["name"],
+                legal=data["legal"],
+                medical=data["medical"],
+                psychological=data["psychological"],
+                country=data["country"],
+                contact=data["contact"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
+            return redirect("reference:partners")
+    context = {
+        "form": form,
+        "title": _("Edit the partner organisation"),
+        "back": reverse("reference:partners"),
+        "obj": partner,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reference/edit.html", context, status=status)

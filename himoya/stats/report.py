@@ -15,6 +15,9 @@ index-only scan); publications read ``pub_org_date``; the vocabulary's codes com
 same round trip. ``himoya stats-rebuild [--check]`` compares the counts with the appeals
 and recomputes them (after a data-only restore or SQL run with triggers disabled).
 
+Trainings and the optional appeals by place of detention are counted by their own small
+statements (``breakdowns.py``).
+
 The tests compare it with an independent oracle: one ORM aggregate per breakdown over the
 appeals (``tests/stats/oracle.py``).
 
@@ -42,6 +45,7 @@ from django.db import connection
 from himoya.accounts.models import Organisation
 from himoya.core.policies import SystemActor, can, require
 from himoya.reference import vocab
+from himoya.stats.breakdowns import places_block, trainings_block
 
 Report = dict[str, Any]
 
@@ -60,9 +64,17 @@ def stats_organisations(actor: Any, organisation: Organisation | None = None) ->
     raise PermissionDenied("stats.view")
 
 
-def yearly_stats(*, actor: Any, year: int, organisation: Organisation | None = None) -> Report:
-    """The yearly report for the organisations ``actor`` may see (see the module doc)."""
-    return _report(year, stats_organisations(actor, organisation))
+def yearly_stats(
+    *, actor: Any, year: int, organisation: Organisation | None = None, places: bool = False
+) -> Report:
+    """The yearly report for the organisations ``actor`` may see (see the module doc);
+    ``places`` adds the appeals by place of detention (``breakdowns.places_block``)."""
+    org_ids = stats_organisations(actor, organisation)
+    report = _report(year, org_ids)
+    report["trainings"] = trainings_block(org_ids, *_bounds(year))
+    if places:
+        report["places"] = places_block(org_ids, *_bounds(year))
+    return report
 
 
 def _bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -101,6 +113,7 @@ def _empty(year: int) -> Report:
         },
         "rehabilitation": {"total": 0, "by_sex": {}, "minors": 0},
         "publications": {"total": 0, "by_language": {}},
+        "trainings": {"total": 0, "participants": 0, "by_audience": {}},
     }
 
 
@@ -266,8 +279,8 @@ def appeal_counts_differences() -> tuple[int, int]:
 def report_rows(report: Report) -> list[tuple[str, str, int]]:
     """The report as a flat table of (section, key, value)."""
     rows: list[tuple[str, str, int]] = [("year", "", report["year"])]
-    for section in ("appeals", "rehabilitation", "publications"):
-        for key, value in report[section].items():
+    for section in ("appeals", "rehabilitation", "publications", "trainings", "places"):
+        for key, value in report.get(section, {}).items():
             if isinstance(value, dict):
                 rows += [(f"{section}.{key}", sub, n) for sub, n in value.items()]
             else:

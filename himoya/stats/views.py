@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from himoya.cases.models import Sex
 from himoya.core.views import staff_organisation
+from himoya.outreach.models import Audience
 from himoya.reference.forms import country_label
 from himoya.reference.models import Term
 from himoya.stats import report as stats
@@ -33,10 +34,11 @@ def _year(request: HttpRequest) -> int:
     return year if 1900 <= year <= 2999 else timezone.localdate().year
 
 
-def _report(request: HttpRequest, year: int) -> stats.Report:
-    """Only the user's own organisation: ``stats.view`` refuses any other."""
+def _report(request: HttpRequest, year: int, *, places: bool = False) -> stats.Report:
+    """Only the user's own organisation: ``stats.view`` refuses any other. The downloads
+    are the contract's report; the page adds the appeals by place of detention."""
     return stats.yearly_stats(
-        actor=request.user, year=year, organisation=staff_organisation(request)
+        actor=request.user, year=year, organisation=staff_organisation(request), places=places
     )
 
 
@@ -59,13 +61,41 @@ def _labelled(report: stats.Report) -> dict[str, Any]:
         "by_language": rows(
             report["publications"]["by_language"], lambda k: LANGUAGE_NAMES.get(k, k)
         ),
+        **_outreach_and_places(report, terms),
+    }
+
+
+def _outreach_and_places(report: stats.Report, terms: dict[tuple[str, str], str]) -> dict[str, Any]:
+    audiences = dict(Audience.choices)
+    held = {
+        "men": gettext_lazy("men"),
+        "women": gettext_lazy("women"),
+        "minors": gettext_lazy("minors"),
+    }
+    places = report.get("places", {})
+
+    def kind(code: str) -> str:
+        return str(terms.get(("facility_type", code), gettext_lazy("type not known")))
+
+    def type_held(key: str) -> str:
+        code, _sep, group = key.partition(":")
+        return f"{kind(code)}: {held.get(group, group)}"
+
+    return {
+        "by_audience": [
+            (str(audiences.get(k, k)), n) for k, n in report["trainings"]["by_audience"].items()
+        ],
+        "by_facility_type": [(kind(k), n) for k, n in places.get("by_type", {}).items()],
+        "by_held": [(str(held.get(k, k)), n) for k, n in places.get("by_held", {}).items()],
+        "by_type_held": [(type_held(k), n) for k, n in places.get("by_type_held", {}).items()],
+        "by_place": list(places.get("by_place", {}).items()),
     }
 
 
 @require_GET
 def stats_page(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    report = _report(request, year)
+    report = _report(request, year, places=True)
     context = {"report": report, "tables": _labelled(report), "year": year}
     return render(request, "stats/stats.html", context)
 

@@ -4,6 +4,7 @@ report can be checked against something that shares none of their SQL."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db.models import BigIntegerField, Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from himoya.cases.models import Appeal
-from himoya.outreach.models import Publication
+from himoya.outreach.models import Publication, Training
 from himoya.reference import vocab
 from himoya.reference.models import Term
 from himoya.stats.report import Report, _bounds, _clean, _empty, _split_masks
@@ -74,4 +75,13 @@ def report_by_orm(year: int, org_ids: Sequence[int]) -> Report:
     )
     report["publications"]["by_language"] = _clean(by(pubs_qs, "language"))
     report["publications"]["total"] = sum(report["publications"]["by_language"].values())
+    trainings_qs = Training.objects.filter(
+        organisation_id__in=org_ids, held_on__gte=start, held_on__lt=end
+    )
+    trainings = report["trainings"]
+    trainings["total"] = trainings_qs.count()
+    trainings["participants"] = sum(trainings_qs.values_list("participants", flat=True))
+    trainings["by_audience"] = _clean(
+        Counter(code for t in trainings_qs for code in t.audiences).items()
+    )
     return report

@@ -84,6 +84,7 @@ def expected(rows: list[dict[str, str]], pubs: list[dict[str, str]], year: int) 
             "total": len(year_pubs),
             "by_language": tally(p["language"] for p in year_pubs),
         },
+        "trainings": {"total": 0, "participants": 0, "by_audience": {}},
     }
 
 
@@ -124,7 +125,7 @@ def test_json_counts_equal_counts_from_the_file(imported: Any, org: Any) -> None
 
 def test_keys_are_exactly_the_contract(db: Any) -> None:
     report = json.loads(stats("--year", "2024"))
-    assert list(report) == ["year", "appeals", "rehabilitation", "publications"]
+    assert list(report) == ["year", "appeals", "rehabilitation", "publications", "trainings"]
     assert list(report["appeals"]) == [
         "total",
         "legal_aid",
@@ -137,6 +138,7 @@ def test_keys_are_exactly_the_contract(db: Any) -> None:
     ]
     assert list(report["rehabilitation"]) == ["total", "by_sex", "minors"]
     assert list(report["publications"]) == ["total", "by_language"]
+    assert list(report["trainings"]) == ["total", "participants", "by_audience"]
     assert report["year"] == 2024 and report["appeals"]["total"] == 0
 
 
@@ -156,7 +158,7 @@ def test_csv_and_xlsx_formats(small: Any, org: Any, tmp_path: Path) -> None:
     assert table[0] == ["section", "key", "value"]
     flat = {(s, k): int(v) for s, k, v in table[1:]}
     expected_flat = {("year", ""): 2022}
-    for section in ("appeals", "rehabilitation", "publications"):
+    for section in ("appeals", "rehabilitation", "publications", "trainings"):
         for key, value in report[section].items():
             if isinstance(value, dict):
                 expected_flat.update({(f"{section}.{key}", k): n for k, n in value.items()})

@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="json", choices=["json", "csv", "xlsx", "pdf"])
         parser.add_argument("--lang", default="", help="language of the PDF report")
         parser.add_argument("--output", default="", help="write to this file instead")
+        parser.add_argument(
+            "--places",
+            action="store_true",
+            help="add appeals by place of detention (the key 'places', outside the contract)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["format"] == "pdf":
@@ -43,7 +48,10 @@ class Command(BaseCommand):
                     _("There is no organisation “%(slug)s”.") % {"slug": options["org"]}
                 )
         report = yearly_stats(
-            actor=SystemActor("cli:stats"), year=options["year"], organisation=organisation
+            actor=SystemActor("cli:stats"),
+            year=options["year"],
+            organisation=organisation,
+            places=options["places"],
         )
         if options["format"] == "xlsx":
             data = report_xlsx(report)
