@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from himoya.accounts.models import Role
 from himoya.cases import selectors, services
 from himoya.cases.models import Alert, Appeal, Case, CaseStatus, Task
+from himoya.core.idempotency import new_token
 from himoya.core.models import AuditEvent
 from himoya.core.searches import query_fingerprint
 from himoya.reference import services as reference_services
@@ -68,6 +69,7 @@ def new_case(actor: Any, org: Any, **overrides: Any) -> Case:
 
 def appeal_post(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
+        "form_token": new_token(),
         "channel": "phone",
         "received_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
         "urgency": "urgent",
@@ -482,7 +484,12 @@ def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org
     today = timezone.localdate()
     r = client.post(
         reverse("cases:task_add", args=[case.pk]),
-        {"title": "Написать жалобу", "due_on": today.isoformat(), "remind_on": ""},
+        {
+            "form_token": new_token(),
+            "title": "Написать жалобу",
+            "due_on": today.isoformat(),
+            "remind_on": "",
+        },
     )
     assert r.status_code == 302
     task = Task.objects.get()
@@ -490,14 +497,22 @@ def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org
     assert client.post(reverse("cases:task_done", args=[case.pk, task.pk])).status_code == 302
     task.refresh_from_db()
     assert task.done_at is not None
-    assert client.post(reverse("cases:note_add", args=[case.pk]), {"text": ""}).status_code == 400
     assert (
-        client.post(reverse("cases:note_add", args=[case.pk]), {"text": "Звонок"}).status_code
+        client.post(
+            reverse("cases:note_add", args=[case.pk]), {"form_token": new_token(), "text": ""}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            reverse("cases:note_add", args=[case.pk]), {"form_token": new_token(), "text": "Звонок"}
+        ).status_code
         == 302
     )
     r = client.post(
         reverse("cases:hearing_add", args=[case.pk]),
         {
+            "form_token": new_token(),
             "court": "Районный суд",
             "starts_at": f"{today.isoformat()}T10:30",
             "attendees": [lawyer.pk],
@@ -507,7 +522,13 @@ def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org
     assert list(case.hearings.get().attendees.all()) == [lawyer]
     r = client.post(
         reverse("cases:referral_add", args=[case.pk]),
-        {"person": person.pk, "kind": "psychological", "partner": partner.pk, "started_on": ""},
+        {
+            "form_token": new_token(),
+            "person": person.pk,
+            "kind": "psychological",
+            "partner": partner.pk,
+            "started_on": "",
+        },
     )
     assert r.status_code == 302
     referral = case.referrals.get()
@@ -521,7 +542,13 @@ def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org
     for place, since in ((first, today - dt.timedelta(days=9)), (second, today)):
         r = client.post(
             reverse("cases:custody_add", args=[case.pk]),
-            {"person": person.pk, "facility": place.pk, "since": since.isoformat(), "note": ""},
+            {
+                "form_token": new_token(),
+                "person": person.pk,
+                "facility": place.pk,
+                "since": since.isoformat(),
+                "note": "",
+            },
         )
         assert r.status_code == 302
     alert = Alert.objects.get(kind="transfer")
@@ -551,7 +578,10 @@ def test_coordinator_assigns_and_shares(coordinator, lawyer, org, other_org, tea
     assert case.lawyer == other_lawyer
     # Whoever receives the share in the other organisation (share_recipients).
     UserFactory(organisation=other_org, role=Role.COORDINATOR, totp=False)
-    r = client.post(reverse("cases:share", args=[case.pk]), {"organisation": other_org.pk})
+    r = client.post(
+        reverse("cases:share", args=[case.pk]),
+        {"form_token": new_token(), "organisation": other_org.pk},
+    )
     assert r.status_code == 302
     share = case.shares.get()
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
