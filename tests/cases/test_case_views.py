@@ -598,7 +598,13 @@ def test_facility_registry(client, lawyer):
     Facility.objects.create(country="TJ", name="СИЗО Душанбе (тест)")
     response = client.post(
         reverse("reference:facilities"),
-        {"name": "ИВС Талгар (тест)", "country": "KZ", "type": "ivs", "agency": "police"},
+        {
+            "name": "ИВС Талгар (тест)",
+            "country": "KZ",
+            "type": "ivs",
+            "agency": "police",
+            "form_token": new_token(),
+        },
     )
     assert response.status_code == 302
     assert Facility.objects.get(name="ИВС Талгар (тест)").type.code == "ivs"
@@ -607,15 +613,24 @@ def test_facility_registry(client, lawyer):
     body = client.get(reverse("reference:facilities"), {"type": "ivs"}).content.decode()
     assert "ИВС Талгар (тест)" in body
     dup = client.post(
-        reverse("reference:facilities"), {"name": "ивс талгар (тест)", "country": "KZ"}
+        reverse("reference:facilities"),
+        {"name": "ивс талгар (тест)", "country": "KZ", "form_token": new_token()},
     )
     assert dup.status_code == 400
 
 
 def test_partner_registry(coordinator, org):
     client = make_client(coordinator)
-    assert client.post(reverse("reference:partners"), {"name": "Без услуг"}).status_code == 400
-    r = client.post(reverse("reference:partners"), {"name": "Клиника «Пример»", "medical": "on"})
+    assert (
+        client.post(
+            reverse("reference:partners"), {"name": "Без услуг", "form_token": new_token()}
+        ).status_code
+        == 400
+    )
+    r = client.post(
+        reverse("reference:partners"),
+        {"name": "Клиника «Пример»", "medical": "on", "form_token": new_token()},
+    )
     assert r.status_code == 302
     assert Partner.objects.get().organisation == org
     assert "Клиника «Пример»" in client.get(reverse("reference:partners")).content.decode()

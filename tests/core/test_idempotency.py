@@ -118,3 +118,33 @@ def test_two_concurrent_submissions_create_once(org):
     thread.join(10)
     assert outcome == {"second": "/staff/cases/1/"}
     assert FormSubmission.objects.filter(user=user).count() == 1
+
+
+def test_staff_pages_create_once(org, django_capture_on_commit_callbacks):
+    from himoya.accounts.models import Team, User
+    from himoya.reference.models import Partner
+
+    coordinator = UserFactory(organisation=org, role=Role.COORDINATOR, totp=False)
+    client = make_client(coordinator)
+    posts = [
+        (reverse("staff:team_list"), {"name": "Шымкент"}, lambda: Team.objects.count()),
+        (
+            reverse("staff:staff_list"),
+            {"full_name": "Дана Примерова", "email": "dana@example.invalid", "role": "monitor"},
+            lambda: User.objects.count(),
+        ),
+        (
+            reverse("reference:partners"),
+            {"name": "Клиника «Пример»", "medical": "on"},
+            lambda: Partner.objects.count(),
+        ),
+    ]
+    for url, data, count in posts:
+        data["form_token"] = new_token()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url, data).status_code == 302
+        before = count()
+        with django_capture_on_commit_callbacks(execute=True):
+            again = client.post(url, data)
+        assert again.status_code == 302 and again["Location"] == url
+        assert count() == before
