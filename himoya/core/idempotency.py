@@ -62,11 +62,11 @@ class OnceFormMixin(forms.Form):
             raise forms.ValidationError(_("This form has expired: reload the page."))
         return token
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
+    def full_clean(self) -> None:
+        super().full_clean()
         # A hidden field's error shows nowhere: the form's own errors show it.
-        if self._errors and FIELD in self._errors:
-            self.add_error(None, forms.ValidationError(list(self._errors.pop(FIELD))))
+        if self.is_bound and FIELD in self.errors:
+            self.add_error(None, forms.ValidationError(list(self.errors.pop(FIELD))))
 
 
 @dataclass
