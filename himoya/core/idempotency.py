@@ -9,6 +9,12 @@ nothing: the request is sent to what the first submission created, with a messag
 Tokens are issued without server state (a fresh random value per rendered form): the
 server records only spent ones (``core.FormSubmission``), per user. A submission that
 fails validation rolls back with its token, so the same page can be corrected and sent.
+
+Staff pages are never cached, so Back fetches the form page again with a fresh token
+while the browser restores what was typed; ``himoya.js`` puts back the token the form
+was sent with (kept in sessionStorage for that page and form) when a page is reached
+through Back or Forward, so the server sees the same form. The server's refusal of a
+spent token does not depend on the script.
 """
 
 from __future__ import annotations
