@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,16 +97,26 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organisation(request)
     member = access_object(selectors.staff_for(request.user, org), pk, user=request.user)
     form = StaffUpdateForm(
-        request.POST or None, initial={"role": member.role, "is_active": member.is_active}
+        request.POST or None,
+        initial={
+            "role": member.role,
+            "is_active": member.is_active,
+            "teams": list(member.teams.all()),
+        },
+        organisation=org,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(
-                actor=request.user,
-                user=member,
-                role=form.cleaned_data["role"],
-                is_active=form.cleaned_data["is_active"],
-            )
+            with transaction.atomic():
+                services.user_set_teams(
+                    actor=request.user, user=member, teams=form.cleaned_data["teams"]
+                )
+                services.user_update(
+                    actor=request.user,
+                    user=member,
+                    role=form.cleaned_data["role"],
+                    is_active=form.cleaned_data["is_active"],
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -127,6 +138,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "accounts/staff_edit.html",
         {"member": member, "form": form, "role_requests": role_requests},
+        status=400 if form.errors else 200,
     )
 
 
