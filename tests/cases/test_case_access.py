@@ -97,6 +97,7 @@ def world(org: Any, other_org: Any, settings: Any, tmp_path: Any) -> World:
         "pk": case.pk,
         "task_pk": task.pk,
         "referral_pk": referral.pk,
+        "person_pk": person.pk,
         "share_pk": third_org_share.pk,
         "appeal_pk": appeal.pk,
         "alert_pk": Alert.objects.get(recipient=lawyer).pk,
