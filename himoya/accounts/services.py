@@ -90,9 +90,9 @@ def user_set_teams(*, actor: Any, user: User, teams: Iterable[Team]) -> User:
     added, removed = sorted(wanted - current), sorted(current - wanted)
     if not added and not removed:
         return user
-    if added and CASE_SCOPE.get(user.role, 0) > 0 and not _is_override(actor):
-        if actor.role != Role.COORDINATOR:
-            raise ValidationError(_("Only a coordinator can add a member to a team."))
+    opens_cases = added and CASE_SCOPE.get(user.role, 0) > 0
+    if opens_cases and not _is_override(actor) and actor.role != Role.COORDINATOR:
+        raise ValidationError(_("Only a coordinator can add a member to a team."))
     with transaction.atomic():
         user.teams.set(teams)
         audit_record(
