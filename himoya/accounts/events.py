@@ -41,6 +41,7 @@ register("user.create", _("Staff member added"))
 register("user.invite", _("Invitation sent"))
 register("user.invitation_accepted", _("Invitation accepted"))
 register("user.update", _("Staff member changed"))
+register("user.teams", _("Staff member's teams changed"))
 register("user.language", _("Interface language changed"))
 
 

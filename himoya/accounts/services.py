@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from himoya.accounts.models import (
+    CASE_SCOPE,
     Organisation,
     Role,
     RoleChangeRequest,
@@ -74,6 +75,34 @@ def team_set_members(*, actor: Any, team: Team, members: Iterable[User]) -> Team
             data={"members": sorted(m.pk for m in members)},
         )
     return team
+
+
+def user_set_teams(*, actor: Any, user: User, teams: Iterable[Team]) -> User:
+    """Sets the teams a member belongs to. A team opens its cases to a member whose role
+    sees team cases, so adding one is a coordinator's decision (as is granting such a
+    role, ``role_grant_refusal``); any manager of the organisation may remove one."""
+    require(actor, "organisation.manage_staff", user.organisation)
+    teams = list(teams)
+    if any(t.organisation_id != user.organisation_id for t in teams):
+        raise ValidationError(_("Choose teams of the staff member's organisation."))
+    current = set(user.teams.values_list("pk", flat=True))
+    wanted = {t.pk for t in teams}
+    added, removed = sorted(wanted - current), sorted(current - wanted)
+    if not added and not removed:
+        return user
+    opens_cases = added and CASE_SCOPE.get(user.role, 0) > 0
+    if opens_cases and not _is_override(actor) and actor.role != Role.COORDINATOR:
+        raise ValidationError(_("Only a coordinator can add a member to a team."))
+    with transaction.atomic():
+        user.teams.set(teams)
+        audit_record(
+            actor=actor,
+            action="user.teams",
+            obj=user,
+            organisation=user.organisation,
+            data={"added": added, "removed": removed},
+        )
+    return user
 
 
 def invitation_link(user: User) -> str:

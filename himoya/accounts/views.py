@@ -7,8 +7,10 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from himoya.core.audit_verify import (
 from himoya.core.events import Names
 from himoya.core.events import label as event_label
 from himoya.core.events import sentence as event_sentence
+from himoya.core.idempotency import FIELD, submit_once
 from himoya.core.policies import can
 
 
@@ -57,19 +60,26 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_invite(
-                actor=request.user,
-                organisation=org,
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                role=form.cleaned_data["role"],
-                teams=form.cleaned_data["teams"],
-                base_url=request.build_absolute_uri("/"),
-                language=request.LANGUAGE_CODE,
+            made = submit_once(
+                request,
+                form.cleaned_data[FIELD],
+                lambda: services.user_invite(
+                    actor=request.user,
+                    organisation=org,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    role=form.cleaned_data["role"],
+                    teams=form.cleaned_data["teams"],
+                    base_url=request.build_absolute_uri("/"),
+                    language=request.LANGUAGE_CODE,
+                ),
+                lambda _user: reverse("staff:staff_list"),
             )
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
+            if isinstance(made, HttpResponse):
+                return made
             messages.success(request, _("The invitation has been sent."))
             return redirect("staff:staff_list")
     staff = selectors.staff_for(request.user, org)
@@ -87,16 +97,26 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organisation(request)
     member = access_object(selectors.staff_for(request.user, org), pk, user=request.user)
     form = StaffUpdateForm(
-        request.POST or None, initial={"role": member.role, "is_active": member.is_active}
+        request.POST or None,
+        initial={
+            "role": member.role,
+            "is_active": member.is_active,
+            "teams": list(member.teams.all()),
+        },
+        organisation=org,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(
-                actor=request.user,
-                user=member,
-                role=form.cleaned_data["role"],
-                is_active=form.cleaned_data["is_active"],
-            )
+            with transaction.atomic():
+                services.user_set_teams(
+                    actor=request.user, user=member, teams=form.cleaned_data["teams"]
+                )
+                services.user_update(
+                    actor=request.user,
+                    user=member,
+                    role=form.cleaned_data["role"],
+                    is_active=form.cleaned_data["is_active"],
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -118,6 +138,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "accounts/staff_edit.html",
         {"member": member, "form": form, "role_requests": role_requests},
+        status=400 if form.errors else 200,
     )
 
 
@@ -162,12 +183,19 @@ def team_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.team_create(
-                    actor=request.user, organisation=org, name=form.cleaned_data["name"]
+                made = submit_once(
+                    request,
+                    form.cleaned_data[FIELD],
+                    lambda: services.team_create(
+                        actor=request.user, organisation=org, name=form.cleaned_data["name"]
+                    ),
+                    lambda _team: reverse("staff:team_list"),
                 )
             except ValidationError as exc:
                 form.add_error("name", exc)
             else:
+                if isinstance(made, HttpResponse):
+                    return made
                 messages.success(request, _("The team has been created."))
                 return redirect("staff:team_list")
     teams = selectors.teams_for(request.user, org)

@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from himoya.api.services import DEFAULT_LIFETIME_DAYS, LIFETIME_DAYS
+from himoya.core.idempotency import OnceFormMixin
 
 
 def _lifetime_label(days: int) -> str:
     return str(ngettext_lazy("%(days)d day", "%(days)d days", days) % {"days": days})
 
 
-class TokenIssueForm(forms.Form):
+class TokenIssueForm(OnceFormMixin):
     name = forms.CharField(
         label=_("Name"),
         max_length=100,

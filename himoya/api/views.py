@@ -12,12 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from himoya.api import selectors, services
 from himoya.api.forms import TokenIssueForm
 from himoya.core.access import access_object
+from himoya.core.idempotency import FIELD, submit_once
 
 
 def _list_context(request: HttpRequest, form: TokenIssueForm) -> dict[str, object]:
@@ -39,15 +41,25 @@ def token_issue(request: HttpRequest) -> HttpResponse:
     form = TokenIssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.token_issue(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                lifetime_days=form.cleaned_data["lifetime_days"],
+            # A second submission of the page issues nothing and never shows the
+            # first token again: it goes to the list of tokens.
+            made = submit_once(
+                request,
+                form.cleaned_data[FIELD],
+                lambda: services.token_issue(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    lifetime_days=form.cleaned_data["lifetime_days"],
+                ),
+                lambda _issued: reverse("api_tokens:list"),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            if isinstance(made, HttpResponse):
+                return made
+            issued = made
             # Rendered, not redirected: the secret must not pass through the session or a
             # URL. The page is no-store like every staff page.
             return render(request, "api/token_issued.html", {"issued": issued})

@@ -21,6 +21,8 @@ from himoya.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
+    PartyRole,
+    Person,
     ReferralKind,
     Urgency,
 )
@@ -154,6 +156,30 @@ def _custody(d: Data, names: Names) -> str | None:
     return _("Recorded detention in %(facility)s.") % {"facility": facility}
 
 
+def _party_added(d: Data, names: Names) -> str | None:
+    if "role" not in d:
+        return None
+    values = {"role": _label(PartyRole, d["role"]), "person": names.get("person", d.get("person"))}
+    if values["person"] is None:
+        return _("Added a person to the case as %(role)s.") % values
+    return _("Added %(person)s to the case as %(role)s.") % values
+
+
+def _person_updated(d: Data, names: Names) -> str | None:
+    if "fields" not in d:
+        return None
+    labels = ", ".join(
+        str(getattr(Person._meta.get_field(f), "verbose_name", f)) for f in d["fields"]
+    )
+    person = names.get("person", d.get("person"))
+    if person is None:
+        return _("Changed a person's details: %(fields)s.") % {"fields": labels}
+    return _("Changed the details of %(person)s: %(fields)s.") % {
+        "person": person,
+        "fields": labels,
+    }
+
+
 def _imported(d: Data, names: Names) -> str:
     if d.get("created", True):
         return _("Imported the case from a register file.")
@@ -235,6 +261,7 @@ register(
     refs={"type": f"term:{vocab.VIOLATION}"},
 )
 register("note.add", _l("Note added"), _l("Added a note."), timeline=True)
+register("party.add", _l("Person added to the case"), _party_added, timeline=True)
 register("task.add", _l("Task added"), _task_added, timeline=True)
 register("task.done", _l("Task completed"), _task_done, timeline=True)
 register("hearing.add", _l("Court hearing recorded"), _hearing, timeline=True)
@@ -255,7 +282,7 @@ register("case.export", _l("Cases exported"))
 register("appeal.view", _l("Appeal viewed"))
 register("appeal.download", _l("Appeal file downloaded"))
 register("person.create", _l("Person added"))
-register("person.update", _l("Person changed"))
+register("person.update", _l("Person changed"), _person_updated, timeline=True)
 register("person.view", _l("Person viewed"))
 register("person.list", _l("Persons listed"))
 register("person.duplicates", _l("Possible duplicates looked up"))

@@ -25,6 +25,7 @@ from himoya.cases.models import CaseStatus, ReferralKind, Sex, Urgency
 from himoya.cases.policies import CASE_WORKERS
 from himoya.cases.services.common import check_consent
 from himoya.core.forms import add_service_errors as _add_service_errors
+from himoya.core.idempotency import OnceFormMixin
 from himoya.core.widgets import QuickSelect
 from himoya.reference import vocab
 from himoya.reference.forms import (
@@ -158,7 +159,7 @@ class CaseFilterForm(forms.Form):
         return data.get("sort") or "-opened"
 
 
-class AppealForm(forms.Form):
+class AppealForm(OnceFormMixin):
     """Registering an appeal: how it came, the consents, who it is about, the facts."""
 
     # the appeal
@@ -404,7 +405,7 @@ class AssignForm(forms.Form):
         self.fields["team"].queryset = Team.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
 
 
-class ShareForm(forms.Form):
+class ShareForm(OnceFormMixin):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), empty_label="—"
     )
@@ -415,7 +416,7 @@ class ShareForm(forms.Form):
         self.fields["organisation"].queryset = selectors.share_recipients(case_organisation_id)  # type: ignore[attr-defined]
 
 
-class TaskForm(forms.Form):
+class TaskForm(OnceFormMixin):
     title = forms.CharField(label=_("Task"), max_length=300)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
     remind_on = forms.DateField(label=_("Remind on"), required=False, widget=DATE)
@@ -434,7 +435,7 @@ class TaskForm(forms.Form):
         )
 
 
-class NoteForm(forms.Form):
+class NoteForm(OnceFormMixin):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -442,7 +443,7 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class HearingForm(forms.Form):
+class HearingForm(OnceFormMixin):
     court = forms.CharField(label=_("Court"), max_length=300)
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -470,7 +471,7 @@ class PartyChoiceField(forms.ModelChoiceField):
         return str(obj.full_name)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(OnceFormMixin):
     person = PartyChoiceField(label=_("Person"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
     partner = forms.ModelChoiceField(
@@ -501,7 +502,7 @@ class ReferralCloseForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CustodyForm(forms.Form):
+class CustodyForm(OnceFormMixin):
     person = PartyChoiceField(label=_("Person"), queryset=None, empty_label=None)
     facility = FacilityChoiceField(
         label=_("Now held in"), queryset=Facility.objects.none(), empty_label="—"
@@ -518,7 +519,7 @@ class CustodyForm(forms.Form):
         self.fields["facility"].queryset = facilities().order_by("country", "name")  # type: ignore[attr-defined]
 
 
-class ViolationForm(forms.Form):
+class ViolationForm(OnceFormMixin):
     type = forms.ChoiceField(label=_("Violation"))
     occurred_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
     facility = FacilityChoiceField(

@@ -30,5 +30,7 @@ urlpatterns = [
     ),
     path("<int:pk>/custody/", views.custody_add, name="custody_add"),
     path("<int:pk>/violations/", views.violation_add, name="violation_add"),
+    path("<int:pk>/persons/", views.party_add, name="party_add"),
+    path("<int:pk>/persons/<int:person_pk>/edit/", views.person_edit, name="person_edit"),
     path("<int:pk>/appeals/<int:appeal_pk>/letter/", views.appeal_letter, name="appeal_letter"),
 ]

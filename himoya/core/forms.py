@@ -18,7 +18,8 @@ def add_service_errors(
         form.add_error(None, error)
         return
     for key, messages in error.message_dict.items():
-        name = names.get(key, key)
+        # An alias applies to the forms that have it; others may name the field as is.
+        name = names[key] if names.get(key) in form.fields else key
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,3 +83,32 @@ class JobProgress(models.Model):
         if not self.total:
             return None
         return min(self.done / self.total, 1.0)
+
+
+class FormSubmission(models.Model):
+    """A creating form's one-time token, spent by the request that created something.
+
+    The row is inserted in the same transaction as what the form creates (see
+    ``himoya.core.idempotency``): the unique key makes a second submission of the same
+    page (the browser's Back button, a double click, a retried request) wait for the first
+    and then find the token spent, and ``url`` sends it to what the first one made. A
+    failed submission rolls back with its row, so the corrected form can be sent again.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    token = models.CharField(_("form token"), max_length=64)
+    # Where the first submission led: a staff URL with ids, never personal data.
+    url = models.CharField(_("result"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.created_at:%Y-%m-%d %H:%M}"

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from himoya.core.countries import COUNTRY_NAMES, country_error, country_label, normalise_country
+from himoya.core.idempotency import OnceFormMixin
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
 from himoya.reference.selectors import terms
@@ -118,7 +119,7 @@ class FacilityFilterForm(forms.Form):
         self.fields["type"].choices = term_choices(vocab.FACILITY_TYPE, blank=anything)  # type: ignore[attr-defined]
 
 
-class FacilityForm(forms.Form):
+class FacilityForm(OnceFormMixin):
     name = forms.CharField(label=_("Name"), max_length=300)
     country = CountryField(label=_("Country"))
     region = forms.ModelChoiceField(
@@ -153,7 +154,7 @@ class FacilityForm(forms.Form):
         return data
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(OnceFormMixin):
     name = forms.CharField(label=_("Name"), max_length=300)
     legal = forms.BooleanField(label=_("Legal aid"), required=False)
     medical = forms.BooleanField(label=_("Medical rehabilitation"), required=False)

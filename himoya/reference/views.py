@@ -16,6 +16,7 @@ from himoya.core.events import Names
 from himoya.core.events import label as event_label
 from himoya.core.events import sentence as event_sentence
 from himoya.core.forms import add_service_errors
+from himoya.core.idempotency import FIELD, submit_once
 from himoya.core.policies import can
 from himoya.core.views import PAGE_SIZE, querystring, staff_organisation, staff_user
 from himoya.reference import selectors, services
@@ -49,23 +50,31 @@ def facility_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                facility = services.facility_create(
-                    actor=user,
-                    name=data["name"],
-                    country=data["country"],
-                    region=data["region"],
-                    type_code=data["type"],
-                    agency_code=data["agency"],
-                    address=data["address"],
-                    source=data["source"],
-                    holds_men=data["holds_men"],
-                    holds_women=data["holds_women"],
-                    holds_minors=data["holds_minors"],
-                    capacity=data["capacity"],
+                made = submit_once(
+                    request,
+                    data[FIELD],
+                    lambda: services.facility_create(
+                        actor=user,
+                        name=data["name"],
+                        country=data["country"],
+                        region=data["region"],
+                        type_code=data["type"],
+                        agency_code=data["agency"],
+                        address=data["address"],
+                        source=data["source"],
+                        holds_men=data["holds_men"],
+                        holds_women=data["holds_women"],
+                        holds_minors=data["holds_minors"],
+                        capacity=data["capacity"],
+                    ),
+                    lambda _made: reverse("reference:facilities"),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                if isinstance(made, HttpResponse):
+                    return made
+                facility = made
                 if facility.verified:
                     done = _("%(name)s is added to the registry.")
                 else:
@@ -150,19 +159,27 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                partner = services.partner_create(
-                    actor=user,
-                    organisation=org,
-                    name=data["name"],
-                    legal=data["legal"],
-                    medical=data["medical"],
-                    psychological=data["psychological"],
-                    country=data["country"],
-                    contact=data["contact"],
+                made = submit_once(
+                    request,
+                    data[FIELD],
+                    lambda: services.partner_create(
+                        actor=user,
+                        organisation=org,
+                        name=data["name"],
+                        legal=data["legal"],
+                        medical=data["medical"],
+                        psychological=data["psychological"],
+                        country=data["country"],
+                        contact=data["contact"],
+                    ),
+                    lambda _made: reverse("reference:partners"),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                if isinstance(made, HttpResponse):
+                    return made
+                partner = made
                 messages.success(
                     request, _("%(name)s is added to the partners.") % {"name": partner.name}
                 )
@@ -204,7 +221,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "country": partner.country,
         "contact": partner.contact,
     }
-    form = PartnerForm(request.POST or None, initial=initial)
+    form = PartnerForm(request.POST or None, initial=initial, once=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -19,6 +19,7 @@ from himoya.accounts import services
 from himoya.accounts.models import Organisation, Role, Team, User
 from himoya.core.audit import verify_chain
 from himoya.core.demo_loader import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_totp_secret, totp_now
+from himoya.core.idempotency import new_token
 from himoya.core.models import AuditEvent
 from himoya.core.policies import SystemActor
 from tests.conftest import make_client
@@ -256,7 +257,12 @@ def test_coordinator_invites_through_the_page(
     coordinator: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = make_client(coordinator)
-    form = {"full_name": "Динара Примерова", "email": "dinara@example.invalid", "role": "lawyer"}
+    form = {
+        "full_name": "Динара Примерова",
+        "email": "dinara@example.invalid",
+        "role": "lawyer",
+        "form_token": new_token(),
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/staff/people/", form)
     assert response.status_code == 302 and response["Location"] == "/staff/people/"

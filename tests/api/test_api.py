@@ -22,6 +22,7 @@ from himoya.api import services as token_services
 from himoya.api.models import ApiToken
 from himoya.cases import services
 from himoya.cases.models import Case, CaseStatus
+from himoya.core.idempotency import new_token
 from himoya.core.models import AuditEvent
 from tests.api.world import (
     API,
@@ -190,7 +191,9 @@ def test_token_pages_need_a_completed_second_factor(world: World) -> None:
 
 def test_issue_page_asks_to_reauthenticate_first(world: World) -> None:
     client = make_client(world.a_lawyer)
-    response = client.post("/staff/api-tokens/new/", {"name": "скрипт", "lifetime_days": 30})
+    response = client.post(
+        "/staff/api-tokens/new/", {"name": "скрипт", "lifetime_days": 30, "form_token": new_token()}
+    )
     assert response.status_code == 302
     assert "reauthenticate" in response["Location"]
     assert not ApiToken.objects.filter(user=world.a_lawyer).exists()
@@ -200,7 +203,9 @@ def test_token_issued_on_the_page_works_and_is_shown_once(world: World) -> None:
     client = make_client(world.a_lawyer)
     assert client.get("/staff/api-tokens/").status_code == 200
     recently_reauthenticated(client, world.a_lawyer)
-    response = client.post("/staff/api-tokens/new/", {"name": "скрипт", "lifetime_days": 30})
+    response = client.post(
+        "/staff/api-tokens/new/", {"name": "скрипт", "lifetime_days": 30, "form_token": new_token()}
+    )
     assert response.status_code == 200
     token = ApiToken.objects.get(user=world.a_lawyer)
     html = response.content.decode()

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from himoya.cases import services
 from himoya.cases.models import Appeal
+from himoya.core.idempotency import new_token
 from himoya.core.models import AuditEvent
 from tests.api.world import API, TODAY, World, api_client, appeal_body, send
 from tests.conftest import make_client
@@ -93,6 +94,7 @@ def test_the_staff_form_reports_the_services_consent_error(world: World) -> None
     response = client.post(
         reverse("cases:appeal_new"),
         {
+            "form_token": new_token(),
             "channel": "phone",
             "received_on": (TODAY() - dt.timedelta(days=1)).isoformat(),
             "urgency": "normal",

@@ -24,6 +24,7 @@ from himoya.accounts.models import Role
 from himoya.cases import services, urls
 from himoya.cases.models import Alert, Case, CaseShare
 from himoya.cases.selectors import visible_case_parts, visible_cases
+from himoya.core.idempotency import new_token
 from himoya.reference import services as reference_services
 from himoya.reference.models import Facility, Partner
 from tests.conftest import make_client
@@ -96,6 +97,7 @@ def world(org: Any, other_org: Any, settings: Any, tmp_path: Any) -> World:
         "pk": case.pk,
         "task_pk": task.pk,
         "referral_pk": referral.pk,
+        "person_pk": person.pk,
         "share_pk": third_org_share.pk,
         "appeal_pk": appeal.pk,
         "alert_pk": Alert.objects.get(recipient=lawyer).pk,
@@ -323,7 +325,8 @@ def test_sharing_shows_the_case_to_the_other_coordinators_only(world, other_org)
     url = reverse("cases:detail", args=[case.pk])
     assert make_client(other_coordinator).get(url).status_code == 404
     response = make_client(world.coordinator).post(
-        reverse("cases:share", args=[case.pk]), {"organisation": other_org.pk}
+        reverse("cases:share", args=[case.pk]),
+        {"form_token": new_token(), "organisation": other_org.pk},
     )
     assert response.status_code == 302
     seen = make_client(other_coordinator).get(url)
@@ -332,7 +335,8 @@ def test_sharing_shows_the_case_to_the_other_coordinators_only(world, other_org)
     assert make_client(other_lawyer).get(url).status_code == 404
     # seeing is not changing: the other organisation cannot write to the case
     writes = make_client(other_coordinator).post(
-        reverse("cases:note_add", args=[case.pk]), {"text": "Чужая заметка"}
+        reverse("cases:note_add", args=[case.pk]),
+        {"form_token": new_token(), "text": "Чужая заметка"},
     )
     assert writes.status_code == 403
     assert case.notes.count() == 1
@@ -347,6 +351,7 @@ def test_an_appeal_cannot_be_attached_to_a_case_one_may_not_see(world, who):
     response = client.post(
         reverse("cases:appeal_new"),
         {
+            "form_token": new_token(),
             "channel": "phone",
             "received_on": timezone.localdate().isoformat(),
             "urgency": "normal",

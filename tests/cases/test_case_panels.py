@@ -16,6 +16,7 @@ from himoya.accounts.models import Role
 from himoya.cases import services
 from himoya.cases.models import Case
 from himoya.cases.panels import case_page
+from himoya.core.idempotency import new_token
 from himoya.core.panels import Panel, PanelRegistry
 from himoya.core.policies import can
 from tests.conftest import make_client
@@ -112,7 +113,9 @@ def test_a_panel_whose_predicate_refuses_is_neither_rendered_nor_read(lawyer, co
     assert section_ids(body)[:3] == ["facts", "probe-managers", "persons"]
     # The failed form of a hidden panel's section cannot bring it back either.
     with case_page.registered_temporarily(hidden):
-        response = make_client(lawyer).post(reverse("cases:note_add", args=[case.pk]), {"text": ""})
+        response = make_client(lawyer).post(
+            reverse("cases:note_add", args=[case.pk]), {"form_token": new_token(), "text": ""}
+        )
     assert response.status_code == 400
     assert "probe-hidden" not in response.content.decode()
     assert reads == ["probe-managers"]

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from himoya.accounts.models import Role
 from himoya.cases import selectors, services
 from himoya.cases.models import Alert, Appeal, Case, CaseStatus, Task
+from himoya.core.idempotency import new_token
 from himoya.core.models import AuditEvent
 from himoya.core.searches import query_fingerprint
 from himoya.reference import services as reference_services
@@ -68,6 +69,7 @@ def new_case(actor: Any, org: Any, **overrides: Any) -> Case:
 
 def appeal_post(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
+        "form_token": new_token(),
         "channel": "phone",
         "received_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
         "urgency": "urgent",
@@ -499,7 +501,12 @@ def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org
     today = timezone.localdate()
     r = client.post(
         reverse("cases:task_add", args=[case.pk]),
-        {"title": "Написать жалобу", "due_on": today.isoformat(), "remind_on": ""},
+        {
+            "form_token": new_token(),
+            "title": "Написать жалобу",
+            "due_on": today.isoformat(),
+            "remind_on": "",
+        },
     )
     assert r.status_code == 302
     task = Task.objects.get()
@@ -507,14 +514,22 @@ def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org
     assert client.post(reverse("cases:task_done", args=[case.pk, task.pk])).status_code == 302
     task.refresh_from_db()
     assert task.done_at is not None
-    assert client.post(reverse("cases:note_add", args=[case.pk]), {"text": ""}).status_code == 400
     assert (
-        client.post(reverse("cases:note_add", args=[case.pk]), {"text": "Звонок"}).status_code
+        client.post(
+            reverse("cases:note_add", args=[case.pk]), {"form_token": new_token(), "text": ""}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            reverse("cases:note_add", args=[case.pk]), {"form_token": new_token(), "text": "Звонок"}
+        ).status_code
         == 302
     )
     r = client.post(
         reverse("cases:hearing_add", args=[case.pk]),
         {
+            "form_token": new_token(),
             "court": "Районный суд",
             "starts_at": f"{today.isoformat()}T10:30",
             "attendees": [lawyer.pk],
@@ -524,7 +539,13 @@ def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org
     assert list(case.hearings.get().attendees.all()) == [lawyer]
     r = client.post(
         reverse("cases:referral_add", args=[case.pk]),
-        {"person": person.pk, "kind": "psychological", "partner": partner.pk, "started_on": ""},
+        {
+            "form_token": new_token(),
+            "person": person.pk,
+            "kind": "psychological",
+            "partner": partner.pk,
+            "started_on": "",
+        },
     )
     assert r.status_code == 302
     referral = case.referrals.get()
@@ -538,7 +559,13 @@ def test_tasks_notes_hearings_referrals_custody(client, lawyer, coordinator, org
     for place, since in ((first, today - dt.timedelta(days=9)), (second, today)):
         r = client.post(
             reverse("cases:custody_add", args=[case.pk]),
-            {"person": person.pk, "facility": place.pk, "since": since.isoformat(), "note": ""},
+            {
+                "form_token": new_token(),
+                "person": person.pk,
+                "facility": place.pk,
+                "since": since.isoformat(),
+                "note": "",
+            },
         )
         assert r.status_code == 302
     alert = Alert.objects.get(kind="transfer")
@@ -568,7 +595,10 @@ def test_coordinator_assigns_and_shares(coordinator, lawyer, org, other_org, tea
     assert case.lawyer == other_lawyer
     # Whoever receives the share in the other organisation (share_recipients).
     UserFactory(organisation=other_org, role=Role.COORDINATOR, totp=False)
-    r = client.post(reverse("cases:share", args=[case.pk]), {"organisation": other_org.pk})
+    r = client.post(
+        reverse("cases:share", args=[case.pk]),
+        {"form_token": new_token(), "organisation": other_org.pk},
+    )
     assert r.status_code == 302
     share = case.shares.get()
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
@@ -585,7 +615,13 @@ def test_facility_registry(client, lawyer):
     Facility.objects.create(country="TJ", name="СИЗО Душанбе (тест)")
     response = client.post(
         reverse("reference:facilities"),
-        {"name": "ИВС Талгар (тест)", "country": "KZ", "type": "ivs", "agency": "police"},
+        {
+            "name": "ИВС Талгар (тест)",
+            "country": "KZ",
+            "type": "ivs",
+            "agency": "police",
+            "form_token": new_token(),
+        },
     )
     assert response.status_code == 302
     assert Facility.objects.get(name="ИВС Талгар (тест)").type.code == "ivs"
@@ -594,15 +630,24 @@ def test_facility_registry(client, lawyer):
     body = client.get(reverse("reference:facilities"), {"type": "ivs"}).content.decode()
     assert "ИВС Талгар (тест)" in body
     dup = client.post(
-        reverse("reference:facilities"), {"name": "ивс талгар (тест)", "country": "KZ"}
+        reverse("reference:facilities"),
+        {"name": "ивс талгар (тест)", "country": "KZ", "form_token": new_token()},
     )
     assert dup.status_code == 400
 
 
 def test_partner_registry(coordinator, org):
     client = make_client(coordinator)
-    assert client.post(reverse("reference:partners"), {"name": "Без услуг"}).status_code == 400
-    r = client.post(reverse("reference:partners"), {"name": "Клиника «Пример»", "medical": "on"})
+    assert (
+        client.post(
+            reverse("reference:partners"), {"name": "Без услуг", "form_token": new_token()}
+        ).status_code
+        == 400
+    )
+    r = client.post(
+        reverse("reference:partners"),
+        {"name": "Клиника «Пример»", "medical": "on", "form_token": new_token()},
+    )
     assert r.status_code == 302
     assert Partner.objects.get().organisation == org
     assert "Клиника «Пример»" in client.get(reverse("reference:partners")).content.decode()

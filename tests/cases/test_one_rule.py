@@ -36,6 +36,7 @@ from himoya.cases.services import (
 )
 from himoya.cases.snapshot import AppealSnapshot, referral_kinds
 from himoya.core.countries import country_code
+from himoya.core.idempotency import new_token
 from himoya.core.policies import SystemActor
 from himoya.imports.bulk import CaseTables
 from himoya.imports.reading import ImportInvalid
@@ -369,7 +370,9 @@ def test_one_country_check_everywhere(tmp_path: Path) -> None:
 
     form = FacilityForm(data={"name": "СИЗО (вымышленный)", "country": "QQ"})
     assert not form.is_valid() and form.errors["country"] == [expected]
-    form = FacilityForm(data={"name": "СИЗО (вымышленный)", "country": "ge"})
+    form = FacilityForm(
+        data={"name": "СИЗО (вымышленный)", "country": "ge", "form_token": new_token()}
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["country"] == "GE"
 

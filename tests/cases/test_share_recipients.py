@@ -14,6 +14,7 @@ from django.utils import timezone
 from himoya.accounts.models import Role
 from himoya.cases import services
 from himoya.cases.models import Case, CaseShare
+from himoya.core.idempotency import new_token
 from tests.conftest import make_client
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -72,12 +73,18 @@ def test_the_share_form_offers_only_organisations_that_can_receive(case, org, co
 def test_a_share_nobody_would_receive_is_refused(case, coordinator, others):
     client = make_client(coordinator)
     for refused in others["refused"]:
-        response = client.post(reverse("cases:share", args=[case.pk]), {"organisation": refused.pk})
+        response = client.post(
+            reverse("cases:share", args=[case.pk]),
+            {"form_token": new_token(), "organisation": refused.pk},
+        )
         assert response.status_code == 400
         with pytest.raises(Exception, match="organisation"):
             services.case_share(actor=coordinator, case=case, organisation=refused)
     assert not CaseShare.objects.exists()
-    ok = client.post(reverse("cases:share", args=[case.pk]), {"organisation": others["open"].pk})
+    ok = client.post(
+        reverse("cases:share", args=[case.pk]),
+        {"form_token": new_token(), "organisation": others["open"].pk},
+    )
     assert ok.status_code == 302
     assert CaseShare.objects.filter(case=case, organisation=others["open"]).exists()
 

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from himoya.accounts.models import Role
+from himoya.core.idempotency import new_token
 from himoya.core.models import AuditEvent
 from himoya.reference import services
 from himoya.reference.models import Facility, Region, Term
@@ -116,7 +117,7 @@ def test_field_workers_propose_places_of_detention(org, other_org, role, steward
     client = make_client(worker)
     response = client.post(
         reverse("reference:facilities"),
-        {"name": "ИВС посёлка Вымышленное (тест)", "country": "KZ"},
+        {"name": "ИВС посёлка Вымышленное (тест)", "country": "KZ", "form_token": new_token()},
     )
     assert response.status_code == 302
     place = Facility.objects.get(name="ИВС посёлка Вымышленное (тест)")

@@ -34,8 +34,10 @@ from himoya.cases.services.custody import (
     alert_mark_read,
     custody_record,
 )
+from himoya.cases.services.parties import party_add
 from himoya.cases.services.persons import (
     PersonInput,
+    check_person,
     person_update,
 )
 from himoya.cases.services.referrals import (
@@ -83,12 +85,14 @@ __all__ = [
     "check_consent",
     "emergency_alert",
     "check_minor",
+    "check_person",
     "custody_record",
     "hearing_add",
     "next_case_number",
     "not_in_future",
     "note_add",
     "parse_birth",
+    "party_add",
     "person_update",
     "referral_add",
     "referral_close",

@@ -16,10 +16,12 @@ from himoya.cases.models import (
     Sex,
 )
 from himoya.cases.services.common import (
+    parse_birth,
     user_of,
 )
 from himoya.cases.services.search import reindex_case
 from himoya.core.audit import audit_record
+from himoya.core.events import record_event
 from himoya.core.policies import require
 
 if TYPE_CHECKING:
@@ -38,60 +40,80 @@ class PersonInput:
     notes: str = ""
 
 
-def person_create(*, actor: Any, organisation: Organisation, data: PersonInput) -> Person:
+PERSON_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "phone",
+    "email",
+    "address",
+    "document_number",
+    "notes",
+)
+
+
+def check_person(data: PersonInput) -> None:
+    """What every person's details must satisfy, on creation and on edit alike."""
     if not data.full_name.strip():
         raise ValidationError({"full_name": _("Enter the person's name.")})
     if data.sex not in Sex.values:
         raise ValidationError({"sex": _("Unknown value “%(value)s”.") % {"value": data.sex}})
+    try:
+        parse_birth(data.birth_date)
+    except ValueError:
+        raise ValidationError(
+            {"birth_date": _("Enter the date of birth as YYYY-MM-DD or the year as YYYY.")}
+        ) from None
+
+
+def _clean(data: PersonInput) -> dict[str, str]:
+    values = {name: getattr(data, name) for name in PERSON_FIELDS}
+    for name in PERSON_FIELDS:
+        if name != "notes":
+            values[name] = values[name].strip()
+    return values
+
+
+def person_create(*, actor: Any, organisation: Organisation, data: PersonInput) -> Person:
+    check_person(data)
     person = Person.objects.create(
-        organisation=organisation,
-        full_name=data.full_name.strip(),
-        sex=data.sex,
-        birth_date=data.birth_date.strip(),
-        phone=data.phone.strip(),
-        email=data.email.strip(),
-        address=data.address.strip(),
-        document_number=data.document_number.strip(),
-        notes=data.notes,
-        created_by=user_of(actor),
+        organisation=organisation, created_by=user_of(actor), **_clean(data)
     )
     audit_record(actor=actor, action="person.create", obj=person, organisation=organisation)
     return person
 
 
-def person_update(*, actor: Any, person: Person, data: PersonInput) -> Person:
+def person_update(
+    *, actor: Any, person: Person, data: PersonInput, case: Case | None = None
+) -> Person:
+    """Changes a person's details. The change is recorded on the timeline of ``case``
+    (the case it was made from) or, without one, of the first case of the person the
+    actor sees and may edit; the event names the fields changed, never their values."""
     from himoya.cases.selectors import visible_cases
 
     cases = visible_cases(actor).filter(parties__person=person).distinct()
-    case = cases.first()
+    if case is not None:
+        cases = cases.filter(pk=case.pk)
+    case = cases.order_by("pk").first()
     if case is None:
         raise PermissionDenied("case.edit")
     require(actor, "case.edit", case)
-    changed = []
+    check_person(data)
+    values = _clean(data)
+    changed = [name for name in PERSON_FIELDS if getattr(person, name) != values[name]]
+    if not changed:
+        return person
     with transaction.atomic():
-        for name in (
-            "full_name",
-            "sex",
-            "birth_date",
-            "phone",
-            "email",
-            "address",
-            "document_number",
-            "notes",
-        ):
-            new = getattr(data, name)
-            if getattr(person, name) != new:
-                setattr(person, name, new)
-                changed.append(name)
-        if not changed:
-            return person
+        for name in changed:
+            setattr(person, name, values[name])
         person.save()
-        audit_record(
+        record_event(
             actor=actor,
             action="person.update",
             obj=person,
             organisation=person.organisation,
-            data={"fields": changed},
+            case=case,
+            data={"person": person.pk, "fields": changed},
         )
         for linked in Case.objects.filter(parties__person=person).distinct():
             reindex_case(linked)

@@ -32,6 +32,10 @@ from himoya.cases.views.list import (
     case_export,
     case_list,
 )
+from himoya.cases.views.persons import (
+    party_add,
+    person_edit,
+)
 from himoya.cases.views.urgent import (
     case_take,
 )
@@ -64,6 +68,8 @@ __all__ = [
     "duplicate_hints",
     "hearing_add",
     "note_add",
+    "party_add",
+    "person_edit",
     "referral_add",
     "referral_close",
     "task_add",

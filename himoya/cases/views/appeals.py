@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,7 @@ from himoya.cases.models import (
 from himoya.core import uploads
 from himoya.core.access import access_object
 from himoya.core.audit import audit_record
+from himoya.core.idempotency import FIELD, submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_organisation, staff_user
 
@@ -127,16 +129,26 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
             attachment = _checked_attachment(form)
             if form.is_valid():
                 try:
-                    appeal = services.appeal_register(
-                        actor=user,
-                        organisation=organisation,
-                        data=_appeal_input(form.cleaned_data),
-                        case=target,
-                        attachment=attachment,
+                    # One registration per page: the Back button and a second submit
+                    # lead to the case the first one opened (``core.idempotency``).
+                    made = submit_once(
+                        request,
+                        form.cleaned_data[FIELD],
+                        lambda: services.appeal_register(
+                            actor=user,
+                            organisation=organisation,
+                            data=_appeal_input(form.cleaned_data),
+                            case=target,
+                            attachment=attachment,
+                        ),
+                        lambda appeal: reverse("cases:detail", args=[appeal.case_id]),
                     )
                 except ValidationError as exc:
                     add_service_errors(form, exc)
                 else:
+                    if isinstance(made, HttpResponse):
+                        return made
+                    appeal = made
                     if target is None:
                         text = _("The appeal is registered and case %(number)s is opened.")
                     else:

@@ -21,6 +21,7 @@ from himoya.cases.forms import add_service_errors
 from himoya.cases.services import ConcurrentEdit
 from himoya.cases.views.detail import case_page_response
 from himoya.core.access import access_object
+from himoya.core.idempotency import FIELD, OnceFormMixin, submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_user
 
@@ -72,7 +73,16 @@ class CaseAction:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                perform(data)
+                if isinstance(form, OnceFormMixin):
+                    # A creating form: its token is spent with the creation, and a
+                    # second submission of the same page goes back to the section.
+                    made = submit_once(
+                        self.request, data[FIELD], lambda: perform(data), lambda _m: self.url()
+                    )
+                    if isinstance(made, HttpResponse):
+                        return made
+                else:
+                    perform(data)
             except ConcurrentEdit as exc:
                 messages.error(self.request, exc.messages[0])
                 return self.back()
@@ -89,9 +99,11 @@ class CaseAction:
         messages.success(self.request, success)
         return self.back()
 
+    def url(self) -> str:
+        return f"{reverse('cases:detail', args=[self.case.pk])}#{self.anchor}"
+
     def back(self) -> HttpResponse:
-        url = reverse("cases:detail", args=[self.case.pk])
-        return redirect(f"{url}#{self.anchor}")
+        return redirect(self.url())
 
     def invalid(self, forms: dict[str, Any]) -> HttpResponse:
         messages.error(self.request, _("Please correct the errors below."))

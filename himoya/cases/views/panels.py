@@ -32,6 +32,7 @@ from himoya.cases.forms import (
 )
 from himoya.cases.models import Case, CaseParty, CaseStatus, CustodyRecord
 from himoya.cases.panels import case_page
+from himoya.cases.person_forms import PartyForm
 from himoya.cases.views.timeline import Timeline
 from himoya.core.panels import Panel
 from himoya.core.policies import can
@@ -59,7 +60,7 @@ def facts(request: HttpRequest, case: Case, forms: Forms) -> Context:
 
 
 def persons(request: HttpRequest, case: Case, forms: Forms) -> Context:
-    return {"parties": _parties(case)}
+    return {"parties": _parties(case), "party_form": forms.get("party_form") or PartyForm()}
 
 
 def appeals(request: HttpRequest, case: Case, forms: Forms) -> Context:

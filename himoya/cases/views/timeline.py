@@ -23,6 +23,9 @@ class Timeline:
             ((e.kind, e.data) for e in self.events),
             extra={
                 "task": {t.pk: t.title for t in case.tasks.all()},
+                "person": {
+                    p.person_id: p.person.full_name for p in case.parties.select_related("person")
+                },
                 "referral": {
                     r.pk: (r.person.full_name, str(r.partner) if r.partner else "")
                     for r in case.referrals.select_related("person", "partner")

@@ -11,6 +11,26 @@
       var button = select.form.querySelector("button[type=submit]");
       if (button) { button.classList.add("visually-hidden"); }
     });
+    // One-time form tokens (core/idempotency.py). Back re-fetches a staff page (they are
+    // never cached) with fresh tokens, and the browser restores what was typed but not a
+    // hidden field: a second submit would then be a new form to the server. So each form
+    // remembers the token it was sent with (sessionStorage: a random value, nothing
+    // about anyone), and a page reached through Back or Forward puts it back; the server
+    // then sees the same form again and creates nothing. Without this script the server
+    // still refuses any token sent twice.
+    var navigation = window.performance && performance.getEntriesByType
+      ? performance.getEntriesByType("navigation")[0] : null;
+    var returned = navigation && navigation.type === "back_forward";
+    document.querySelectorAll("form input[name=form_token]").forEach(function (input) {
+      var key = "himoya-form-token:" + location.pathname + "|" + (input.form.getAttribute("action") || "");
+      try {
+        var sent = window.sessionStorage.getItem(key);
+        if (returned && sent) { input.value = sent; }
+        input.form.addEventListener("submit", function () {
+          window.sessionStorage.setItem(key, input.value);
+        });
+      } catch (e) { /* storage refused: the server's check still holds */ }
+    });
     // Buttons marked data-confirm ask before submitting.
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
       el.addEventListener("click", function (event) {
