@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.core import phones
 from himoya.core.crypto import normalise_text
-from himoya.core.folding import name_skeleton
 from himoya.core.fields import (
     BlindIndexField,
     EncryptedCharField,
     EncryptedTextField,
     SealedAutoField,
 )
+from himoya.core.folding import name_skeleton
 from himoya.reference.models import Facility, Partner, Region, Term
 
 ORG = "accounts.Organisation"

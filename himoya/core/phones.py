@@ -49,6 +49,16 @@ def display(value: str, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def example(region: str = DEFAULT_REGION) -> str:
+    """A mobile number of the region in the international format, for error messages."""
+    number = phonenumbers.example_number_for_type(
+        (region or DEFAULT_REGION).upper(), phonenumbers.PhoneNumberType.MOBILE
+    )
+    if number is None:
+        return "+7 701 234 5678"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def organisation_region(organisation_id: int | None) -> str:
     """The default region of an organisation's numbers: its country."""
     if organisation_id is None:

@@ -466,7 +466,11 @@ class CaseWriter:
                     index.attname,
                     index.compute(getattr(person, index.source), person.organisation_id),
                 )
-        bulk_update(Person, changed_persons, ["full_name", "sex", "birth_date", "name_index", "name_skeleton_index"],)
+        bulk_update(
+            Person,
+            changed_persons,
+            ["full_name", "sex", "birth_date", "name_index", "name_skeleton_index"],
+        )
         bulk_update(Appeal, changed_appeals, list(AppealSnapshot.FIELDS))
         if new_victims:
             Person.objects.bulk_create([p for _r, _c, _a, p in new_victims])
