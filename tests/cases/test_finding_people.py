@@ -97,3 +97,26 @@ def test_attach_to_accepts_a_case_number_with_a_cyrillic_k(client, lawyer, org):
     assert case.appeals.count() == 2
     # The search finds it typed the same way.
     assert case.number in _search(client, cyrillic)
+
+
+def test_the_migration_fills_the_skeleton_and_recomputes_the_phone_index(org):
+    """Persons saved before cases.0010: no skeleton index, the phone indexed by digits."""
+    from importlib import import_module
+
+    from himoya.core.crypto import blind_index, normalise_phone
+    from himoya.core.fields import blind_lookup
+
+    migration = import_module("himoya.cases.migrations.0010_person_name_skeleton_phone_e164")
+    person = Person.objects.create(
+        organisation=org, full_name="Ҷамшед Раҳимов", phone="87012345678"
+    )
+    old_phone = blind_index(
+        normalise_phone("87012345678"), purpose="cases.person.phone", organisation_id=org.pk
+    )
+    Person.objects.filter(pk=person.pk).update(name_skeleton_index=None, phone_index=old_phone)
+    migration.reindex(None, None)
+    for field, typed in (
+        ("name_skeleton_index", "Jamshed Rakhimov"),
+        ("phone_index", "7012345678"),
+    ):
+        assert list(Person.objects.filter(**blind_lookup(Person, field, typed, org.pk))) == [person]
