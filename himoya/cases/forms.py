@@ -24,6 +24,7 @@ from himoya.cases import selectors
 from himoya.cases.models import CaseStatus, ReferralKind, Sex, Urgency
 from himoya.cases.policies import CASE_WORKERS
 from himoya.cases.services.common import check_consent
+from himoya.core import folding, phones
 from himoya.core.forms import add_service_errors as _add_service_errors
 from himoya.core.idempotency import OnceFormMixin
 from himoya.core.widgets import QuickSelect
@@ -264,6 +265,8 @@ class AppealForm(OnceFormMixin):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         org = user.organisation
+        # Domestic spellings of phone numbers are read in the organisation's country.
+        self.phone_region = (org.country if org else "") or phones.DEFAULT_REGION
         none = str(_("not known"))
         self.fields["channel"].choices = term_choices(vocab.CHANNEL, blank="—")  # type: ignore[attr-defined]
         self.fields["agency"].choices = term_choices(vocab.AGENCY)  # type: ignore[attr-defined]
@@ -311,6 +314,25 @@ class AppealForm(OnceFormMixin):
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["consent_processing"]) from None
         return value
+
+    def _clean_phone(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value and not phones.is_valid(value, self.phone_region):
+            raise ValidationError(
+                _("This is not a valid phone number. Example: %(example)s."),
+                params={"example": phones.example(self.phone_region)},
+            )
+        return phones.display(value, self.phone_region) if value else ""
+
+    def clean_victim_phone(self) -> str:
+        return self._clean_phone("victim_phone")
+
+    def clean_applicant_phone(self) -> str:
+        return self._clean_phone("applicant_phone")
+
+    def clean_attach_to(self) -> str:
+        # "К-2025-001" typed with a Cyrillic К is the case K-2025-001.
+        return folding.case_number(self.cleaned_data.get("attach_to") or "")
 
     def clean_received_on(self) -> Any:
         value = self.cleaned_data["received_on"]

@@ -14,13 +14,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from himoya.core.crypto import normalise_phone, normalise_text
+from himoya.core import phones
+from himoya.core.crypto import normalise_text
 from himoya.core.fields import (
     BlindIndexField,
     EncryptedCharField,
     EncryptedTextField,
     SealedAutoField,
 )
+from himoya.core.folding import name_skeleton
 from himoya.reference.models import Facility, Partner, Region, Term
 
 ORG = "accounts.Organisation"
@@ -43,8 +45,12 @@ class Person(models.Model):
     organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
     full_name = EncryptedCharField(_("full name"), max_length=300)
     name_index = BlindIndexField(source="full_name", normaliser=normalise_text)
+    # The name in any script (Джамшед, Ҷамшед, Jamshed): duplicate hints (docs/search.md).
+    name_skeleton_index = BlindIndexField(
+        source="full_name", normaliser=name_skeleton, purpose="cases.person.full_name.skeleton"
+    )
     phone = EncryptedCharField(_("phone"), max_length=60, blank=True, default="")
-    phone_index = BlindIndexField(source="phone", normaliser=normalise_phone)
+    phone_index = BlindIndexField(source="phone", normaliser=phones.index_normal)
     email = EncryptedCharField(_("e-mail"), max_length=254, blank=True, default="")
     address = EncryptedCharField(_("address"), max_length=500, blank=True, default="")
     document_number = EncryptedCharField(

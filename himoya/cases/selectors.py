@@ -472,6 +472,11 @@ def person_duplicates(
         if not value.strip():
             continue
         people = Person.objects.filter(**blind_lookup(Person, index, value, org))
+        if index == "name_index":
+            # The same name in another script or transliteration (docs/search.md).
+            people = people | Person.objects.filter(
+                **blind_lookup(Person, "name_skeleton_index", value, org)
+            )
         numbers = sorted(
             set(
                 visible.filter(

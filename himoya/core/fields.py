@@ -268,14 +268,16 @@ class BlindIndexField(models.CharField):
     """HMAC of a normalised source field, kept in step on every save.
 
     ``source`` names the encrypted field it indexes; ``normaliser`` turns the plaintext
-    into its canonical form (an empty result stores NULL, so it never matches).
+    into its canonical form (an empty result stores NULL, so it never matches). A
+    normaliser with a true ``by_organisation`` attribute also receives the organisation
+    id (phone numbers are read in the organisation's country).
     """
 
     def __init__(
         self,
         *args: Any,
         source: str = "",
-        normaliser: Callable[[str], str] = crypto.normalise_text,
+        normaliser: Callable[..., str] = crypto.normalise_text,
         purpose: str = "",
         **kwargs: Any,
     ) -> None:
@@ -305,7 +307,10 @@ class BlindIndexField(models.CharField):
         values of two organisations must not be linkable)."""
         if plain is None:
             return None
-        normal = self.normaliser(plain)
+        if getattr(self.normaliser, "by_organisation", False):
+            normal = self.normaliser(plain, organisation_id)
+        else:
+            normal = self.normaliser(plain)
         if not normal:
             return None
         return crypto.blind_index(

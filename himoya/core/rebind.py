@@ -19,8 +19,15 @@ from himoya.core import crypto
 class Index:
     column: str
     source: str
-    normaliser: Callable[[str], str]
+    # ``(plain) -> normal``, or ``(plain, organisation_id) -> normal`` when it carries
+    # ``by_organisation`` (phone numbers read in the organisation's country).
+    normaliser: Callable[..., str]
     purpose: str
+
+    def normal(self, plain: str, organisation_id: int | None) -> str:
+        if getattr(self.normaliser, "by_organisation", False):
+            return self.normaliser(plain, organisation_id)
+        return self.normaliser(plain)
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,7 @@ def rebind_table(
                 indexes = []
                 if reindex or any(stale):
                     for index in spec.indexes:
-                        normal = index.normaliser(plains.get(index.source) or "")
+                        normal = index.normal(plains.get(index.source) or "", org)
                         indexes.append(
                             crypto.blind_index(normal, purpose=index.purpose, organisation_id=org)
                             if normal

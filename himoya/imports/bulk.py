@@ -120,6 +120,7 @@ class CopyTable:
 
 
 NAME_INDEX = Person._meta.get_field("name_index")
+NAME_SKELETON_INDEX = Person._meta.get_field("name_skeleton_index")
 
 # The values a register import gives an appeal besides its snapshot: a register records
 # no letter, no urgency and no consent (staff record consent when they next see the
@@ -150,6 +151,7 @@ class CaseTables:
                 "organisation",
                 "full_name",
                 "name_index",
+                "name_skeleton_index",
                 "sex",
                 "birth_date",
                 "created_by",

@@ -32,7 +32,13 @@ from himoya.cases.snapshot import AppealSnapshot
 from himoya.core.crypto import normalise_text
 from himoya.core.fields import blind_index_fields, encrypted_fields
 from himoya.core.fields import bulk_update as sealed_bulk_update
-from himoya.imports.bulk import NAME_INDEX, REGISTER_APPEAL, CaseTables, pk_of
+from himoya.imports.bulk import (
+    NAME_INDEX,
+    NAME_SKELETON_INDEX,
+    REGISTER_APPEAL,
+    CaseTables,
+    pk_of,
+)
 from himoya.imports.models import ImportedCase, ImportJob
 from himoya.imports.rules import BATCH, CaseRow, Progress
 from himoya.reference.models import Facility, Region
@@ -182,6 +188,7 @@ class CaseWriter:
                     org,
                     row.victim_name,
                     NAME_INDEX.compute(row.victim_name, org),
+                    NAME_SKELETON_INDEX.compute(row.victim_name, org),
                     row.victim_sex,
                     row.victim_birth_date,
                     user,
@@ -459,7 +466,11 @@ class CaseWriter:
                     index.attname,
                     index.compute(getattr(person, index.source), person.organisation_id),
                 )
-        bulk_update(Person, changed_persons, ["full_name", "sex", "birth_date", "name_index"])
+        bulk_update(
+            Person,
+            changed_persons,
+            ["full_name", "sex", "birth_date", "name_index", "name_skeleton_index"],
+        )
         bulk_update(Appeal, changed_appeals, list(AppealSnapshot.FIELDS))
         if new_victims:
             Person.objects.bulk_create([p for _r, _c, _a, p in new_victims])

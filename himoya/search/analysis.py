@@ -17,7 +17,13 @@ Rules (docs/search.md explains the reasons):
   (``пыток`` -> ``пытк``, ``отец`` -> ``отц``). Surnames in -ов/-ев, which the stemmer
   cuts to nonsense in the nominative (``алиев`` -> ``ал``), also yield their base
   (``алиев``) as a second stem.
+* Short participles (``избит``, ``задержан``), which Snowball cuts further than their
+  long forms (``избит`` -> ``изб``, ``избитый`` -> ``избит``), also yield themselves.
+* Kazakh genitive and dative endings spelt with a Kazakh letter (``-ның``, ``-ға``...)
+  also yield the stems of the word without them (``Құрманғалиұлының``).
 * Latin words: the English Snowball stemmer. Other scripts: the word itself.
+* Every word of letters has a cross-script skeleton (``core.folding``): ``Джамшед``,
+  ``Ҷамшед`` and ``Jamshed`` share one. ``tokens.py`` indexes it for names only.
 * Digit runs: the digits themselves (case numbers, years, document numbers).
 """
 
@@ -28,6 +34,8 @@ import unicodedata
 from dataclasses import dataclass
 
 import snowballstemmer
+
+from himoya.core.folding import kazakh_base, skeleton
 
 MAX_WORD = 64
 
@@ -67,6 +75,8 @@ _CONSONANTS = "бвгджзйклмнпрстфхцчшщ"
 _FLEETING = re.compile(rf"^(.+[{_CONSONANTS}])[ое]([кц])$")
 # Surnames in -ов/-ев with their case endings: Иванов, Иванова, Ивановым, Алиеву.
 _SURNAME = re.compile(r"^(.{2,}[ое]в)(?:а|у|ым|ом|е|ой|ою|ых|ыми|ы)?$")
+# Masculine short participles: избит, убит, задержан, брошен, обут.
+_SHORT_PARTICIPLE = re.compile(r"^.{3,}(?:[иыу]т|[аяе]н)$")
 
 # Short lists of function words that carry nothing for search. Kept short on purpose:
 # a word wrongly listed here can never be found.
@@ -97,6 +107,8 @@ class Term:
     exact: str
     stems: tuple[str, ...]
     numeric: bool = False
+    # The cross-script key of the word (names only, see tokens.py); "" if none.
+    skeleton: str = ""
 
 
 def normalise(text: str) -> str:
@@ -156,13 +168,22 @@ class Analyser:
         if word.isdigit():
             return Term(word, (word,), numeric=True)
         if word.isascii() or all(_is_latin(ch) for ch in word):
-            return Term(word, (self._en.stemWord(word) or word,))
+            return Term(word, (self._en.stemWord(word) or word,), skeleton=skeleton(word))
         if not _CYRILLIC.search(word):
             return Term(word, (word,))
+        stems = self._cyrillic_stems(word)
+        base = kazakh_base(word)
+        if base:
+            stems |= self._cyrillic_stems(base)
+        return Term(word, tuple(sorted(stems)), skeleton=skeleton(base or word))
+
+    def _cyrillic_stems(self, word: str) -> set[str]:
         folded = word.translate(_KK_TG_FOLD)
         stem = self._ru.stemWord(folded) or folded
         stems = {_FLEETING.sub(r"\1\2", stem)}
         surname = _SURNAME.match(folded)
         if surname:
             stems.add(surname.group(1))
-        return Term(word, tuple(sorted(stems)))
+        if _SHORT_PARTICIPLE.match(folded):
+            stems.add(folded)
+        return stems

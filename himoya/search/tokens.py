@@ -7,6 +7,10 @@ of a kind and a term, read as a signed 64-bit integer (PostgreSQL ``bigint``). K
 * ``x``: the exact normalised word, from any field (quoted query words match on it; it
   also ranks an exact form above another form of the same stem).
 * ``n`` and ``h``: a stem found in the ``names`` or the ``summary`` field, for ranking.
+* ``k``: a word's cross-script skeleton (``core.folding.skeleton``), from the ``names``
+  field only: every query word is matched on it as well, so ``Jamshed`` finds
+  ``Джамшед``. Kept to names, where transliteration happens, so that the looser key does
+  not blur the rest of the text.
 * ``b``, ``o``: the blocks of owner ids the document's owner is in, and its organisation,
   so that the inverted index can do that filtering (``sql.py``). They say no more than
   the plain columns beside them.
@@ -27,12 +31,13 @@ from dataclasses import dataclass
 from himoya.core import crypto
 from himoya.search.analysis import Analyser, Term, words, worth_keeping
 
-SCHEME = 1
+SCHEME = 2
 
 STEM = "s"
 EXACT = "x"
 NAMES = "n"
 SUMMARY = "h"
+SKELETON = "k"
 BUCKET = "b"
 ORGANISATION = "o"
 # Field names with tokens of their own, and their weight in ranking (other fields: 1).
@@ -139,6 +144,8 @@ class Tokeniser:
             found.append(self._token(STEM, stem))
             if kind:
                 found.append(self._token(kind, stem))
+        if kind == NAMES and term.skeleton:
+            found.append(self._token(SKELETON, term.skeleton))
         return tuple(found)
 
     def document_tokens(
@@ -173,12 +180,21 @@ class Tokeniser:
                 term = self.analyser.term(word)
                 exact = self._exact(term)
                 stems = term.stems
-                match = (exact,) if exact_only else tuple(self._token(STEM, s) for s in stems)
+                names = tuple(self._token(NAMES, s) for s in stems)
+                if exact_only:
+                    match: tuple[int, ...] = (exact,)
+                else:
+                    match = tuple(self._token(STEM, s) for s in stems)
+                    if term.skeleton:
+                        # A name written in another script: found in names only.
+                        found = self._token(SKELETON, term.skeleton)
+                        match += (found,)
+                        names += (found,)
                 terms.setdefault(
                     match,
                     QueryTerm(
                         match=match,
-                        names=tuple(self._token(NAMES, s) for s in stems),
+                        names=names,
                         summary=tuple(self._token(SUMMARY, s) for s in stems),
                         exact=exact,
                     ),

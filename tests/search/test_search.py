@@ -30,6 +30,8 @@ from himoya.search.sql import SearchLimits, bands_below
 from himoya.search.tokens import (
     EXACT,
     FIELD_KINDS,
+    NAMES,
+    SKELETON,
     STEM,
     Tokeniser,
     meta_tokens,
@@ -244,6 +246,8 @@ def _tokens_from_first_principles(texts: dict[str, str], *, owner_id: int) -> li
                 found.add(token(key, STEM, stem))
                 if kind:
                     found.add(token(key, kind, stem))
+            if kind == NAMES and term.skeleton:
+                found.add(token(key, SKELETON, term.skeleton))
     return sorted(found)
 
 
