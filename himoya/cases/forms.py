@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from himoya.accounts.models import Organisation, Team, User
 from himoya.cases import selectors
+from himoya.cases.limits import STORY_MAX_CHARS, SUMMARY_MAX_CHARS, MaxChars
 from himoya.cases.models import CaseStatus, Outcome, ReferralKind, Sex, Urgency
 from himoya.cases.policies import CASE_WORKERS
 from himoya.cases.services.common import check_consent
@@ -160,7 +161,8 @@ class AppealForm(forms.Form):
     content = forms.CharField(
         label=_("Content of the appeal"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[MaxChars(STORY_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": STORY_MAX_CHARS}),
         help_text=_("What the person told or wrote, in their words."),
     )
     # consents
@@ -241,7 +243,8 @@ class AppealForm(forms.Form):
     summary = forms.CharField(
         label=pgettext_lazy("case", "Summary"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[MaxChars(SUMMARY_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": SUMMARY_MAX_CHARS}),
     )
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     lawyer = forms.TypedChoiceField(label=_("Lawyer"), required=False, coerce=int, empty_value=None)
@@ -343,7 +346,8 @@ class CaseFactsForm(forms.Form):
     summary = forms.CharField(
         label=pgettext_lazy("case", "Summary"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[MaxChars(SUMMARY_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": SUMMARY_MAX_CHARS}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from himoya.cases.models import (
     Sex,
 )
 from himoya.cases.services.common import (
+    check_birth_date,
     user_of,
 )
 from himoya.cases.services.search import reindex_case
@@ -43,6 +44,7 @@ def person_create(*, actor: Any, organisation: Organisation, data: PersonInput) 
         raise ValidationError({"full_name": _("Enter the person's name.")})
     if data.sex not in Sex.values:
         raise ValidationError({"sex": _("Unknown value “%(value)s”.") % {"value": data.sex}})
+    check_birth_date(data.birth_date)
     person = Person.objects.create(
         organisation=organisation,
         full_name=data.full_name.strip(),
@@ -67,6 +69,8 @@ def person_update(*, actor: Any, person: Person, data: PersonInput) -> Person:
     if case is None:
         raise PermissionDenied("case.edit")
     require(actor, "case.edit", case)
+    if data.birth_date.strip() != person.birth_date:
+        check_birth_date(data.birth_date)
     changed = []
     with transaction.atomic():
         for name in (
