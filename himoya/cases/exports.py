@@ -120,26 +120,54 @@ def _csv(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+# Columns of _headers() that hold dates: a spreadsheet gets them as dates, to sort and count.
+_DATE_COLUMNS = frozenset({2, 5})
+# Column widths in characters: fitted to the longest value, within these bounds.
+_WIDTH_MIN, _WIDTH_MAX = 8, 60
+
+
+def _widths(headers: list[str], rows: list[list[str]]) -> list[float]:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], len(value))
+    return [min(max(w + 2, _WIDTH_MIN), _WIDTH_MAX) for w in widths]
+
+
 def _xlsx(rows: list[list[str]]) -> bytes:
+    import datetime as dt
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
+    headers = _headers()
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Cases"))
+    # Before the first row: a write-only sheet takes its layout up front.
+    for i, width in enumerate(_widths(headers, rows), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    last = f"{get_column_letter(len(headers))}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"
     bold = Font(bold=True)
     header = []
-    for title in _headers():
+    for title in headers:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in rows:
         cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            # openpyxl makes "=..." a formula; everything exported is text.
-            cell.data_type = "s"
+        for i, value in enumerate(row):
+            if i in _DATE_COLUMNS and value:
+                cell = WriteOnlyCell(sheet, value=dt.date.fromisoformat(value))
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                # openpyxl makes "=..." a formula; everything else exported is text.
+                cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
     out = io.BytesIO()
