@@ -24,7 +24,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from himoya.cases import selectors
+from himoya.cases import interchange_export, selectors
 from himoya.cases.models import Case, CaseParty, PartyRole, Violation
 from himoya.core.audit import audit_record
 from himoya.core.policies import require
@@ -33,6 +33,8 @@ from himoya.core.searches import query_fingerprint
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    # The import's own columns and codes (himoya.cases.interchange_export).
+    "interchange": "text/csv; charset=utf-8",
 }
 # An export's event lists up to this many case ids (about 8 bytes each in the chain);
 # a larger one records their count, first and last id and digest.
@@ -212,8 +214,12 @@ def case_export(
     if order == "opened":
         cases = cases.order_by("opened_on", "id")
     ids: list[int] = []
-    rows = list(_rows(cases, ids))
-    content = _csv(rows) if fmt == "csv" else _xlsx(rows)
+    if fmt == "interchange":
+        rows = list(interchange_export.rows(cases, ids))
+        content = interchange_export.to_csv(rows, _cell)
+    else:
+        rows = list(_rows(cases, ids))
+        content = _csv(rows) if fmt == "csv" else _xlsx(rows)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     with transaction.atomic():
         audit_record(
@@ -231,7 +237,7 @@ def case_export(
         )
     return ExportFile(
         content=content,
-        filename=f"cases-{stamp}.{fmt}",
+        filename=f"cases-{stamp}.{fmt}" if fmt != "interchange" else f"cases-import-{stamp}.csv",
         content_type=FORMATS[fmt],
         rows=len(rows),
     )
