@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himoya.accounts.models import Organisation, User
-from himoya.core import events
+from himoya.core import events, object_labels
 from himoya.core.models import AuditEvent
 
 CASE_TYPE = "cases.case"
@@ -46,12 +46,8 @@ class AuditFilterForm(forms.Form):
         if data["person"]:
             queryset = queryset.filter(actor_id=data["person"])
         if data["case"]:
-            from himoya.cases.models import Case
-
-            ids = Case.objects.filter(
-                organisation=self.organisation, number__iexact=data["case"].strip()
-            ).values_list("pk", flat=True)
-            queryset = queryset.filter(object_type=CASE_TYPE, object_id__in=[str(i) for i in ids])
+            ids = object_labels.find(CASE_TYPE, self.organisation, data["case"])
+            queryset = queryset.filter(object_type=CASE_TYPE, object_id__in=ids)
         if data["action"]:
             queryset = queryset.filter(action=data["action"])
         if data["since"]:
@@ -67,13 +63,10 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def case_numbers(rows: Iterable[AuditEvent], organisation: Organisation) -> dict[str, str]:
+def object_names(rows: Iterable[AuditEvent], organisation: Organisation) -> dict[str, str]:
     """object_id -> case number for the rows about the organisation's cases."""
-    from himoya.cases.models import Case
-
-    ids = {e.object_id for e in rows if e.object_type == CASE_TYPE and e.object_id.isdigit()}
-    found = Case.objects.filter(organisation=organisation, pk__in=[int(i) for i in ids])
-    return {str(pk): number for pk, number in found.values_list("pk", "number")}
+    found = object_labels.labels(organisation, ((e.object_type, e.object_id) for e in rows))
+    return {object_id: text for (kind, object_id), text in found.items() if kind == CASE_TYPE}
 
 
 def who(event: AuditEvent) -> str:

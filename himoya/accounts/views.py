@@ -184,7 +184,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     visible = selectors.audit_events_for(request.user, org).select_related("actor")
     page = Paginator(filters.filter(visible), 50)
     events = page.get_page(request.GET.get("page"))
-    numbers = audit_page.case_numbers(events, org)
+    numbers = audit_page.object_names(events, org)
     # Sentences name only what every staff reader may see (staff, teams, organisations,
     # places, terms), never what sits inside a case.
     names = Names.load((e.action, e.data) for e in events)

@@ -8,10 +8,14 @@ import pytest
 from django.urls import reverse
 
 from himoya.accounts.models import Organisation, Role
-from himoya.cases import services
+from himoya.cases import interchange_export, services
 from himoya.imports.rules import CASE_COLUMNS, case_row, parse
 from tests.conftest import make_client
 from tests.factories import UserFactory, open_case
+
+
+def test_export_columns_are_the_imports() -> None:
+    assert list(interchange_export.CASE_COLUMNS) == list(CASE_COLUMNS)
 
 
 @pytest.mark.django_db
