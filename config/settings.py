@@ -367,4 +367,6 @@ HIMOYA_MFA_SETUP_PATHS = (
 )
 # Requests per minute allowed to one API token (or one signed-in user).
 HIMOYA_API_RATE_PER_MINUTE = ENV.integer("HIMOYA_API_RATE_PER_MINUTE", 300)
-HIMOYA_API_PUBLIC_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
+# Nothing under /api/ is public: the schema and the docs page describe the whole register,
+# so they need a token or a signed-in session like the rest (himoya.api.entry).
+HIMOYA_API_PUBLIC_PATHS: tuple[str, ...] = ()

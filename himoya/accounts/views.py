@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from himoya.accounts import selectors, services
+from himoya.accounts import audit_page, selectors, services
 from himoya.accounts.forms import InviteForm, StaffUpdateForm, TeamForm
 from himoya.accounts.models import Organisation, User
 from himoya.core.access import access_object
@@ -208,8 +208,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     org = _organisation(request)
     if not can(request.user, "audit.view", org):
         raise PermissionDenied
-    page = Paginator(selectors.audit_events_for(request.user, org).select_related("actor"), 50)
+    filters = audit_page.AuditFilterForm(request.GET or None, organisation=org)
+    visible = selectors.audit_events_for(request.user, org).select_related("actor")
+    page = Paginator(filters.filter(visible), 50)
     events = page.get_page(request.GET.get("page"))
+    numbers = audit_page.object_names(events, org)
     # Sentences name only what every staff reader may see (staff, teams, organisations,
     # places, terms), never what sits inside a case.
     names = Names.load((e.action, e.data) for e in events)
@@ -217,11 +220,23 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     for e in events:
         label = event_label(e.action)
         text = event_sentence(e.action, e.data, names)
-        rows.append({"e": e, "label": label, "sentence": "" if text in (label, e.action) else text})
+        rows.append(
+            {
+                "e": e,
+                "who": audit_page.who(e),
+                "case_number": numbers.get(e.object_id) if e.object_type == "cases.case" else None,
+                "label": label,
+                "sentence": "" if text in (label, e.action) else text,
+            }
+        )
     last = last_verification()
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "events": events,
         "rows": rows,
+        "filters": filters,
+        "filter_query": query.urlencode(),
         "last_check": last,
         "last_check_sentence": event_sentence(last.action, last.data, names) if last else "",
         "check_pending": verification_pending(),

@@ -13,6 +13,7 @@ from himoya.api import errors
 from himoya.api.auth import SessionAuth, TokenAuth
 from himoya.api.docs import LocalSwagger
 from himoya.api.endpoints import appeals, cases, persons, reference
+from himoya.api.entry import require_caller
 
 DESCRIPTION = """\
 The case register of Himoya for scripts and other clients.
@@ -41,6 +42,8 @@ api = NinjaAPI(
     # Swagger UI from this host only (ninja's default page would load it from a CDN).
     docs=LocalSwagger(),
     docs_url="/docs",
+    # The schema and the docs page: for callers the API accepts (himoya.api.entry).
+    docs_decorator=require_caller,
     auth=[TokenAuth(), SessionAuth()],
 )
 errors.install(api)

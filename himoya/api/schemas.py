@@ -26,6 +26,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
+from himoya.cases.limits import STORY_MAX_CHARS, SUMMARY_MAX_CHARS
 from himoya.cases.models import Rehabilitation
 from himoya.core.countries import country_error, normalise_country
 
@@ -456,7 +457,7 @@ class AppealIn(InputSchema):
     received_on: IsoDate
     channel: TermCode
     consent_processing: Flag
-    content: str = ""
+    content: Annotated[str, StringConstraints(max_length=STORY_MAX_CHARS)] = ""
     urgency: Literal["normal", "urgent", "emergency"] = "normal"
     consent_representation: Flag = False
     victim: PersonIn | None = None
@@ -472,7 +473,7 @@ class AppealIn(InputSchema):
     violations: list[TermCode] = []
     events_from: IsoDate | None = None
     events_to: IsoDate | None = None
-    summary: str = ""
+    summary: Annotated[str, StringConstraints(max_length=SUMMARY_MAX_CHARS)] = ""
     legal_aid: Flag = False
     rehabilitation: Rehabilitation = Rehabilitation.NONE
     rehabilitation_started_on: IsoDate | None = None
@@ -603,7 +604,7 @@ class CasePatch(InputSchema):
     is refused with 409."""
 
     version: Version
-    summary: str | None = None
+    summary: Annotated[str, StringConstraints(max_length=SUMMARY_MAX_CHARS)] | None = None
     country: Country | None = None
     region: Id | None = None
     facility: Id | None = None

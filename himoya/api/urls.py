@@ -3,7 +3,7 @@ from django.urls import path, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from himoya.api import docs
+from himoya.api import docs, entry
 from himoya.api.api import api
 
 
@@ -16,6 +16,7 @@ def not_found(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("docs/<str:name>", docs.asset, name="api_docs_asset"),
+    path("", entry.root, name="api_root"),
     path("", api.urls),
     re_path(r"^[\s\S]*$", not_found),  # any path, newlines included
 ]

@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
         from himoya.search.services import register_source
 
         register_source("cases.case", case_search_items)
+        from himoya.cases.audit_labels import case_numbers, cases_numbered
+        from himoya.core import object_labels
+
+        object_labels.register("cases.case", label=case_numbers, find=cases_numbered)

@@ -24,7 +24,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from himoya.cases import selectors
+from himoya.cases import interchange_export, selectors
 from himoya.cases.models import Case, CaseParty, PartyRole, Violation
 from himoya.core.audit import audit_record
 from himoya.core.policies import require
@@ -33,6 +33,8 @@ from himoya.core.searches import query_fingerprint
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    # The import's own columns and codes (himoya.cases.interchange_export).
+    "interchange": "text/csv; charset=utf-8",
 }
 # An export's event lists up to this many case ids (about 8 bytes each in the chain);
 # a larger one records their count, first and last id and digest.
@@ -120,26 +122,54 @@ def _csv(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+# Columns of _headers() that hold dates: a spreadsheet gets them as dates, to sort and count.
+_DATE_COLUMNS = frozenset({2, 5})
+# Column widths in characters: fitted to the longest value, within these bounds.
+_WIDTH_MIN, _WIDTH_MAX = 8, 60
+
+
+def _widths(headers: list[str], rows: list[list[str]]) -> list[float]:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], len(value))
+    return [min(max(w + 2, _WIDTH_MIN), _WIDTH_MAX) for w in widths]
+
+
 def _xlsx(rows: list[list[str]]) -> bytes:
+    import datetime as dt
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
+    headers = _headers()
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Cases"))
+    # Before the first row: a write-only sheet takes its layout up front.
+    for i, width in enumerate(_widths(headers, rows), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    last = f"{get_column_letter(len(headers))}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"
     bold = Font(bold=True)
     header = []
-    for title in _headers():
+    for title in headers:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in rows:
         cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            # openpyxl makes "=..." a formula; everything exported is text.
-            cell.data_type = "s"
+        for i, value in enumerate(row):
+            if i in _DATE_COLUMNS and value:
+                cell = WriteOnlyCell(sheet, value=dt.date.fromisoformat(value))
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                # openpyxl makes "=..." a formula; everything else exported is text.
+                cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
     out = io.BytesIO()
@@ -184,8 +214,12 @@ def case_export(
     if order == "opened":
         cases = cases.order_by("opened_on", "id")
     ids: list[int] = []
-    rows = list(_rows(cases, ids))
-    content = _csv(rows) if fmt == "csv" else _xlsx(rows)
+    if fmt == "interchange":
+        rows = list(interchange_export.rows(cases, ids))
+        content = interchange_export.to_csv(rows, _cell)
+    else:
+        rows = list(_rows(cases, ids))
+        content = _csv(rows) if fmt == "csv" else _xlsx(rows)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     with transaction.atomic():
         audit_record(
@@ -203,7 +237,7 @@ def case_export(
         )
     return ExportFile(
         content=content,
-        filename=f"cases-{stamp}.{fmt}",
+        filename=f"cases-{stamp}.{fmt}" if fmt != "interchange" else f"cases-import-{stamp}.csv",
         content_type=FORMATS[fmt],
         rows=len(rows),
     )

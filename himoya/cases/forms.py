@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from himoya.accounts.models import Organisation, Team, User
 from himoya.cases import selectors
+from himoya.cases.limits import STORY_MAX_CHARS, SUMMARY_MAX_CHARS, MaxChars
 from himoya.cases.models import CaseStatus, ReferralKind, Sex, Urgency
 from himoya.cases.policies import CASE_WORKERS
 from himoya.cases.services.common import check_consent
@@ -170,7 +171,8 @@ class AppealForm(OnceFormMixin):
     content = forms.CharField(
         label=_("Content of the appeal"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[MaxChars(STORY_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": STORY_MAX_CHARS}),
         help_text=_("What the person told or wrote, in their words."),
     )
     # consents
@@ -251,7 +253,8 @@ class AppealForm(OnceFormMixin):
     summary = forms.CharField(
         label=pgettext_lazy("case", "Summary"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[MaxChars(SUMMARY_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": SUMMARY_MAX_CHARS}),
     )
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     lawyer = forms.TypedChoiceField(label=_("Lawyer"), required=False, coerce=int, empty_value=None)
@@ -374,7 +377,8 @@ class CaseFactsForm(forms.Form):
     summary = forms.CharField(
         label=pgettext_lazy("case", "Summary"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[MaxChars(SUMMARY_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": SUMMARY_MAX_CHARS}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
-    re_path(r"^export/(?P<fmt>csv|xlsx)/$", views.case_export, name="export"),
+    re_path(r"^export/(?P<fmt>csv|xlsx|interchange)/$", views.case_export, name="export"),
     path("appeals/new/", views.appeal_new, name="appeal_new"),
     path("appeals/duplicates/", views.duplicate_hints, name="duplicates"),
     path("dashboard/", views.dashboard, name="dashboard"),

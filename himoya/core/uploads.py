@@ -305,7 +305,7 @@ APPEAL_LETTER = UploadPolicy(
     kinds=frozenset({PDF, PNG, JPEG, GIF, TIFF, WEBP}),
     too_large=gettext_lazy(
         "The file is larger than %(size)s and was not accepted; nothing was stored. "
-        "Please fill in the form again and attach a smaller scan."
+        "Attach a smaller scan and send the form again."
     ),
     wrong_kind=gettext_lazy("Upload a PDF file or an image (JPEG, PNG, TIFF)."),
 )
@@ -360,10 +360,12 @@ _ENVELOPE = 64 * 1024
 class UploadGuard(FileUploadHandler):
     """First of a guarded request's upload handlers: refuses files over the policy's limit.
 
-    A request whose declared length is far over the limit is answered without reading its
-    body: ``handle_raw_input`` returns empty form data, which is how an upload handler takes
-    over parsing in Django's public API. Otherwise the bytes are counted as they arrive
-    and the upload is stopped at the first byte over; the fields read before it are kept.
+    When the declared length of a request is far over the limit, its form fields are read
+    (what the person typed, and the CSRF token; Django bounds them by
+    DATA_UPLOAD_MAX_MEMORY_SIZE) and the upload is stopped as the first file starts, so
+    not a byte of the file is read and the form can be shown again as it was typed.
+    Otherwise the bytes are counted as they arrive and the upload is stopped at the first
+    byte over; the fields read before it are kept.
     """
 
     def __init__(self, request: HttpRequest, policy: UploadPolicy) -> None:
@@ -373,6 +375,7 @@ class UploadGuard(FileUploadHandler):
         self.received = 0
         self.refused = False
         self.unread = False
+        self.declared_over = False
 
     def handle_raw_input(
         self,
@@ -383,9 +386,14 @@ class UploadGuard(FileUploadHandler):
         encoding: str | None = None,
     ) -> tuple[QueryDict, MultiValueDict[str, Any]] | None:
         if content_length and content_length > self.limit + _ENVELOPE:
-            self.refused = self.unread = True
-            return QueryDict(encoding=encoding), MultiValueDict()
+            self.declared_over = True
         return None
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        if self.declared_over:
+            self.refused = True
+            raise StopUpload(connection_reset=True)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
@@ -425,6 +433,10 @@ def upload_refusal(request: HttpRequest) -> str | None:
     return guard.policy.too_large_message() if guard and guard.refused else None
 
 
+def _carries_csrf_token(request: HttpRequest) -> bool:
+    return "csrfmiddlewaretoken" in request.POST or settings.CSRF_HEADER_NAME in request.META
+
+
 View = Callable[..., HttpResponse]
 
 
@@ -438,8 +450,8 @@ def guarded_upload(
 
     For every request ``before(request, *args, **kwargs)`` runs first, before a byte of
     the body is read (a permission check raising PermissionDenied belongs there). For a
-    POST the guard is installed and the body parsed under it. When the body was refused
-    unread, its CSRF token could not be read either, so the view is not called:
+    POST the guard is installed and the body parsed under it. When the upload was refused
+    before the request's CSRF token arrived, the view is not called:
     ``refused(request, message, *args, **kwargs)`` renders the answer, and must change
     nothing. Otherwise the view runs under ``csrf_protect``; when the file was refused
     part way, ``upload_refusal(request)`` says so and the view shows it on its form.
@@ -467,7 +479,10 @@ def guarded_upload(
                 before(request, *args, **kwargs)
             if guard is not None:
                 request.POST  # noqa: B018  (parses the body under the guard)
-                if guard.unread:
+                if guard.declared_over and guard.refused and not _carries_csrf_token(request):
+                    # Stopped before its CSRF token came (a file before the token): the
+                    # view must not run, and csrf_protect would only say "CSRF failed".
+                    guard.unread = True
                     return refused(request, policy.too_large_message(), *args, **kwargs)
             return protected(request, *args, **kwargs)
 

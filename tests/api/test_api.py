@@ -639,8 +639,8 @@ def api_routes() -> list[tuple[str, str]]:
     return routes
 
 
-def test_openapi_schema_is_public_valid_and_lists_every_route() -> None:
-    schema = openapi()
+def test_openapi_schema_is_valid_and_lists_every_route(world: World) -> None:
+    schema = openapi(api_client(world.a_lawyer))
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "Himoya API"
     listed = {
@@ -667,8 +667,8 @@ def test_openapi_schema_is_public_valid_and_lists_every_route() -> None:
     validate(schema)
 
 
-def test_docs_page_is_served_from_this_host() -> None:
-    client = Client()
+def test_docs_page_is_served_from_this_host(world: World) -> None:
+    client = make_client(world.a_lawyer)
     response = client.get(f"{API}/docs")
     assert response.status_code == 200
     html = response.content.decode()
@@ -686,11 +686,12 @@ def test_docs_page_is_served_from_this_host() -> None:
 
 @pytest.mark.browser
 def test_docs_page_runs_under_the_csp_and_loads_nothing_from_elsewhere(
-    page: Any, live_server: Any
+    page: Any, live_server: Any, world: World
 ) -> None:
-    from tests.browser_helpers import PageGuard
+    from tests.browser_helpers import PageGuard, login
 
     guard = PageGuard(page, live_server.url)
+    login(page, live_server.url, world.a_lawyer)
     page.goto(live_server.url + f"{API}/docs")
     page.wait_for_selector(".opblock", timeout=20000)
     assert page.locator(".opblock").count() == len(api_routes())

@@ -119,7 +119,7 @@ def operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 def test_walk_every_route_as_everyone_who_must_not_see_org_a(world: World) -> None:
     w = world
-    schema = openapi()
+    schema = openapi(api_client(w.a_lawyer))
     ops = operations(schema)
     assert len(ops) >= 20
     values = path_values(w)

@@ -55,7 +55,21 @@ CHECKS = [
     ignored_auth,
 ]
 
-schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", WSGIHandler())
+
+def _published_schema() -> Any:
+    """The document /api/v1/openapi.json publishes, built in process: that URL needs a
+    token or a session, and at collection there is no database to issue a token from.
+    The examples are then sent to the real WSGI application."""
+    from himoya.api.api import api
+
+    document = json.loads(json.dumps(api.get_openapi_schema(path_prefix=f"{API}/")))
+    loaded = schemathesis.openapi.from_dict(document)
+    loaded.app = WSGIHandler()
+    loaded.location = f"{API}/openapi.json"
+    return loaded
+
+
+schema = _published_schema()
 
 # What the running example may use from the world: real ids and codes, filled in by the
 # ``fuzz_world`` fixture before the first example is drawn (strategies read it when they
@@ -237,7 +251,7 @@ def test_a_query_string_still_reads_numbers_and_booleans_from_text(world: World)
 def test_the_published_bounds_are_json_schema(world: World) -> None:
     """The fuzz draws from the document: bounds written as pydantic's "ge" and "le"
     would be ignored by every client and by the fuzz itself."""
-    document = openapi()
+    document = openapi(api_client(world.a_coordinator))
     text = json.dumps(document)
     assert '"ge":' not in text and '"le":' not in text
     case_id = document["components"]["schemas"]["AppealIn"]["properties"]["case"]["anyOf"][0]

@@ -167,7 +167,8 @@ def appeal_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def openapi(client: Client | None = None) -> dict[str, Any]:
-    response = (client or Client()).get(f"{API}/openapi.json")
+def openapi(client: Client) -> dict[str, Any]:
+    """The schema as ``client`` (a token or a signed-in session) reads it."""
+    response = client.get(f"{API}/openapi.json")
     assert response.status_code == 200
     return dict(response.json())

@@ -308,12 +308,28 @@ class TestGuard:
         assert "larger than 100.0\xa0KB" in body["refused"]
         assert list(guarded.iterdir()) == []
 
-    def test_far_over_the_limit_is_refused_unread(self, guarded: Path) -> None:
+    def test_far_over_the_limit_keeps_the_fields_and_reads_no_file_byte(
+        self, guarded: Path
+    ) -> None:
         client, token = csrf_client()
         response = client.post("/guarded/spilling/", letter(LIMIT * 3, token))
         assert response.status_code == 413
-        assert response.json()["unread"] is True
-        assert "nothing was stored" in response.json()["refused"]
+        body = response.json()
+        assert "unread" not in body  # the view answered, after the CSRF check
+        assert body["name"] == "Ерлан"  # what was typed comes back
+        assert body["files"] == []
+        assert "nothing was stored" in body["refused"]
+        assert list(guarded.iterdir()) == []
+
+    def test_far_over_with_the_file_before_the_token_is_refused_unchecked(
+        self, guarded: Path
+    ) -> None:
+        client, token = csrf_client()
+        fields = letter(LIMIT * 3)
+        fields = {"attachment": fields.pop("attachment"), "csrfmiddlewaretoken": token, **fields}
+        response = client.post("/guarded/spilling/", fields)
+        assert response.status_code == 413
+        assert response.json()["unread"] is True  # the view never ran
         assert list(guarded.iterdir()) == []
 
     def test_csrf_is_checked_after_the_guard(self, guarded: Path) -> None:

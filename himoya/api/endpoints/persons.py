@@ -12,6 +12,7 @@ from himoya.accounts.models import User
 from himoya.api import schemas as s
 from himoya.api.common import audit_list, current_user, page, require_casework
 from himoya.cases import selectors, services
+from himoya.cases.limits import BirthOutOfRange
 from himoya.cases.models import CaseParty, Person
 
 router = Router(tags=["persons"])
@@ -83,6 +84,8 @@ def person_update(request: HttpRequest, person_id: int, payload: s.PersonPatch) 
     if given.get("birth_date"):
         try:
             services.parse_birth(given["birth_date"])
+        except BirthOutOfRange as exc:
+            errors["birth_date"] = [str(exc)]
         except ValueError:
             errors["birth_date"] = [_("Enter the date of birth as YYYY-MM-DD or the year as YYYY.")]
     if errors:

@@ -25,6 +25,7 @@ from himoya.cases.services.cases import (
 )
 from himoya.cases.services.common import (
     age_on,
+    check_birth_date,
     check_consent,
     check_minor,
     not_in_future,
@@ -91,6 +92,7 @@ __all__ = [
     "next_case_number",
     "not_in_future",
     "note_add",
+    "check_birth_date",
     "parse_birth",
     "party_add",
     "person_update",

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Organisation, Team, User
+from himoya.cases.limits import STORY_MAX_CHARS, SUMMARY_MAX_CHARS, check_lengths
 from himoya.cases.models import (
     Appeal,
     Case,
@@ -185,6 +186,9 @@ def appeal_register(
     """Registers an appeal from any channel. Without ``case`` it opens a new case;
     with one it joins it (the actor must be able to edit that case)."""
     require(actor, "appeal.register", organisation)
+    check_lengths(
+        summary=(data.summary, SUMMARY_MAX_CHARS), content=(data.content, STORY_MAX_CHARS)
+    )
     if case is not None:
         require(actor, "case.edit", case)
     facts = _validate_appeal(organisation, data)

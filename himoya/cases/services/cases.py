@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Team, User
+from himoya.cases.limits import SUMMARY_MAX_CHARS, check_lengths
 from himoya.cases.models import (
     Case,
     CaseStatus,
@@ -85,6 +86,7 @@ def case_update(
     *, actor: Any, case: Case, changes: CaseChanges, expected_version: int | None
 ) -> Case:
     require(actor, "case.edit", case)
+    check_lengths(summary=(changes.summary, SUMMARY_MAX_CHARS))
     fields: list[str] = []
     if changes.summary is not None and changes.summary != case.summary:
         case.summary = changes.summary

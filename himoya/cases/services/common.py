@@ -11,19 +11,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from himoya.accounts.models import User
+from himoya.cases.limits import BirthOutOfRange, check_birth
 
 if TYPE_CHECKING:
     pass
 
 
 def parse_birth(value: str) -> tuple[dt.date | None, bool]:
-    """Parses "YYYY-MM-DD" or "YYYY"; returns (date, is_year_only). Raises ValueError."""
+    """Parses "YYYY-MM-DD" or "YYYY"; returns (date, is_year_only). Raises ValueError
+    (``BirthOutOfRange`` when the date reads well but cannot be true)."""
     value = value.strip()
     if not value:
         return None, False
     if len(value) == 4 and value.isdigit():
-        return dt.date(int(value), 1, 1), True
-    return dt.date.fromisoformat(value), False
+        birth, year_only = dt.date(int(value), 1, 1), True
+    else:
+        birth, year_only = dt.date.fromisoformat(value), False
+    check_birth(birth)  # BirthOutOfRange, a ValueError with its own message
+    return birth, year_only
+
+
+def check_birth_date(value: str) -> None:
+    """A ValidationError on ``birth_date`` unless ``value`` is empty or a believable
+    "YYYY-MM-DD" or "YYYY"."""
+    try:
+        parse_birth(value)
+    except BirthOutOfRange as exc:
+        raise ValidationError({"birth_date": str(exc)}) from None
+    except ValueError:
+        raise ValidationError(
+            {"birth_date": _("Enter the date of birth as YYYY-MM-DD or the year as YYYY.")}
+        ) from None
 
 
 def age_on(birth: dt.date, year_only: bool, on: dt.date) -> int:
@@ -40,6 +58,8 @@ def check_minor(
     flag that contradicts the birth date is an error."""
     try:
         birth, year_only = parse_birth(birth_date)
+    except BirthOutOfRange as exc:
+        raise ValidationError({"birth_date": str(exc)}) from None
     except ValueError:
         raise ValidationError(
             {"birth_date": _("Enter the date of birth as YYYY-MM-DD or the year as YYYY.")}

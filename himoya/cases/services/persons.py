@@ -16,7 +16,7 @@ from himoya.cases.models import (
     Sex,
 )
 from himoya.cases.services.common import (
-    parse_birth,
+    check_birth_date,
     user_of,
 )
 from himoya.cases.services.search import reindex_case
@@ -58,12 +58,7 @@ def check_person(data: PersonInput) -> None:
         raise ValidationError({"full_name": _("Enter the person's name.")})
     if data.sex not in Sex.values:
         raise ValidationError({"sex": _("Unknown value “%(value)s”.") % {"value": data.sex}})
-    try:
-        parse_birth(data.birth_date)
-    except ValueError:
-        raise ValidationError(
-            {"birth_date": _("Enter the date of birth as YYYY-MM-DD or the year as YYYY.")}
-        ) from None
+    check_birth_date(data.birth_date)
 
 
 def _clean(data: PersonInput) -> dict[str, str]:

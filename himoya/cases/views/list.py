@@ -19,8 +19,8 @@ from himoya.cases import exports, selectors
 from himoya.cases.forms import (
     CaseFilterForm,
 )
+from himoya.cases.list_audit import log_list_view
 from himoya.core import searches
-from himoya.core.audit import audit_record
 from himoya.core.policies import can
 from himoya.core.views import PAGE_SIZE, staff_user
 
@@ -94,15 +94,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         per_page=PAGE_SIZE,
         oldest_first=sort == "opened",
     )
-    # A list shows names: which cases were on the screen is logged like a case view.
-    audit_record(
+    # A list shows names: which cases were on the screen is logged like a case view,
+    # once per visit (himoya.cases.list_audit).
+    log_list_view(
+        request,
         actor=user,
-        action="case.list",
-        data={
-            "filters": exports.describe_filters(filters, organisation_id=user.organisation_id),
-            "page": page.number,
-            "cases": [case.pk for case in page.object_list],
-        },
+        filters=exports.describe_filters(filters, organisation_id=user.organisation_id),
+        page=page.number,
+        cases=[case.pk for case in page.object_list],
     )
     context = {
         "form": form,
