@@ -23,6 +23,8 @@ The conventions every task follows (docs/background-work.md):
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
+import hashlib
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -31,8 +33,9 @@ from functools import partial
 from typing import Any, ParamSpec, TypeVar
 
 import django_tasks_db
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from django_tasks import TaskResult, task
 from django_tasks.base import Task
 from django_tasks.signals import task_finished, task_started
@@ -106,6 +109,27 @@ class DatabaseBackend(django_tasks_db.DatabaseBackend):
     async def aenqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
         check_task_arguments(args, kwargs)
         return await super().aenqueue(task, args, kwargs)
+
+
+def enqueue_once_a_day(task: Task[[], Any]) -> bool:
+    """Queues ``task`` (one without arguments) unless it was queued since midnight, local
+    time. Every machine's timer may call this: an advisory lock per task makes the check
+    and the insert one step, so only the first caller of the day queues it. The row is
+    inserted in the transaction (not on commit), so it exists before the lock goes.
+    Returns whether it queued the task."""
+    from django_tasks_db.models import DBTaskResult
+
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
+    lock = int.from_bytes(hashlib.sha256(task.module_path.encode()).digest()[:7], "big")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+        if DBTaskResult.objects.filter(
+            task_path=task.module_path, enqueued_at__gte=midnight
+        ).exists():
+            return False
+        task.enqueue()
+    return True
 
 
 def enqueue_on_commit(task: Task[P, Any], /, *args: P.args, **kwargs: P.kwargs) -> None:

@@ -12,23 +12,19 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from himoya.accounts.models import Organisation
 from himoya.core.audit import audit_record
 from himoya.core.policies import require
-from himoya.core.tasks import task, task_actor
+from himoya.core.tasks import enqueue_once_a_day, task, task_actor
 from himoya.imports.models import ImportJob
 
 S = ImportJob.Status
 FINISHED = (S.DONE, S.INVALID, S.FAILED, S.CANCELLED)
-# Key of the advisory lock under which a caller decides whether to queue today's purge
-# ("HMPJ").
-_SCHEDULE_LOCK = 0x484D504A
 # An audit event lists at most this many job ids; beyond, it gives their count.
 _IDS_LISTED = 1000
 
@@ -90,16 +86,6 @@ def jobs_purge() -> int:
 
 
 def jobs_purge_enqueue_daily() -> bool:
-    """Queues ``jobs_purge`` unless it was queued since midnight (local time); every
-    machine's timer may call it, the lock lets only the first of the day queue it (as
-    ``cases.tasks.reminders_enqueue_daily``). Returns whether it did."""
-    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEDULE_LOCK])
-        if DBTaskResult.objects.filter(
-            task_path=jobs_purge.module_path, enqueued_at__gte=midnight
-        ).exists():
-            return False
-        jobs_purge.enqueue()
-    return True
+    """Queues ``jobs_purge`` unless it was queued today (``enqueue_once_a_day``);
+    returns whether it did."""
+    return enqueue_once_a_day(jobs_purge)
