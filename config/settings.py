@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "himoya.duty",
     "himoya.cases",
     "himoya.litigation",
+    "himoya.documentation",
     "himoya.outreach",
     "himoya.imports",
     "himoya.stats",

@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "duty": {"core", "accounts", "reference"},
     "cases": {"core", "accounts", "reference", "search", "duty"},
     "litigation": {"core", "accounts", "reference", "cases"},
+    "documentation": {"core", "accounts", "reference", "cases"},
     "outreach": {"core", "accounts", "reference"},
     "imports": {"core", "accounts", "reference", "search", "cases", "outreach"},
     "stats": {"core", "accounts", "reference", "cases", "outreach"},

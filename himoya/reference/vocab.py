@@ -12,8 +12,10 @@ AGENCY = "agency"
 CHANNEL = "channel"
 FACILITY_TYPE = "facility_type"
 OUTCOME = "outcome"
+# Methods of torture and ill-treatment an allegation interview records (documentation).
+METHOD = "method"
 
-VOCABULARIES = (VIOLATION, AGENCY, CHANNEL, FACILITY_TYPE, OUTCOME)
+VOCABULARIES = (VIOLATION, AGENCY, CHANNEL, FACILITY_TYPE, OUTCOME, METHOD)
 
 CHANNELS = ("in_person", "phone", "letter", "email", "web", "telegram", "whatsapp", "visit")
 VIOLATIONS = (

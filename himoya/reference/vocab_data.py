@@ -380,11 +380,133 @@ def load_outcomes(term_model: Any) -> None:
         )
 
 
+# Methods of torture and ill-treatment (vocabulary "method"), for the allegation
+# interview. Taken from the Istanbul Protocol's list of methods to ask about; shipped
+# unverified until a steward checks each against the 2022 text (domain.md names the
+# Protocol as the source, not this list).
+METHOD_SOURCE = "OHCHR Istanbul Protocol (2022), chapter IV: methods of torture (to be verified)"
+METHODS: list[tuple[str, str, str, str, str]] = [
+    (
+        "blunt_trauma",
+        "Удары (кулаком, ногой, предметами)",
+        "Соққы беру (жұдырықпен, аяқпен, заттармен)",
+        "Задан (бо мушт, по, ашё)",
+        "Blunt trauma (punches, kicks, objects)",
+    ),
+    (
+        "positional",
+        "Позиционные пытки (подвешивание, растяжка, вынужденная поза)",
+        "Позициялық азаптау (асып қою, керу, мәжбүрлі қалып)",
+        "Шиканҷаи вазъиятӣ (овезон кардан, кашидан, ҳолати маҷбурӣ)",
+        "Positional torture (suspension, stretching, stress positions)",
+    ),
+    ("burns", "Ожоги", "Күйдіру", "Сӯзондан", "Burns"),
+    (
+        "electric_shock",
+        "Удары электрическим током",
+        "Электр тогымен азаптау",
+        "Зарбаи ҷараёни барқ",
+        "Electric shocks",
+    ),
+    (
+        "asphyxiation",
+        "Удушение (пакет, противогаз, вода)",
+        "Тұншықтыру (пакет, газқағар, су)",
+        "Буғӣ кардан (халта, противогаз, об)",
+        "Asphyxiation (bag, gas mask, water)",
+    ),
+    (
+        "crush_injuries",
+        "Сдавливание, повреждение пальцев",
+        "Қысып жаншу, саусақтарды жарақаттау",
+        "Фишурдан, осеб расонидан ба ангуштон",
+        "Crush injuries",
+    ),
+    (
+        "penetrating",
+        "Колющие и режущие повреждения",
+        "Шаншылған және кесілген жарақаттар",
+        "Ҷароҳатҳои сӯрохкунанда ва буранда",
+        "Penetrating injuries",
+    ),
+    (
+        "chemical",
+        "Воздействие химических веществ",
+        "Химиялық заттармен әсер ету",
+        "Таъсири моддаҳои кимиёвӣ",
+        "Chemical exposure",
+    ),
+    (
+        "sexual",
+        "Сексуальное насилие",
+        "Жыныстық зорлық-зомбылық",
+        "Зӯроварии ҷинсӣ",
+        "Sexual violence",
+    ),
+    (
+        "deprivation",
+        "Лишение сна, пищи, воды, туалета, медицинской помощи",
+        "Ұйқыдан, тамақтан, судан, дәретханадан, медициналық көмектен айыру",
+        "Маҳрум кардан аз хоб, хӯрок, об, ҳоҷатхона, кӯмаки тиббӣ",
+        "Deprivation of sleep, food, water, toilet or medical care",
+    ),
+    (
+        "sensory",
+        "Сенсорная депривация или перегрузка (темнота, шум, изоляция)",
+        "Сенсорлық депривация немесе шамадан тыс жүктеме (қараңғылық, шу, оқшаулау)",
+        "Маҳрумият ё фишори ҳиссӣ (торикӣ, садо, ҷудокунӣ)",
+        "Sensory deprivation or overload (darkness, noise, isolation)",
+    ),
+    (
+        "threats",
+        "Угрозы смертью или вредом себе и близким",
+        "Өзіне және жақындарына өліммен немесе зиянмен қорқыту",
+        "Таҳдиди марг ё зарар ба худ ва наздикон",
+        "Threats of death or harm to self or family",
+    ),
+    ("humiliation", "Унижение", "Қорлау", "Таҳқир", "Humiliation"),
+    (
+        "witnessing",
+        "Принуждение быть свидетелем пыток других",
+        "Басқаларды азаптауды көруге мәжбүрлеу",
+        "Маҷбур кардан ба тамошои шиканҷаи дигарон",
+        "Forced witnessing of torture of others",
+    ),
+    (
+        "pharmacological",
+        "Насильственное введение препаратов",
+        "Дәрі-дәрмектерді күштеп енгізу",
+        "Ворид кардани маҷбурии доруҳо",
+        "Forced administration of drugs",
+    ),
+    ("other", "Другое", "Басқа", "Дигар", "Other"),
+]
+
+
+def load_methods(term_model: Any) -> None:
+    """Creates the missing method terms; never overwrites a steward's edits."""
+    for order, (code, ru, kk, tg, en) in enumerate(METHODS):
+        term_model.objects.get_or_create(
+            vocabulary="method",
+            code=code,
+            defaults={
+                "label_ru": ru,
+                "label_kk": kk,
+                "label_tg": tg,
+                "label_en": en,
+                "order": order,
+                "source": METHOD_SOURCE,
+                "verified": False,
+            },
+        )
+
+
 def load_reference_data(term_model: Any, region_model: Any, *, outcomes: bool = True) -> None:
     """Creates missing terms and regions; never overwrites a coordinator's edits.
     ``outcomes=False`` for the migration that ran before terms had countries."""
     if outcomes:
         load_outcomes(term_model)
+        load_methods(term_model)
     for vocabulary, rows in TERMS.items():
         for order, (code, ru, kk, tg, en) in enumerate(rows):
             term_model.objects.get_or_create(
