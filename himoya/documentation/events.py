@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from himoya.core.events import Names, register
-from himoya.documentation.models import Consistency, ConsentKind, EvaluationKind
+from himoya.documentation.models import ConsentKind, Consistency, EvaluationKind
 
 Data = Mapping[str, Any]
 
@@ -46,9 +46,7 @@ def _evaluation(d: Data, names: Names) -> str | None:
 def _finding(d: Data, names: Names) -> str | None:
     if "rating" not in d:
         return None
-    return _("Recorded a finding rated %(rating)s.") % {
-        "rating": _label(Consistency, d["rating"])
-    }
+    return _("Recorded a finding rated %(rating)s.") % {"rating": _label(Consistency, d["rating"])}
 
 
 register("consent.give", _l("Consent recorded"), _consent, timeline=True)

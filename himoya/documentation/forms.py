@@ -15,8 +15,8 @@ from himoya.documentation.models import (
     EVALUATION_SECTIONS,
     INTERVIEW_SECTIONS,
     BodyRegion,
-    Consistency,
     ConsentKind,
+    Consistency,
     DiagramView,
     Evaluation,
     EvaluationKind,
@@ -160,4 +160,3 @@ class FindingForm(OnceFormMixin):
         kwargs.setdefault("auto_id", "finding-%s")
         super().__init__(*args, **kwargs)
         self.fields["evaluation"].queryset = evaluations  # type: ignore[attr-defined]
-

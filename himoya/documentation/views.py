@@ -102,5 +102,3 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = FindingForm(request.POST, evaluations=case_evaluations(action.case))
     return action.submit(form, "finding_form", perform, _("The finding is recorded."))
-
-

@@ -36,9 +36,7 @@ class ConsentMissing(ValidationError):
         values = {"consent": ConsentKind(kind).label}
         if partner is not None:
             values["partner"] = str(partner)
-            message = _(
-                'The consent "%(consent)s" covering %(partner)s is missing or was revoked.'
-            )
+            message = _('The consent "%(consent)s" covering %(partner)s is missing or was revoked.')
         else:
             message = _('The consent "%(consent)s" is missing or was revoked.')
         super().__init__(message % values, code="consent_missing")

@@ -19,8 +19,8 @@ from himoya.core.policies import require
 from himoya.documentation.models import (
     EVALUATION_SECTIONS,
     BodyRegion,
-    Consistency,
     ConsentKind,
+    Consistency,
     DiagramView,
     Evaluation,
     EvaluationKind,
