@@ -268,8 +268,8 @@ class BodyRegion(models.TextChoices):
 
 
 class DiagramView(models.TextChoices):
-    FRONT = "front", _("front")
-    BACK = "back", _("back")
+    FRONT = "front", _("front view")
+    BACK = "back", _("back view")
     LEFT = "left", _("left side")
     RIGHT = "right", _("right side")
 

@@ -181,6 +181,7 @@ def vocabulary_choices() -> list[tuple[str, str]]:
         vocab.AGENCY: _("Agencies"),
         vocab.CHANNEL: _("Channels of appeal"),
         vocab.FACILITY_TYPE: _("Types of places of detention"),
+        vocab.METHOD: _("Methods of torture and ill-treatment"),
     }
     from himoya.reference.models import Term
 
