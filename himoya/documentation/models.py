@@ -10,6 +10,8 @@ region and consistency rating.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -89,7 +91,7 @@ class Tie(models.TextChoices):
 
 # The interview's narrative sections, in the Protocol's order (domain.md: interview
 # topics). The sexual-violence section is apart: fewer people may read it.
-INTERVIEW_SECTIONS: tuple[tuple[str, str], ...] = (
+INTERVIEW_SECTIONS: tuple[tuple[str, Any], ...] = (
     ("before_detention", _("Circumstances before detention")),
     ("dates_times", _("Dates and times")),
     ("places", _("Places")),
@@ -176,7 +178,7 @@ class Consistency(models.TextChoices):
 
 
 # The evaluation's narrative sections on Annex IV (domain.md: report sections).
-EVALUATION_SECTIONS: tuple[tuple[str, str], ...] = (
+EVALUATION_SECTIONS: tuple[tuple[str, Any], ...] = (
     ("requested_by", _("Requested by")),
     ("qualifications", _("Clinician's qualifications")),
     ("interpreter", _("Interpreter")),

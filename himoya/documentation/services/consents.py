@@ -33,7 +33,7 @@ class ConsentMissing(ValidationError):
     def __init__(self, kind: str, person: Person | None = None, partner: Any = None) -> None:
         self.kind = kind
         self.person = person
-        values = {"consent": ConsentKind(kind).label}
+        values = {"consent": str(ConsentKind(kind).label)}
         if partner is not None:
             values["partner"] = str(partner)
             message = _('The consent "%(consent)s" covering %(partner)s is missing or was revoked.')
@@ -114,7 +114,7 @@ def consent_record(
         errors["recipients"] = _("Only a consent to share names recipients.")
     if partner is not None and partner.organisation_id != case.organisation_id:
         errors["partner"] = _("Choose a partner of your organisation.")
-    if errors:
+    if errors or taken_by is None:
         raise ValidationError(errors)
     check_victim(case, person)
     not_in_future(given_on, field_name="given_on")

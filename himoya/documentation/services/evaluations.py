@@ -59,7 +59,7 @@ def evaluation_record(
         errors["conclusion"] = _("Write the conclusion the overall rating stands on.")
     if clinician is None:
         errors["kind"] = _("An evaluation is recorded by the clinician who made it.")
-    if errors:
+    if errors or clinician is None:
         raise ValidationError(errors)
     check_victim(case, person)
     not_in_future(examined_on, field_name="examined_on")

@@ -69,7 +69,7 @@ def interview_record(
         errors["methods"] = _("Choose methods from the list.")
     if not any(sections.values()) and not methods:
         errors["before_detention"] = _("The interview records nothing yet.")
-    if errors:
+    if errors or interviewer is None:
         raise ValidationError(errors)
     check_victim(case, person)
     not_in_future(held_on, field_name="held_on")
