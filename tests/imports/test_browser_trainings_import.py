@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from himoya.accounts.models import Role
 from himoya.outreach.models import Training
-from tests.browser_helpers import PageGuard, login
+from tests.browser_helpers import PageGuard, login, shoot
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -84,6 +84,7 @@ def test_coordinator_imports_trainings_in_russian_then_kazakh(
     ]  # fmt: skip
     _import(page, base, "тренинги.csv", _csv(russian), "Готов к импорту", "Импортирован")
     assert "Импортировано строк: 2; создано: 2" in page.inner_text("#job-status")
+    shoot(page, "import-trainings-done-ru")
     with page.expect_navigation():
         page.click("#job-status >> text=Перейти к тренингам и семинарам")
     table = page.inner_text("table")
@@ -101,6 +102,7 @@ def test_coordinator_imports_trainings_in_russian_then_kazakh(
     with page.expect_navigation():
         page.click("#job-status >> text=Тренингтер мен семинарларды қарау")
     assert page.inner_text("h1") == "Тренингтер мен семинарлар"
+    shoot(page, "trainings-after-import-kk")
     table = page.inner_text("table")
     assert "Адвокаттарға арналған тренинг" in table and "Ролевая игра" in table
     guard.assert_clean()
