@@ -7,8 +7,9 @@ import random
 
 from django.utils import timezone
 
+from himoya.accounts.models import Organisation
 from himoya.cases import services
-from himoya.cases.models import Case, CaseStatus, Rehabilitation
+from himoya.cases.models import Appeal, Case, CaseStatus, Rehabilitation, Urgency
 from himoya.core.demo_loader import DemoContext
 from himoya.reference import vocab
 from himoya.reference.models import Facility
@@ -161,4 +162,35 @@ def load(ctx: DemoContext) -> None:
                     facility=facilities[country][-1],
                     since=received - dt.timedelta(days=2),
                 )
+    for slug, country in (("demo-kz", "KZ"), ("demo-tj", "TJ")):
+        _emergency(ctx, ctx.objects[f"org:{slug}"], country, facilities[country][0])
     ctx.lines.append("Demo cases: 14 per organisation, with tasks, notes and a transfer alert.")
+
+
+def _emergency(ctx: DemoContext, org: Organisation, country: str, facility: Facility) -> None:
+    """An emergency appeal taken by intake with no lawyer yet: it alerts the lawyer on
+    duty (the duty demo runs first) and waits in the dashboards' urgent queue until
+    somebody takes the case. Added once, also to a demo loaded before it existed."""
+    if Appeal.objects.filter(organisation=org, urgency=Urgency.EMERGENCY).exists():
+        return
+    today = timezone.localdate()
+    data = services.AppealInput(
+        received_on=today,
+        channel="phone",
+        consent_processing=True,
+        content="Звонит сестра: брата задержали ночью, в ИВС слышны крики, адвоката не пускают.",
+        urgency=Urgency.EMERGENCY,
+        victim=services.PersonInput(
+            full_name="Срочнов Тимур (демо)" if country == "KZ" else "Шошилов Парвиз (демо)",
+            sex="male",
+            phone="+7 700 000 0911" if country == "KZ" else "+992 90 000 0911",
+        ),
+        country=country,
+        region=facility.region_id,
+        facility=facility.pk,
+        agency="police",
+        violations=["torture"],
+        events_from=today,
+        summary="Задержан ночью, угроза пыток в ИВС (вымышленная история для демонстрации)",
+    )
+    services.appeal_register(actor=ctx.actor, organisation=org, data=data)

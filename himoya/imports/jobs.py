@@ -26,8 +26,8 @@ from himoya.core.policies import require
 from himoya.core.progress import progress_get, progress_key
 from himoya.core.tasks import enqueue_on_commit
 from himoya.imports import tasks
+from himoya.imports.importers import IMPORTERS
 from himoya.imports.models import ImportJob
-from himoya.imports.services import IMPORTERS
 
 ACTIVE = (ImportJob.Status.VALIDATING, ImportJob.Status.RUNNING)
 CANCELLABLE = (*ACTIVE, ImportJob.Status.VALID, ImportJob.Status.INVALID)

@@ -14,7 +14,7 @@ ORG = "accounts.Organisation"
 
 
 class ImportJob(models.Model):
-    """One upload of a register (cases or publications) through the staff pages.
+    """One upload of a register (cases, publications or trainings) through the staff pages.
 
     The file is kept encrypted only until the job ends. ``errors`` holds the validation
     report as ``[line, column, reason]`` triples, the reasons in the uploader's language;
@@ -31,6 +31,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         CASES = "cases", _("case register")
         PUBLICATIONS = "publications", _("publications")
+        TRAININGS = "trainings", _("trainings and seminars")
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("checking the file")

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -294,9 +293,3 @@ def import_publications(
         if progress:
             progress("write", len(rows), len(rows))
     return result
-
-
-IMPORTERS: dict[str, Callable[..., ImportResult]] = {
-    ImportJob.Kind.CASES: import_cases,
-    ImportJob.Kind.PUBLICATIONS: import_publications,
-}

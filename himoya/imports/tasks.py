@@ -24,9 +24,10 @@ from django.utils import timezone, translation
 
 from himoya.core.progress import progress_delete, progress_key, progress_set
 from himoya.core.tasks import task, task_actor
+from himoya.imports.importers import IMPORTERS
 from himoya.imports.models import ImportJob
 from himoya.imports.reading import ImportInvalid
-from himoya.imports.services import IMPORTERS, ImportResult
+from himoya.imports.services import ImportResult
 
 logger = logging.getLogger(__name__)
 

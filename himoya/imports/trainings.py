@@ -113,13 +113,18 @@ def import_trainings(
     dry_run: bool = False,
     job: ImportJob | None = None,
     progress: Progress | None = None,
+    max_errors: int | None = None,
 ) -> ImportResult:
     """Imports the register of trainings (interchange.md); all or nothing, a known
-    external_id updates that training."""
+    external_id updates that training. Used by ``himoya import-trainings`` and by the
+    staff page's import jobs alike. Raises ``ImportInvalid`` listing every bad row (the
+    first ``max_errors`` of them, if given; nothing written)."""
     require(actor, "imports.run", organisation)
-    rows, rules = parse(source, TRAINING_COLUMNS, training_row, progress)
-    if rules.errors:
-        raise ImportInvalid(sorted(rules.errors, key=lambda e: e.line), rows=len(rows))
+    rows, rules = parse(source, TRAINING_COLUMNS, training_row, progress, max_errors)
+    if rules.error_count:
+        raise ImportInvalid(
+            sorted(rules.errors, key=lambda e: e.line), rows=len(rows), count=rules.error_count
+        )
     result = ImportResult(kind="trainings", rows=len(rows), dry_run=dry_run)
     known = {
         t.external_id: t

@@ -1,4 +1,5 @@
-"""Staff pages for importing an organisation's registers (cases, publications).
+"""Staff pages for importing an organisation's registers (cases, publications,
+trainings).
 
 Thin: the rules live in ``imports.services`` (validation, the import itself) and
 ``imports.jobs`` (the upload, confirming, cancelling); the check and the import
