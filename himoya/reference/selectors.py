@@ -11,7 +11,6 @@ from himoya.core.models import AuditEvent
 from himoya.core.policies import can
 from himoya.reference.models import Facility, Region, Term
 
-
 M = TypeVar("M", bound=Model)
 
 
