@@ -26,6 +26,7 @@ from himoya.cases.services.search import reindex_case
 from himoya.core.countries import country_code
 from himoya.core.events import record_event
 from himoya.core.fields import value_for_update
+from himoya.core.formats import show_datetime
 from himoya.core.policies import can, require
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
@@ -41,7 +42,7 @@ class ConcurrentEdit(ValidationError):
 
     def __init__(self, case: Case) -> None:
         who = str(case.updated_by) if case.updated_by else _("someone")
-        when = timezone.localtime(case.updated_at).strftime("%Y-%m-%d %H:%M")
+        when = show_datetime(case.updated_at)
         super().__init__(
             _(
                 "%(who)s changed this case at %(when)s while you were editing it. Reload the "
