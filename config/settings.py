@@ -266,6 +266,8 @@ LANGUAGES = [
     ("en", "English"),
 ]
 LOCALE_PATHS = [BASE_DIR / "himoya" / "locale"]
+# How dates are shown in each language: one rule, explained in himoya/core/formats.
+FORMAT_MODULE_PATH = ["himoya.core.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = ENV.text("HIMOYA_TIME_ZONE", "Asia/Almaty")

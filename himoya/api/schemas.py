@@ -238,6 +238,7 @@ class RegionOut(Schema):
     name_kk: str
     name_tg: str
     name_en: str
+    active: bool
 
     @staticmethod
     def resolve_name(region: Region) -> str:
@@ -254,6 +255,7 @@ class FacilityOut(Schema):
     address: str
     source: str
     verified: bool
+    active: bool
 
 
 class FacilityPage(PageMeta):

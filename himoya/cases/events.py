@@ -8,12 +8,9 @@ sentence that cannot be made from them answers None, and the label stands in.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -27,6 +24,7 @@ from himoya.cases.models import (
     Urgency,
 )
 from himoya.core.events import Names, register, register_names, register_timeline
+from himoya.core.formats import show_stored
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Term
 
@@ -106,7 +104,10 @@ def _task_added(d: Data, names: Names) -> str | None:
     if title is None:
         return None
     if d.get("due_on"):
-        return _("Added the task “%(title)s”, due %(due)s.") % {"title": title, "due": d["due_on"]}
+        return _("Added the task “%(title)s”, due %(due)s.") % {
+            "title": title,
+            "due": show_stored(d["due_on"]),
+        }
     return _("Added the task “%(title)s”.") % {"title": title}
 
 
@@ -121,9 +122,7 @@ def _hearing(d: Data, names: Names) -> str | None:
     when = d.get("starts_at")
     if when is None:
         return None
-    with contextlib.suppress(TypeError, ValueError):
-        when = timezone.localtime(dt.datetime.fromisoformat(when)).strftime("%Y-%m-%d %H:%M")
-    return _("Recorded a court hearing on %(when)s.") % {"when": when}
+    return _("Recorded a court hearing on %(when)s.") % {"when": show_stored(when)}
 
 
 def _referred(d: Data, names: Names) -> str | None:

@@ -40,7 +40,12 @@ from himoya.reference.forms import (
     term_choices,
 )
 from himoya.reference.models import Facility, Partner, Region
-from himoya.reference.selectors import facilities, terms, terms_for_country
+from himoya.reference.selectors import (
+    facilities,
+    offered_facilities,
+    terms,
+    terms_for_country,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -277,7 +282,7 @@ class AppealForm(OnceFormMixin):
         self.fields["country"].choices = country_choices([org.country if org else ""])  # type: ignore[attr-defined]
         offer_regions(self, default_country=org.country if org else "", blank=none)
         self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
-            facilities(), blank=none
+            offered_facilities(), blank=none
         )
         teams = Team.objects.filter(organisation=org) if org else Team.objects.none()
         nobody = str(_("none"))
@@ -386,10 +391,13 @@ class CaseFactsForm(forms.Form):
         none = str(_("not known"))
         self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
         offer_regions(self, blank=none)
+        # The case's own place and agency stay offered even when retired since.
         self.fields["facility"].choices = grouped_by_country(  # type: ignore[attr-defined]
-            facilities(), blank=none
+            offered_facilities(keep=[self.initial.get("facility")]), blank=none
         )
-        self.fields["agency"].choices = term_choices(vocab.AGENCY)  # type: ignore[attr-defined]
+        self.fields["agency"].choices = term_choices(  # type: ignore[attr-defined]
+            vocab.AGENCY, keep=[self.initial.get("agency", "")]
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -542,7 +550,7 @@ class CustodyForm(OnceFormMixin):
         kwargs.setdefault("auto_id", "custody-%s")
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons  # type: ignore[attr-defined]
-        self.fields["facility"].queryset = facilities().order_by("country", "name")  # type: ignore[attr-defined]
+        self.fields["facility"].queryset = offered_facilities().order_by("country", "name")  # type: ignore[attr-defined]
 
 
 class ViolationForm(OnceFormMixin):
@@ -559,4 +567,4 @@ class ViolationForm(OnceFormMixin):
         kwargs.setdefault("auto_id", "violation-%s")
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = term_choices(vocab.VIOLATION)  # type: ignore[attr-defined]
-        self.fields["facility"].queryset = facilities().order_by("country", "name")  # type: ignore[attr-defined]
+        self.fields["facility"].queryset = offered_facilities().order_by("country", "name")  # type: ignore[attr-defined]

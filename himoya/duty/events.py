@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from himoya.core.events import Names, register
+from himoya.core.formats import show_stored
 
 
 def _local(value: str) -> str:
     """A stored ISO time in the server's time zone, to the minute."""
-    try:
-        return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return value
+    return show_stored(value)
 
 
 def _shift(added: bool) -> Any:

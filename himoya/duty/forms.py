@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from himoya.accounts.models import Organisation, User
 from himoya.duty.selectors import duty_lawyers
 from himoya.reference.models import Region
+from himoya.reference.selectors import offered_regions
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -29,7 +30,4 @@ class ShiftForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lawyer"].queryset = duty_lawyers(organisation).order_by("full_name")  # type: ignore[attr-defined]
-        regions = Region.objects.all()
-        if organisation.country:
-            regions = regions.filter(country=organisation.country)
-        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        self.fields["region"].queryset = offered_regions(organisation.country or "")  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from himoya.core.events import Names, register
+from himoya.core.formats import show_stored
 from himoya.litigation.models import Instance, ProceedingKind
 
 Data = Mapping[str, Any]
@@ -43,7 +44,7 @@ def _decision(d: Data, names: Names) -> str | None:
     if "decided_on" not in d:
         return None
     return _("Recorded a court decision of %(date)s (%(instance)s).") % {
-        "date": d["decided_on"],
+        "date": show_stored(d["decided_on"]),
         "instance": _label(Instance, d.get("instance", "")),
     }
 

@@ -13,7 +13,7 @@ from himoya.core.countries import COUNTRY_NAMES, country_error, country_label, n
 from himoya.core.idempotency import OnceFormMixin
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
-from himoya.reference.selectors import terms
+from himoya.reference.selectors import offerable, offered_regions, offered_terms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -48,7 +48,7 @@ class CountryField(forms.ChoiceField):
 
 def regions_of(country: str | None) -> Any:
     """The regions in use of ``country``: the only ones a form offers for it."""
-    return Region.objects.filter(country=(country or "").upper(), active=True).order_by("name_ru")
+    return offerable(Region.objects.filter(country=(country or "").upper())).order_by("name_ru")
 
 
 def link_regions(
@@ -77,16 +77,19 @@ def offer_regions(form: forms.Form, *, default_country: str = "", blank: str) ->
     region of another country posted anyway is refused as an invalid choice."""
     country = form.data.get(form.add_prefix("country")) if form.is_bound else None
     country = country or form.initial.get("country") or default_country
-    offered = list(regions_of(country))
     current = form.initial.get("region")
+    offered = list(regions_of(country))
     if current and all(r.pk != current for r in offered):
-        offered += list(Region.objects.filter(pk=current))
+        offered += list(offered_regions(keep=[current]).filter(pk=current))
     form.fields["region"].choices = [("", blank), *((r.pk, str(r)) for r in offered)]  # type: ignore[attr-defined]
     link_regions(form, unknown=True)
 
 
-def term_choices(vocabulary: str, *, blank: str | None = None) -> list[tuple[str, str]]:
-    choices = [(t.code, t.label) for t in terms(vocabulary)]
+def term_choices(
+    vocabulary: str, *, blank: str | None = None, keep: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """The terms a new entry may take; ``keep``: the codes the edited record holds."""
+    choices = [(t.code, t.label) for t in offered_terms(vocabulary, keep=keep)]
     return [("", blank), *choices] if blank is not None else choices
 
 
@@ -143,8 +146,14 @@ class FacilityForm(OnceFormMixin):
         super().__init__(*args, **kwargs)
         blank = str(_("not known"))
         self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
-        self.fields["type"].choices = term_choices(vocab.FACILITY_TYPE, blank=blank)  # type: ignore[attr-defined]
-        self.fields["agency"].choices = term_choices(vocab.AGENCY, blank=blank)  # type: ignore[attr-defined]
+        held = self.initial
+        self.fields["region"].queryset = offered_regions(keep=[held.get("region")])  # type: ignore[attr-defined]
+        self.fields["type"].choices = term_choices(  # type: ignore[attr-defined]
+            vocab.FACILITY_TYPE, blank=blank, keep=[held.get("type", "")]
+        )
+        self.fields["agency"].choices = term_choices(  # type: ignore[attr-defined]
+            vocab.AGENCY, blank=blank, keep=[held.get("agency", "")]
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

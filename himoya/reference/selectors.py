@@ -3,23 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from himoya.core.models import AuditEvent
 from himoya.core.policies import can
 from himoya.reference.models import Facility, Region, Term
 
+M = TypeVar("M", bound=Model)
+
+
+def offerable(qs: QuerySet[M], *, keep: Iterable[Any] = (), key: str = "pk") -> QuerySet[M]:
+    """The one rule for what a new entry may choose from a vocabulary, the regions or the
+    places of detention: the rows in use. A retired row stays on the records that already
+    point at it, so ``keep`` (those records' current values, matched on ``key``) stays
+    offered too: editing such a record must not silently drop or refuse its value."""
+    kept = [k for k in keep if k not in (None, "")]
+    return qs.filter(Q(active=True) | Q(**{f"{key}__in": kept}))
+
+
+def offered_facilities(country: str = "", *, keep: Iterable[Any] = ()) -> QuerySet[Facility]:
+    return offerable(facilities(country), keep=keep)
+
+
+def offered_regions(country: str = "", *, keep: Iterable[Any] = ()) -> QuerySet[Region]:
+    qs = Region.objects.filter(country=country.upper()) if country else Region.objects.all()
+    return offerable(qs, keep=keep)
+
+
+def offered_terms(vocabulary: str, *, keep: Iterable[str] = ()) -> QuerySet[Term]:
+    """The terms a new entry may take, plus the codes in ``keep``."""
+    return offerable(Term.objects.filter(vocabulary=vocabulary), keep=keep, key="code")
+
 
 def terms(vocabulary: str, *, active_only: bool = True) -> QuerySet[Term]:
-    qs = Term.objects.filter(vocabulary=vocabulary)
-    return qs.filter(active=True) if active_only else qs
+    return offered_terms(vocabulary) if active_only else Term.objects.filter(vocabulary=vocabulary)
 
 
 def terms_for_country(vocabulary: str, country: str) -> QuerySet[Term]:
     """The active terms of ``vocabulary`` that apply in ``country``."""
-    return terms(vocabulary).filter(Q(countries=[]) | Q(countries__contains=[country]))
+    return offered_terms(vocabulary).filter(Q(countries=[]) | Q(countries__contains=[country]))
 
 
 def facilities(country: str = "") -> QuerySet[Facility]:

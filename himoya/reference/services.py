@@ -22,6 +22,15 @@ from himoya.reference import vocab
 from himoya.reference.models import Facility, Partner, Region, Steward, Term
 
 
+def retired_place() -> str:
+    """Why a new entry may not name a retired place (``selectors.offerable``)."""
+    return _("This place of detention is no longer in use; choose a current one.")
+
+
+def retired_region() -> str:
+    return _("This region is no longer in use; choose a current one.")
+
+
 def term_for(vocabulary: str, code: str, *, field_name: str) -> Term:
     """The active term ``code`` of ``vocabulary``, or a ValidationError naming the field."""
     term = Term.objects.filter(vocabulary=vocabulary, code=code, active=True).first()

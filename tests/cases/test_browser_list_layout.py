@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from himoya.accounts.models import Role
 from himoya.cases import services
+from himoya.core.formats import show_date
 from himoya.reference.models import Facility, Region, Term
 from himoya.reference.vocab_data import load_reference_data
 from tests.browser_helpers import PageGuard, login
@@ -99,6 +100,7 @@ def test_the_case_list_fits_1366_pixels_in_ru_kk_and_tg(page, live_server, org):
         # The lawyer's name is whole in the last column; the next hearing in its own.
         rows = page.inner_text("#case-results tbody")
         assert LAWYER.split()[0] in rows and "coalition-against-torture.example.kz" in rows
-        first_hearing = f"{today + dt.timedelta(days=1):%Y-%m-%d} 10:30"
+        with translation.override(language):
+            first_hearing = f"{show_date(today + dt.timedelta(days=1))} 10:30"
         assert page.locator(".case-table td.next-hearing", has_text=first_hearing).count() == 1
     guard.assert_clean()

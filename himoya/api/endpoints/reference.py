@@ -65,12 +65,16 @@ def vocabulary_get(request: HttpRequest, name: str, include_retired: bool = Fals
     operation_id="regions_list",
 )
 def regions_list(
-    request: HttpRequest, country: str = Query("", pattern=r"^([A-Za-z]{2})?$")
+    request: HttpRequest,
+    country: str = Query("", pattern=r"^([A-Za-z]{2})?$"),
+    include_retired: bool = False,
 ) -> QuerySet[Region]:
-    qs = Region.objects.all()
-    if country:
-        qs = qs.filter(country=country.upper())
-    return qs
+    """The regions a new record may name; ``include_retired`` adds those no longer in use
+    (older records still point at them)."""
+    if include_retired:
+        qs = Region.objects.all()
+        return qs.filter(country=country.upper()) if country else qs
+    return reference_selectors.offered_regions(country)
 
 
 class FacilityFilterIn(s.CleanInput):
@@ -79,6 +83,7 @@ class FacilityFilterIn(s.CleanInput):
     type: str = ""
     agency: str = ""
     q: str = ""
+    include_retired: bool = False
     limit: int = Field(100, ge=1, le=500)
     offset: s.Offset = 0
 
@@ -90,8 +95,11 @@ class FacilityFilterIn(s.CleanInput):
     operation_id="facilities_list",
 )
 def facilities_list(request: HttpRequest, filters: Query[FacilityFilterIn]) -> s.Page:
-    """The registry of places of detention (shared by every organisation)."""
+    """The registry of places of detention (shared by every organisation): those a new
+    record may name, and with ``include_retired`` those no longer in use too."""
     qs = reference_selectors.facilities(filters.country.upper())
+    if not filters.include_retired:
+        qs = reference_selectors.offerable(qs)
     if filters.region:
         qs = qs.filter(region_id=filters.region)
     if filters.type:

@@ -43,7 +43,7 @@ from himoya.core.events import record_event
 from himoya.core.policies import require
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
-from himoya.reference.services import term_for
+from himoya.reference.services import retired_place, retired_region, term_for
 
 if TYPE_CHECKING:
     pass
@@ -146,10 +146,14 @@ def _validate_appeal(organisation: Organisation, data: AppealInput) -> dict[str,
         region = Region.objects.filter(pk=data.region).first()
         if region is None:
             errors.setdefault("region", []).append(_("Unknown region."))
+        elif not region.active:
+            errors.setdefault("region", []).append(retired_region())
     if data.facility:
         facility = Facility.objects.filter(pk=data.facility).first()
         if facility is None:
             errors.setdefault("facility", []).append(_("Unknown place of detention."))
+        elif not facility.active:
+            errors.setdefault("facility", []).append(retired_place())
     if data.team:
         team = Team.objects.filter(pk=data.team, organisation=organisation).first()
         if team is None:

@@ -26,11 +26,12 @@ from himoya.cases.services.search import reindex_case
 from himoya.core.countries import country_code
 from himoya.core.events import record_event
 from himoya.core.fields import value_for_update
+from himoya.core.formats import show_datetime
 from himoya.core.policies import can, require
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
 from himoya.reference.selectors import terms_for_country
-from himoya.reference.services import term_for
+from himoya.reference.services import retired_place, retired_region, term_for
 
 if TYPE_CHECKING:
     pass
@@ -41,7 +42,7 @@ class ConcurrentEdit(ValidationError):
 
     def __init__(self, case: Case) -> None:
         who = str(case.updated_by) if case.updated_by else _("someone")
-        when = timezone.localtime(case.updated_at).strftime("%Y-%m-%d %H:%M")
+        when = show_datetime(case.updated_at)
         super().__init__(
             _(
                 "%(who)s changed this case at %(when)s while you were editing it. Reload the "
@@ -100,6 +101,8 @@ def case_update(
         case.region = Region.objects.filter(pk=changes.region).first() if changes.region else None
         if changes.region and case.region is None:
             raise ValidationError({"region": _("Unknown region.")})
+        if case.region is not None and not case.region.active:
+            raise ValidationError({"region": retired_region()})
         fields.append("region")
     if changes.facility is not None and changes.facility != case.facility_id:
         case.facility = (
@@ -107,6 +110,8 @@ def case_update(
         )
         if changes.facility and case.facility is None:
             raise ValidationError({"facility": _("Unknown place of detention.")})
+        if case.facility is not None and not case.facility.active:
+            raise ValidationError({"facility": retired_place()})
         fields.append("facility")
     if changes.agency is not None and changes.agency != (case.agency.code if case.agency else ""):
         case.agency = term_for(vocab.AGENCY, changes.agency, field_name="agency")

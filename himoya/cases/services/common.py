@@ -18,13 +18,16 @@ if TYPE_CHECKING:
 
 
 def parse_birth(value: str) -> tuple[dt.date | None, bool]:
-    """Parses "YYYY-MM-DD" or "YYYY"; returns (date, is_year_only). Raises ValueError
+    """Parses "YYYY-MM-DD", "DD.MM.YYYY" (as dates are shown in ru, kk and tg:
+    ``core.formats``) or "YYYY"; returns (date, is_year_only). Raises ValueError
     (``BirthOutOfRange`` when the date reads well but cannot be true)."""
     value = value.strip()
     if not value:
         return None, False
     if len(value) == 4 and value.isdigit():
         birth, year_only = dt.date(int(value), 1, 1), True
+    elif "." in value:
+        birth, year_only = dt.datetime.strptime(value, "%d.%m.%Y").date(), False  # noqa: DTZ007
     else:
         birth, year_only = dt.date.fromisoformat(value), False
     check_birth(birth)  # BirthOutOfRange, a ValueError with its own message

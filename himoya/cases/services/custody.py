@@ -25,6 +25,7 @@ from himoya.core.audit import audit_record
 from himoya.core.events import record_event
 from himoya.core.policies import require
 from himoya.reference.models import Facility
+from himoya.reference.services import retired_place
 
 if TYPE_CHECKING:
     pass
@@ -45,6 +46,8 @@ def custody_record(
     if not case.parties.filter(person=person).exists():
         raise ValidationError({"person": _("The person is not part of this case.")})
     not_in_future(since, field_name="since")
+    if not facility.active:
+        raise ValidationError({"facility": retired_place()})
     with transaction.atomic():
         previous = person.custody.filter(until__isnull=True).select_related("facility").first()
         if previous is not None and previous.since > since:

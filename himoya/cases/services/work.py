@@ -28,7 +28,7 @@ from himoya.core.events import record_event
 from himoya.core.policies import require
 from himoya.reference import vocab
 from himoya.reference.models import Facility
-from himoya.reference.services import term_for
+from himoya.reference.services import retired_place, term_for
 
 if TYPE_CHECKING:
     pass
@@ -46,6 +46,8 @@ def violation_add(
     require(actor, "case.edit", case)
     term = term_for(vocab.VIOLATION, type_code, field_name="type")
     not_in_future(occurred_on, field_name="occurred_on")
+    if facility is not None and not facility.active:
+        raise ValidationError({"facility": retired_place()})
     with transaction.atomic():
         violation = Violation.objects.create(
             case=case,

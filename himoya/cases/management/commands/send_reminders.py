@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from himoya.cases.models import Alert, Task
 from himoya.core.audit import audit_record
+from himoya.core.formats import show_date
 from himoya.core.policies import SystemActor
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def _mail(task_id: int, base_url: str) -> None:
         if task.due_on:
             body = _("A task in case %(number)s is due on %(date)s.") % {
                 "number": task.case.number,
-                "date": task.due_on.isoformat(),
+                "date": show_date(task.due_on),
             }
         else:
             body = _("A task in case %(number)s needs your attention.") % {
