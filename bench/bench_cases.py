@@ -56,7 +56,7 @@ from himoya.search.analysis import words
 from himoya.search.selectors import search_owner_ids
 from himoya.search.services import IndexItem, index_documents_bulk, owner_type_of
 from himoya.search.sql import DOCS
-from himoya.search.tokens import SCHEME, Tokeniser
+from himoya.search.tokens import SCHEME, Tokeniser, search_key
 
 OWNER = owner_type_of(Case)
 PLAIN = "bench_plaintext_fts"
@@ -135,12 +135,10 @@ def read_texts(ids: Sequence[int]) -> list[tuple[int, int, dict[str, str]]]:
 
 def check_texts(ids: Sequence[int]) -> None:
     """The bulk reader gives the same tokens as the case services' own texts."""
-    tokeniser = Tokeniser()
     for pk, org_id, texts in read_texts(ids):
-        ours = tokeniser.document_tokens(texts, owner_id=pk, organisation_id=org_id)
-        theirs = tokeniser.document_tokens(
-            case_search_texts(Case.objects.get(pk=pk)), owner_id=pk, organisation_id=org_id
-        )
+        tokeniser = Tokeniser(search_key(org_id))
+        ours = tokeniser.document_tokens(texts, owner_id=pk)
+        theirs = tokeniser.document_tokens(case_search_texts(Case.objects.get(pk=pk)), owner_id=pk)
         assert ours == theirs, f"texts of case {pk} differ from case_search_texts"
 
 
@@ -490,7 +488,7 @@ def case_list(ctx: Context) -> dict[str, Any]:
 def search_queries(org: Organisation, per_class: int = 4) -> dict[str, list[str]]:
     """Queries typed into the search box: words of the dataset's own cases."""
     rng = random.Random(17)
-    tokeniser = Tokeniser()
+    tokeniser = Tokeniser(search_key(org.pk))
 
     def indexed(word: str) -> bool:
         return bool(tokeniser.query_terms(word))

@@ -12,9 +12,13 @@ paginated, counted). Prints percentiles per class. ``--keep`` reuses documents a
 generated with the same ``--docs`` and ``--seed``.
 
 ``--replicate K`` then copies the generated documents K-1 times in SQL under new owner
-ids (with their block tokens recomputed), for K times as many documents with the same
-text statistics: a quick way to a million rows when indexing them all through Python
-would take long for a benchmark run.
+ids (with their block tokens recomputed under their organisation's key), for K times as
+many documents with the same text statistics: a quick way to a million rows when
+indexing them all through Python would take long for a benchmark run.
+
+Documents belong to five organisations in turn. Queries rotate over three scopes: one
+organisation (a user's own cases), two (their own and those another one shared with
+them: the words tokenised under both keys) and every organisation (``None``).
 """
 
 from __future__ import annotations
@@ -98,30 +102,30 @@ def generate(corpus: Corpus, docs: int, seed: int, orgs: list[int]) -> None:
     print(f"indexed {docs} documents in {time.perf_counter() - t0:.1f} s")
 
 
-def replicate(docs: int, copies: int) -> None:
+def replicate(docs: int, copies: int, orgs: list[int]) -> None:
     """Copies of the generated documents under new owner ids (``docs`` further up each
-    time), with their block tokens replaced."""
+    time), with their block tokens replaced (under their organisation's key)."""
     from django.db import connection
 
     from himoya.search.tokens import BUCKET_SHIFTS, bucket_token, search_key
 
-    key = search_key()
     blocks = [
-        (level, block, bucket_token(key, level, block))
+        (org, level, block, bucket_token(search_key(org), level, block))
+        for org in orgs
         for level, shift in enumerate(BUCKET_SHIFTS)
         for block in range(0, (docs * copies >> shift) + 1)
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE bench_block (level int, block bigint, token bigint, "
-            "PRIMARY KEY (level, block))"
+            "CREATE TEMP TABLE bench_block (org int, level int, block bigint, token bigint, "
+            "PRIMARY KEY (org, level, block))"
         )
-        cursor.executemany("INSERT INTO bench_block VALUES (%s, %s, %s)", blocks)
+        cursor.executemany("INSERT INTO bench_block VALUES (%s, %s, %s, %s)", blocks)
 
         def block_tokens(owner: str) -> str:
             return " || ".join(
-                f"(SELECT array_agg(token) FROM bench_block WHERE level = {level} "
-                f"AND block = ({owner}) >> {shift})"
+                f"(SELECT array_agg(token) FROM bench_block WHERE org = d.organisation_id "
+                f"AND level = {level} AND block = ({owner}) >> {shift})"
                 for level, shift in enumerate(BUCKET_SHIFTS)
             )
 
@@ -202,7 +206,7 @@ def main(argv: list[str]) -> int:
 
     from himoya.accounts.models import Organisation
     from himoya.search.models import SearchDocument
-    from himoya.search.selectors import query_terms, search_owner_ids
+    from himoya.search.selectors import query_terms, search_owner_ids, searched_organisations
     from himoya.search.sql import (
         DOCS,
         Scope,
@@ -225,7 +229,7 @@ def main(argv: list[str]) -> int:
             SearchDocument.objects.filter(owner_type=OWNER).delete()
             generate(corpus, args.docs, args.seed, orgs)
         SearchDocument.objects.filter(owner_type=OWNER, owner_id__gt=args.docs).delete()
-        replicate(args.docs, args.replicate)
+        replicate(args.docs, args.replicate, orgs)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE search_searchdocument")
         cursor.execute("DROP TABLE IF EXISTS bench_case")
@@ -264,7 +268,7 @@ def main(argv: list[str]) -> int:
         count_t: list[float] = []
         hits: list[int] = []
         for i, query in enumerate(queries):
-            orgs_filter = None if i % 2 else orgs[:2]
+            orgs_filter = [orgs[:1], orgs[:2], None][i % 3]
 
             def search(
                 query: str = query,
@@ -287,14 +291,19 @@ def main(argv: list[str]) -> int:
             with connection.cursor() as cursor:
                 cursor.execute(newest_sql, [OWNER])
                 newest = cursor.fetchone()[0]
+            keys = [search_key(o) for o in searched_organisations(orgs_filter)]
             sql, params = search_sql(
-                scope=Scope(OWNER, orgs_filter, search_key()),
-                terms=query_terms(query),
+                scope=Scope(OWNER, orgs_filter),
+                terms=query_terms(query, orgs_filter),
                 limit=args.limit,
                 limits=SearchLimits(),
-                bands=bands_below(newest, search_key()),
+                bands=bands_below(newest, keys),
             )
-            sub, sub_params = owner_ids_sql(owner_type=OWNER, terms=query_terms(query))
+            sub, sub_params = owner_ids_sql(
+                owner_type=OWNER,
+                terms=query_terms(query, orgs_filter),
+                organisation_ids=orgs_filter,
+            )
 
             def run(sql: str, params: list, first: str = "") -> Callable[[], object]:
                 def go() -> object:

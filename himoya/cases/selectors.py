@@ -186,7 +186,8 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
     if filters.q:
         from himoya.search.selectors import filter_queryset
 
-        qs = filter_queryset(qs, filters.q)
+        orgs = _search_organisations(user) if _visibility(user) is not None else []
+        qs = filter_queryset(qs, filters.q, organisation_ids=orgs)
     return qs.select_related("agency", "facility", "region", "lawyer").order_by("-opened_on", "-id")
 
 
@@ -384,7 +385,9 @@ def case_list_window(
 
 
 def _search_organisations(user: Any) -> list[int]:
-    """The organisations whose cases the user may see: a pre-filter of the search."""
+    """The organisations whose cases the user may see: a pre-filter of the search, and
+    the organisations whose keys its words are tokenised under (each case is indexed
+    under its owner's key, a shared one too)."""
     shared = CaseShare.objects.filter(organisation_id=user.organisation_id).values_list(
         "case__organisation_id", flat=True
     )

@@ -9,7 +9,8 @@
 * ``blind_index``: a keyed HMAC-SHA256 of a normalised value, for exact-match lookups
   without keeping plaintext. It uses its own key (``HIMOYA_INDEX_KEY``), or with
   ``organisation_id`` that organisation's sub-key, so equal values of two organisations
-  have unrelated indexes.
+  have unrelated indexes. ``organisation_key`` derives every per-organisation key (the
+  blind indexes', the search tokens').
 
 A missing or wrong key, or a damaged token, raises ``DecryptionError``; callers never
 get ciphertext or an empty string in place of the value.
@@ -226,18 +227,29 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+def organisation_key(organisation_id: int | None, purpose: str = "") -> bytes:
+    """One organisation's sub-key of the index key: HKDF with the organisation's id (and
+    a purpose) as info. The one derivation of per-organisation keys: the blind indexes
+    use it without a purpose, the search tokens with "search-token". Two organisations'
+    keys are unrelated, so equal values under them cannot be linked; ``None`` (records
+    of no organisation) has its own."""
+    return _organisation_key(index_key(), organisation_id, purpose)
+
+
 def organisation_index_key(organisation_id: int | None) -> bytes:
-    """The blind-index key of one organisation: HKDF of the index key with the
-    organisation's id as info. Two organisations' indexes of one phone number differ, so
-    a database reader cannot link them; ``None`` (records of no organisation) has its own."""
-    return _organisation_index_key(index_key(), organisation_id)
+    """The blind-index key of one organisation (``organisation_key`` without a purpose:
+    the indexes written before purposes existed stay valid)."""
+    return organisation_key(organisation_id)
 
 
-@functools.lru_cache(maxsize=256)
-def _organisation_index_key(root: bytes, organisation_id: int | None) -> bytes:
+@functools.lru_cache(maxsize=1024)
+def _organisation_key(root: bytes, organisation_id: int | None, purpose: str) -> bytes:
     info = b"himoya-index-org:" + (
         b"-" if organisation_id is None else str(organisation_id).encode()
     )
+    if purpose:
+        # NUL separates: an id is digits or "-", so no two (id, purpose) share an info.
+        info += b"\x00" + purpose.encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(root)
 
 

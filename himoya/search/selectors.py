@@ -6,16 +6,23 @@ finds nothing.
 These functions do not check permissions: ``organisation_ids`` is a pre-filter, and the
 caller still applies its own access rules to the owners (``filter_queryset`` lets it do
 both in one SQL query).
+
+Every document is tokenised under its organisation's key (``tokens.search_key``), so a
+query is made into tokens under the key of each organisation in ``organisation_ids``:
+name the organisations whose owners the user may see (their own, and those that shared
+with them). ``None`` means every organisation of the instance: one key per organisation,
+for maintenance and tests; no page searches that way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
 
+from himoya.search.models import SearchDocument
 from himoya.search.services import owner_type_of
 from himoya.search.sql import (
     DOCS,
@@ -25,15 +32,28 @@ from himoya.search.sql import (
     owner_ids_sql,
     search_sql,
 )
-from himoya.search.tokens import QueryTerm, Tokeniser
+from himoya.search.tokens import QueryTerm, search_key
+from himoya.search.tokens import query_terms as _query_terms
 
 M = TypeVar("M", bound=models.Model)
 
 MAX_LIMIT = 1000
 
 
-def query_terms(query: str) -> list[QueryTerm]:
-    return Tokeniser().query_terms(query)
+def searched_organisations(organisation_ids: Sequence[int] | None) -> list[int | None]:
+    """The organisations whose keys a search's tokens are made under: those named, or
+    for ``None`` every organisation and the documents of none."""
+    if organisation_ids is not None:
+        return [*sorted(set(organisation_ids))]
+    organisation = SearchDocument._meta.get_field("organisation").related_model
+    every = cast(type[models.Model], organisation)._default_manager.order_by("pk")
+    return [None, *every.values_list("pk", flat=True)]
+
+
+def query_terms(query: str, organisation_ids: Sequence[int] | None) -> list[QueryTerm]:
+    """``query`` as tokens under the keys of ``organisation_ids`` (see the module)."""
+    keys = [search_key(o) for o in searched_organisations(organisation_ids)]
+    return _query_terms(query, keys) if keys else []
 
 
 def search_owner_ids(
@@ -60,8 +80,9 @@ def search_owner_ids(
     limit = min(limit, MAX_LIMIT)
     if limit <= 0 or (organisation_ids is not None and not organisation_ids):
         return []
-    tokeniser = Tokeniser()
-    terms = tokeniser.query_terms(query)
+    organisations = searched_organisations(organisation_ids)
+    keys = [search_key(o) for o in organisations]
+    terms = _query_terms(query, keys)
     if not terms:
         return []
     restrict = None
@@ -73,11 +94,11 @@ def search_owner_ids(
     if newest is None:
         return []
     sql, params = search_sql(
-        scope=Scope(label, organisation_ids, tokeniser.key, restrict),
+        scope=Scope(label, organisation_ids, restrict),
         terms=terms,
         limit=limit,
         limits=limits or SearchLimits(),
-        bands=bands_below(newest, tokeniser.key),
+        bands=bands_below(newest, keys),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -105,15 +126,21 @@ def search_queryset(
     return [found[pk] for pk in ids if pk in found]
 
 
-def filter_queryset(qs: models.QuerySet[M], query: str) -> models.QuerySet[M]:
+def filter_queryset(
+    qs: models.QuerySet[M], query: str, *, organisation_ids: Sequence[int] | None = None
+) -> models.QuerySet[M]:
     """``qs`` narrowed to the objects whose documents match ``query`` (every match, no
     ranking), as a sub-select, so the caller's own filters, ordering and pagination stay
-    in the same SQL query. The owner type is ``qs``'s model. Its cost is the caller's
-    plan: counting the matches of a frequent word reads them all (see docs/search.md;
-    ``search_queryset`` is bounded)."""
-    terms = query_terms(query)
+    in the same SQL query. The owner type is ``qs``'s model; ``organisation_ids`` as for
+    ``search_owner_ids``. Its cost is the caller's plan: counting the matches of a
+    frequent word reads them all (see docs/search.md; ``search_queryset`` is bounded)."""
+    if organisation_ids is not None and not organisation_ids:
+        return qs.none()
+    terms = query_terms(query, organisation_ids)
     if not terms:
         return qs.none()
-    sql, params = owner_ids_sql(owner_type=owner_type_of(qs.model), terms=terms)
+    sql, params = owner_ids_sql(
+        owner_type=owner_type_of(qs.model), terms=terms, organisation_ids=organisation_ids
+    )
     # The SQL is built from constants; the tokens and the owner type are parameters.
     return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611

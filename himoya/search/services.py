@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from himoya.core.audit import audit_record
 from himoya.core.policies import require
+from himoya.search.analysis import Analyser
 from himoya.search.models import SearchDocument
 from himoya.search.sql import DOCS
-from himoya.search.tokens import SCHEME, Tokeniser
+from himoya.search.tokens import SCHEME, Tokeniser, search_key
 
 # A batch's memo of words is dropped past this size, to bound memory on huge imports.
 _MEMO_LIMIT = 100_000
@@ -69,23 +70,29 @@ def index_documents_bulk(
     batch_size: int = 1000,
 ) -> int:
     """Indexes many objects of one type, replacing the tokens of those indexed before;
-    a few statements per batch, whatever the number of tokens. Returns how many."""
+    a few statements per batch, whatever the number of tokens. Returns how many. Each
+    object is tokenised under its organisation's key (``tokens.search_key``)."""
     label = owner_type_of(owner_type)
-    tokeniser = Tokeniser()
+    analyser = Analyser()
+    tokenisers: dict[int | None, Tokeniser] = {}
+
+    def tokens(item: IndexItem) -> list[int]:
+        org = item.organisation_id
+        tokeniser = tokenisers.get(org)
+        if tokeniser is None:
+            # The analysis of a word is the same for every key: one analyser for all.
+            tokeniser = tokenisers[org] = Tokeniser(search_key(org), analyser)
+        return tokeniser.document_tokens(item.texts, owner_id=item.owner_id)
+
     now = timezone.now()
     count = 0
     iterator = iter(items)
     while batch := list(islice(iterator, batch_size)):
-        if len(tokeniser.analyser.memo) > _MEMO_LIMIT:
-            tokeniser = Tokeniser(tokeniser.key)
+        if len(analyser.memo) > _MEMO_LIMIT:
+            analyser = Analyser()
+            tokenisers.clear()
         rows = {
-            item.owner_id: (
-                item.organisation_id,
-                item.updated_at or now,
-                tokeniser.document_tokens(
-                    item.texts, owner_id=item.owner_id, organisation_id=item.organisation_id
-                ),
-            )
+            item.owner_id: (item.organisation_id, item.updated_at or now, tokens(item))
             for item in batch
         }
         with transaction.atomic():
@@ -192,13 +199,37 @@ def rebuild_index(
     return counts
 
 
+def stale_owner_types() -> list[str]:
+    """The owner types with documents of an older ``tokens.SCHEME``, which match nothing
+    or not as the tokeniser now would (after an upgrade, before ``rebuild-search``)."""
+    stale = SearchDocument.objects.filter(scheme__lt=SCHEME).order_by()
+    return sorted(set(stale.values_list("owner_type", flat=True).distinct()))
+
+
 def search_rebuild(
-    *, actor: Any, owner_type: str | None = None, batch_size: int = 1000
+    *, actor: Any, owner_type: str | None = None, batch_size: int = 1000, stale: bool = False
 ) -> dict[str, int]:
     """``rebuild_index`` for the operator (``himoya rebuild-search``), audit-logged. Its
-    batches commit one by one, so the audit event follows the last of them."""
+    batches commit one by one, so the audit event follows the last of them. ``stale``:
+    only the owner types that have documents of an older scheme (none: nothing to do,
+    and no event)."""
     require(actor, "search.rebuild")
-    counts = rebuild_index(owner_type=owner_type, batch_size=batch_size)
+    labels: list[str | None] = [owner_type]
+    if stale:
+        labels = [
+            label
+            for label in stale_owner_types()
+            if owner_type is None or label == owner_type_of(owner_type)
+        ]
+        # Documents of an owner type nobody indexes any more cannot be rebuilt: left.
+        labels = [label for label in labels if label in _SOURCES]
+        if not labels:
+            return {}
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts.update(rebuild_index(owner_type=label, batch_size=batch_size))
     with transaction.atomic():
-        audit_record(actor=actor, action="search.rebuild", data={"documents": counts})
+        audit_record(
+            actor=actor, action="search.rebuild", data={"documents": counts, "stale": stale}
+        )
     return counts

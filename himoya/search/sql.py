@@ -29,7 +29,6 @@ from himoya.search.tokens import (
     SUMMARY,
     QueryTerm,
     bucket_token,
-    organisation_token,
 )
 
 DOCS = "search_searchdocument"
@@ -56,12 +55,13 @@ class Band:
     end: int
 
 
-def bands_below(newest: int, key: bytes) -> list[Band]:
+def bands_below(newest: int, keys: Sequence[bytes]) -> list[Band]:
     """The bands of a search, newest first, contiguous, given the newest owner id: the
     last two blocks of 4,096 owners, then of 32,768, then of 262,144 (each band without
     the newer ones). Owners outside them (older, or newer than ``newest``) form the last,
-    unbanded step. Each band is selected by two block tokens: as few as possible, since
-    every token of an "any of" condition costs the GIN scan a walk through its list."""
+    unbanded step. Each band is selected by two block tokens under each of ``keys`` (the
+    organisations searched): as few as possible, since every token of an "any of"
+    condition costs the GIN scan a walk through its list."""
     bands: list[Band] = []
     end = ((newest >> BUCKET_SHIFTS[0]) + 1) << BUCKET_SHIFTS[0]
     for level, shift in enumerate(BUCKET_SHIFTS):
@@ -69,7 +69,11 @@ def bands_below(newest: int, key: bytes) -> list[Band]:
         start = min(end, max(0, (block - 1) << shift))
         if start < end:
             bands.append(
-                Band([bucket_token(key, level, b) for b in (block - 1, block)], start, end)
+                Band(
+                    [bucket_token(k, level, b) for k in keys for b in (block - 1, block)],
+                    start,
+                    end,
+                )
             )
         end = start
     return bands
@@ -83,11 +87,11 @@ def _marks(values: Sequence[Any]) -> str:
 class Scope:
     """Which documents a search looks at: an owner type, optionally some organisations,
     and optionally only owners whose ids a sub-select (``within``: SQL and parameters)
-    returns, such as the caller's access rules."""
+    returns, such as the caller's access rules. (The query's tokens, made under the
+    organisations' keys, already find their documents only; the column is checked too.)"""
 
     owner_type: str
     organisation_ids: Sequence[int] | None
-    key: bytes
     within: tuple[str, Sequence[Any]] | None = None
 
 
@@ -146,14 +150,13 @@ def _find(
 ) -> tuple[str, Params]:
     """The condition that finds the documents matching ``terms`` within ``scope`` (and
     ``band``) through the GIN index."""
-    # The organisations and the band are tokens too, so that the GIN scan does that
-    # filtering: rows of another organisation or time are never read from the table.
-    # (Not the owner type: one posting list as long as the table slows every scan.)
-    # The plain columns are checked as well: cheap, and exact.
+    # The band is tokens too, so that the GIN scan does that filtering: rows of another
+    # time are never read from the table. Other organisations' rows hold none of the
+    # query's tokens (they are under the searched organisations' keys), so the GIN scan
+    # drops them too. (Not the owner type: one posting list as long as the table slows
+    # every scan.) The plain columns are checked as well: cheap, and exact.
     every = [t.match[0] for t in terms if len(t.match) == 1]
     anys: list[Sequence[int]] = [t.match for t in terms if len(t.match) > 1]
-    if scope.organisation_ids is not None:
-        anys.append([organisation_token(scope.key, o) for o in scope.organisation_ids])
     if band is not None:
         anys.append(band.tokens)
     tokens_sql, tokens_params = _contains(alias, every, anys, scan=False)
@@ -169,7 +172,7 @@ def _score(terms: Sequence[QueryTerm]) -> tuple[str, Params]:
     for term in terms:
         names, names_params = _has_any("d", term.names, scan=True)
         summary, summary_params = _has_any("d", term.summary, scan=True)
-        exact, exact_params = _has_any("d", [term.exact], scan=True)
+        exact, exact_params = _has_any("d", term.exact, scan=True)
         parts.append(
             f"(CASE WHEN {names} THEN {2 * FIELD_WEIGHTS[NAMES]} "
             f"WHEN {summary} THEN {2 * FIELD_WEIGHTS[SUMMARY]} ELSE 2 END "
@@ -232,13 +235,17 @@ LIMIT %s
     return statement, params
 
 
-def owner_ids_sql(*, owner_type: str, terms: Sequence[QueryTerm]) -> tuple[str, Params]:
+def owner_ids_sql(
+    *, owner_type: str, terms: Sequence[QueryTerm], organisation_ids: Sequence[int] | None
+) -> tuple[str, Params]:
     """A sub-select of the owner ids of every match, for ``owner_id IN (...)``. The tokens
     go in as plain arrays, not sub-selects, so the planner sees them: the caller's query
     around the sub-select (its ordering, its pagination) is planned better when it knows
     how many match."""
     match, params = _has_all("hsd", terms, scan=True)
-    return (
-        f"SELECT hsd.owner_id FROM {DOCS} hsd WHERE hsd.owner_type = %s AND {match}",  # noqa: S608
-        [owner_type, *params],
-    )
+    sql = f"SELECT hsd.owner_id FROM {DOCS} hsd WHERE hsd.owner_type = %s AND {match}"  # noqa: S608
+    params = [owner_type, *params]
+    if organisation_ids is not None:
+        sql += f" AND hsd.organisation_id IN ({_marks(organisation_ids)})"
+        params += list(organisation_ids)
+    return sql, params

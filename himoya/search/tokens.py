@@ -1,7 +1,10 @@
 """Blind tokens: the one place where words become numbers.
 
-A token is the first 8 bytes of HMAC-SHA256, under a key derived from ``HIMOYA_INDEX_KEY``,
-of a kind and a term, read as a signed 64-bit integer (PostgreSQL ``bigint``). Kinds:
+A token is the first 8 bytes of HMAC-SHA256, under the search key of the organisation that
+owns the document (``search_key``: its sub-key of ``HIMOYA_INDEX_KEY``), of a kind and a
+term, read as a signed 64-bit integer (PostgreSQL ``bigint``). One word in two
+organisations' documents has two unrelated tokens, so a database reader cannot link them;
+a search makes its tokens once per organisation it looks into (``query_terms``). Kinds:
 
 * ``s``: a stem, from any field. Every query word is matched on these.
 * ``x``: the exact normalised word, from any field (quoted query words match on it; it
@@ -11,9 +14,10 @@ of a kind and a term, read as a signed 64-bit integer (PostgreSQL ``bigint``). K
   field only: every query word is matched on it as well, so ``Jamshed`` finds
   ``Джамшед``. Kept to names, where transliteration happens, so that the looser key does
   not blur the rest of the text.
-* ``b``, ``o``: the blocks of owner ids the document's owner is in, and its organisation,
-  so that the inverted index can do that filtering (``sql.py``). They say no more than
-  the plain columns beside them.
+* ``b``: the blocks of owner ids the document's owner is in, so that the inverted index
+  can select the newest owners (``sql.py``). They say no more than the owner id beside
+  them. (Scheme 2 also had an ``o`` token of the organisation; under per-organisation
+  keys a document's word tokens already belong to its organisation alone.)
 
 Changing anything that changes tokens (this file, ``analysis.py``, the Snowball stemmers'
 version, the key) means re-indexing: bump ``SCHEME`` so stale documents can be found.
@@ -25,13 +29,14 @@ import functools
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from himoya.core import crypto
 from himoya.search.analysis import Analyser, Term, words, worth_keeping
 
-SCHEME = 2
+# 3: every token under the owning organisation's key (scheme 2: one key for all).
+SCHEME = 3
 
 STEM = "s"
 EXACT = "x"
@@ -39,7 +44,6 @@ NAMES = "n"
 SUMMARY = "h"
 SKELETON = "k"
 BUCKET = "b"
-ORGANISATION = "o"
 # Field names with tokens of their own, and their weight in ranking (other fields: 1).
 FIELD_KINDS = {"names": NAMES, "summary": SUMMARY}
 FIELD_WEIGHTS = {NAMES: 3, SUMMARY: 2}
@@ -49,8 +53,10 @@ MAX_QUERY_TERMS = 16
 _QUOTED = re.compile(r"[\"«“„]([^\"«»“”„]*)[\"»”“]?")
 
 
-def search_key() -> bytes:
-    return crypto.derive_key("search-token")
+def search_key(organisation_id: int | None) -> bytes:
+    """The key of the search tokens of one organisation's documents (``None``: of
+    documents of no organisation): derived like its blind-index key."""
+    return crypto.organisation_key(organisation_id, "search-token")
 
 
 def token(key: bytes, kind: str, term: str) -> int:
@@ -60,8 +66,9 @@ def token(key: bytes, kind: str, term: str) -> int:
 
 
 # --- scope tokens ------------------------------------------------------------------
-# Not secret (the plain columns beside the tokens say the same); they let the GIN scan do
-# the filtering by age and by organisation (see sql.py).
+# Not secret (the owner id beside the tokens says the same); they let the GIN scan do
+# the filtering by age (see sql.py). Under the organisation's key like the rest, so a
+# document holds no token in common with another organisation's.
 
 # Owners in blocks of 4,096, 32,768 and 262,144 consecutive ids: the newest blocks are
 # the "recent" bands of a search, whatever the dates (an import of a million old cases
@@ -79,14 +86,9 @@ def bucket_token(key: bytes, level: int, bucket: int) -> int:
     return plain_token(key, BUCKET, f"{level}:{bucket}")
 
 
-def organisation_token(key: bytes, organisation_id: int | None) -> int:
-    return plain_token(key, ORGANISATION, "-" if organisation_id is None else str(organisation_id))
-
-
-def meta_tokens(key: bytes, *, owner_id: int, organisation_id: int | None) -> list[int]:
+def meta_tokens(key: bytes, *, owner_id: int) -> list[int]:
     return [
-        organisation_token(key, organisation_id),
-        *(bucket_token(key, level, owner_id >> shift) for level, shift in enumerate(BUCKET_SHIFTS)),
+        bucket_token(key, level, owner_id >> shift) for level, shift in enumerate(BUCKET_SHIFTS)
     ]
 
 
@@ -95,22 +97,67 @@ def meta_tokens(key: bytes, *, owner_id: int, organisation_id: int | None) -> li
 
 @dataclass(frozen=True)
 class QueryTerm:
-    """One query word as tokens. A document matches the word if it holds any of
-    ``match``; ``names``, ``summary`` and ``exact`` only rank."""
+    """One query word as tokens, under one key or several (``query_terms``). A document
+    matches the word if it holds any of ``match``; ``names``, ``summary`` and ``exact``
+    only rank."""
 
     match: tuple[int, ...]
     names: tuple[int, ...]
     summary: tuple[int, ...]
-    exact: int
+    exact: tuple[int, ...]
+
+
+def query_terms(query: str, keys: Sequence[bytes]) -> list[QueryTerm]:
+    """The query's words as tokens under every one of ``keys`` (the search keys of the
+    organisations searched), each word once, at most ``MAX_QUERY_TERMS``: a word's
+    ``match`` holds its tokens under each key. A document holds tokens of its own
+    organisation's key only, so "holds one of the word's tokens, for every word" is
+    "matches every word under its own organisation's key": one condition, with no OR per
+    organisation (a token of another key collides with one of its own about once in
+    2^64 pairs, and the organisation column is checked too)."""
+    analyser = Analyser()
+    tokenisers = [Tokeniser(key, analyser) for key in keys]
+    found = []
+    for term, exact_only in _query_words(query, analyser):
+        parts = [t.query_term(term, exact_only=exact_only) for t in tokenisers]
+        found.append(
+            QueryTerm(
+                match=tuple(x for p in parts for x in p.match),
+                names=tuple(x for p in parts for x in p.names),
+                summary=tuple(x for p in parts for x in p.summary),
+                exact=tuple(x for p in parts for x in p.exact),
+            )
+        )
+    return found
+
+
+def _query_words(query: str, analyser: Analyser) -> list[tuple[Term, bool]]:
+    """The query's analysed words and whether each was quoted, without the words that
+    match exactly like an earlier one, at most ``MAX_QUERY_TERMS``."""
+    found: dict[tuple[tuple[str, str], ...], tuple[Term, bool]] = {}
+    for text, exact_only in _split_quoted(query):
+        for word in words(text):
+            term = analyser.term(word)
+            # What the word is matched on, as (kind, term) pairs: the tokens, before a key.
+            match: tuple[tuple[str, str], ...]
+            if exact_only:
+                match = ((STEM if term.numeric else EXACT, term.exact),)
+            else:
+                match = tuple((STEM, s) for s in term.stems)
+                if term.skeleton:
+                    match += ((SKELETON, term.skeleton),)
+            found.setdefault(match, (term, exact_only))
+    return list(found.values())[:MAX_QUERY_TERMS]
 
 
 class Tokeniser:
-    """Turns text into tokens with one key and one analyser. Make one per call or per
-    batch of documents (see ``Analyser``)."""
+    """Turns text into tokens with one key (one organisation's, ``search_key``) and one
+    analyser. Make one per call or per batch of documents (see ``Analyser``); tokenisers
+    of several keys may share an analyser."""
 
-    def __init__(self, key: bytes | None = None) -> None:
-        self.key = key or search_key()
-        self.analyser = Analyser()
+    def __init__(self, key: bytes, analyser: Analyser | None = None) -> None:
+        self.key = key
+        self.analyser = analyser or Analyser()
         # The key's HMAC state, copied for each new term: half the cost of a fresh HMAC.
         self._mac = hmac.new(self.key, digestmod=hashlib.sha256)
         self._tokens: dict[tuple[str, str], int] = {}
@@ -148,15 +195,9 @@ class Tokeniser:
             found.append(self._token(SKELETON, term.skeleton))
         return tuple(found)
 
-    def document_tokens(
-        self,
-        texts: Mapping[str, str | None],
-        *,
-        owner_id: int,
-        organisation_id: int | None,
-    ) -> list[int]:
+    def document_tokens(self, texts: Mapping[str, str | None], *, owner_id: int) -> list[int]:
         """The distinct tokens of a document, sorted. A word repeated is indexed once."""
-        found = set(meta_tokens(self.key, owner_id=owner_id, organisation_id=organisation_id))
+        found = set(meta_tokens(self.key, owner_id=owner_id))
         memo = self._words
         for field, text in texts.items():
             if not text:
@@ -171,35 +212,33 @@ class Tokeniser:
                 found.update(tokens)
         return sorted(found)
 
+    def query_term(self, term: Term, *, exact_only: bool) -> QueryTerm:
+        """One analysed query word under this key. Quoted: its exact form only."""
+        exact = self._exact(term)
+        stems = term.stems
+        names = tuple(self._token(NAMES, s) for s in stems)
+        if exact_only:
+            match: tuple[int, ...] = (exact,)
+        else:
+            match = tuple(self._token(STEM, s) for s in stems)
+            if term.skeleton:
+                # A name written in another script: found in names only.
+                found = self._token(SKELETON, term.skeleton)
+                match += (found,)
+                names += (found,)
+        return QueryTerm(
+            match=match,
+            names=names,
+            summary=tuple(self._token(SUMMARY, s) for s in stems),
+            exact=(exact,),
+        )
+
     def query_terms(self, query: str) -> list[QueryTerm]:
-        """The query's words as tokens, each once, at most ``MAX_QUERY_TERMS``. Words in
-        double quotes match their exact form only."""
-        terms: dict[tuple[int, ...], QueryTerm] = {}
-        for text, exact_only in _split_quoted(query):
-            for word in words(text):
-                term = self.analyser.term(word)
-                exact = self._exact(term)
-                stems = term.stems
-                names = tuple(self._token(NAMES, s) for s in stems)
-                if exact_only:
-                    match: tuple[int, ...] = (exact,)
-                else:
-                    match = tuple(self._token(STEM, s) for s in stems)
-                    if term.skeleton:
-                        # A name written in another script: found in names only.
-                        found = self._token(SKELETON, term.skeleton)
-                        match += (found,)
-                        names += (found,)
-                terms.setdefault(
-                    match,
-                    QueryTerm(
-                        match=match,
-                        names=names,
-                        summary=tuple(self._token(SUMMARY, s) for s in stems),
-                        exact=exact,
-                    ),
-                )
-        return list(terms.values())[:MAX_QUERY_TERMS]
+        """``query_terms(query, [self.key])``."""
+        return [
+            self.query_term(term, exact_only=exact_only)
+            for term, exact_only in _query_words(query, self.analyser)
+        ]
 
 
 def _split_quoted(query: str) -> list[tuple[str, bool]]:

@@ -45,7 +45,7 @@ from himoya.imports.writing import CaseWriter, Places
 from himoya.reference.forms import FacilityForm
 from himoya.reference.models import Facility, Region
 from himoya.search.sql import DOCS
-from himoya.search.tokens import Tokeniser
+from himoya.search.tokens import Tokeniser, search_key
 from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.usefixtures("english")]
@@ -147,10 +147,8 @@ def indexed_tokens(case: Case) -> list[int]:
 
 def built_tokens(case: Case) -> list[int]:
     """The tokens the one search-text builder gives for the stored case."""
-    return Tokeniser().document_tokens(
-        case_search_texts(Case.objects.get(pk=case.pk)),
-        owner_id=case.pk,
-        organisation_id=case.organisation_id,
+    return Tokeniser(search_key(case.organisation_id)).document_tokens(
+        case_search_texts(Case.objects.get(pk=case.pk)), owner_id=case.pk
     )
 
 

@@ -74,8 +74,8 @@ def test_the_participle_rule_adds_and_never_removes_stems() -> None:
 def test_query_words_match_names_by_skeleton_only_in_names() -> None:
     tokeniser = Tokeniser(key=b"k" * 32)
     (jamshed,) = tokeniser.query_terms("Jamshed")
-    in_names = set(tokeniser.document_tokens({"names": "Ҷамшед"}, owner_id=1, organisation_id=1))
-    in_notes = set(tokeniser.document_tokens({"notes": "Ҷамшед"}, owner_id=1, organisation_id=1))
+    in_names = set(tokeniser.document_tokens({"names": "Ҷамшед"}, owner_id=1))
+    in_notes = set(tokeniser.document_tokens({"notes": "Ҷамшед"}, owner_id=1))
     assert set(jamshed.match) & in_names
     assert not set(jamshed.match) & in_notes
     # Quoted words match their exact form only.

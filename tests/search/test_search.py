@@ -211,7 +211,7 @@ def test_no_plaintext_at_rest_only_keyed_tokens():
     stored = _stored_tokens()
     assert all(isinstance(t, int) and -(2**63) <= t < 2**63 for t in stored)
     # Exactly the tokens the tokeniser makes, each once: a repeated word is not counted.
-    made = Tokeniser().document_tokens(texts, owner_id=obj.pk, organisation_id=None)
+    made = Tokeniser(search_key(None)).document_tokens(texts, owner_id=obj.pk)
     assert sorted(stored) == made
     assert len(stored) == len(set(stored))
     dump = _table_dump()
@@ -224,9 +224,9 @@ def test_no_plaintext_at_rest_only_keyed_tokens():
     # Keyed: another index key gives other tokens, and finds nothing.
     other = generate_secrets()["HIMOYA_INDEX_KEY"]
     with override_settings(HIMOYA_INDEX_KEY=other):
-        assert not set(
-            Tokeniser().document_tokens(texts, owner_id=obj.pk, organisation_id=None)
-        ) & set(stored)
+        assert not set(Tokeniser(search_key(None)).document_tokens(texts, owner_id=obj.pk)) & set(
+            stored
+        )
         assert find("Назаров") == []
     assert find("Назаров") == ids(obj)
 
@@ -234,9 +234,9 @@ def test_no_plaintext_at_rest_only_keyed_tokens():
 def _tokens_from_first_principles(texts: dict[str, str], *, owner_id: int) -> list[int]:
     """What a document's tokens are by definition (docs/search.md), with ``token``
     alone: no memo, no shared HMAC state."""
-    key = search_key()
+    key = search_key(None)
     analyser = Analyser()
-    found = set(meta_tokens(key, owner_id=owner_id, organisation_id=None))
+    found = set(meta_tokens(key, owner_id=owner_id))
     for field, text in texts.items():
         kind = FIELD_KINDS.get(field)
         for word in words(text):
@@ -259,9 +259,9 @@ def test_document_tokens_are_the_keyed_tokens_of_their_terms():
         {"names": "Азиз Каримову", "number": "K-2024-00018 R-0000153", "summary": "00017 2024"},
         {"names": "beaten 0000153", "notes": "Каримов пытки 2024 K-2024-00017", "summary": ""},
     ]
-    tokeniser = Tokeniser()
+    tokeniser = Tokeniser(search_key(None))
     for owner_id, texts in enumerate(docs * 2, start=4095):
-        made = tokeniser.document_tokens(texts, owner_id=owner_id, organisation_id=None)
+        made = tokeniser.document_tokens(texts, owner_id=owner_id)
         assert made == _tokens_from_first_principles(texts, owner_id=owner_id)
     # Numbers of more than 4 digits are not kept for the batch; words and years are.
     assert "0000153" not in tokeniser.analyser.memo
@@ -320,7 +320,7 @@ def test_newest_matches_come_band_by_band_and_names_are_not_lost():
     rest = [put(100_000, {"notes": "Юсупов"}), put(5, {"notes": "Юсупов"})]
     named = put(50, {"names": "Юсупов Тимур", "notes": "пытки"})
     rare = put(7, {"notes": "электрошок"})
-    bands = bands_below(600_000, Tokeniser().key)
+    bands = bands_below(600_000, [search_key(None)])
     assert [(b.start, b.end) for b in bands] == [
         (593_920, 602_112),
         (557_056, 593_920),
@@ -364,13 +364,13 @@ def test_bands_are_contiguous_and_selected_by_their_tokens():
     owner in a band carries one of the band's block tokens."""
     key = b"k" * 32
     for newest in [1, 4095, 4096, 8191, 40_000, 65_535, 65_536, 262_143, 600_000, 10**7 + 3]:
-        bands = bands_below(newest, key)
+        bands = bands_below(newest, [key])
         assert bands[0].start <= newest < bands[0].end
         for newer, older in itertools.pairwise(bands):
             assert older.end == newer.start and older.start < older.end
         for band in bands:
             for owner_id in (band.start, (band.start + band.end) // 2, band.end - 1):
-                meta = meta_tokens(key, owner_id=owner_id, organisation_id=None)
+                meta = meta_tokens(key, owner_id=owner_id)
                 assert set(meta) & set(band.tokens), (newest, band, owner_id)
 
 
