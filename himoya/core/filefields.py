@@ -39,7 +39,7 @@ def file_aad(context: str, row: str) -> bytes:
 class BoundFieldFile(FieldFile):
     """Saves and opens its file with the owning record's identity."""
 
-    field: BoundFileField  # type: ignore[assignment]
+    field: BoundFileField
 
     def record_aad(self) -> bytes:
         row = instance_binding(self.instance)
@@ -83,19 +83,23 @@ class BoundFieldFile(FieldFile):
             ) from None
 
     def _get_file(self) -> Any:
-        self._require_file()
+        self._require_file()  # type: ignore[attr-defined]
         if getattr(self, "_file", None) is None:
             self._file = self._open_bound("rb")
         return self._file
 
-    file = property(_get_file, FieldFile._set_file, FieldFile._del_file)
+    file = property(
+        _get_file,
+        FieldFile._set_file,  # type: ignore[attr-defined]
+        FieldFile._del_file,  # type: ignore[attr-defined]
+    )
 
-    def open(self, mode: str = "rb") -> BoundFieldFile:
-        self._require_file()
+    def open(self, mode: str | None = "rb", *args: Any, **kwargs: Any) -> BoundFieldFile:
+        self._require_file()  # type: ignore[attr-defined]
         current = getattr(self, "_file", None)
         if current is None or current.closed:
             # Never File.open(): it would reopen the sealed bytes by path, unbound.
-            self.file = self._open_bound(mode)
+            self.file = self._open_bound(mode or "rb")
         else:
             current.seek(0)
         return self

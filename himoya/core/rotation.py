@@ -60,8 +60,8 @@ def rotate_all(
     if isinstance(storage, EncryptedFileSystemStorage) and os.path.isdir(storage.location):
         # A bound file is rewritten with its record's identity, known only from its row;
         # files of no record (none in production) are rewritten unbound, as they were.
-        for spec in bound_file_specs():
-            done = bind_files(spec, storage=storage, batch_size=batch_size)
+        for column in bound_file_specs():
+            done = bind_files(column, storage=storage, batch_size=batch_size)
             report.files += done.rewritten
             report.unbound_files += done.unbound
         for root, _dirs, files in os.walk(storage.location):
@@ -113,12 +113,14 @@ def _rotate_authenticators(primary: str) -> int:
                 key
                 for key, value in data.items()
                 if isinstance(value, str)
-                and value.startswith(f"{crypto.TOKEN_PREFIX}:")
+                and value.startswith((f"{crypto.TOKEN_PREFIX}:", f"{crypto.ROW_PREFIX}:"))
                 and crypto.token_key_id(value) != primary
             ]
             if not stale:
                 continue
             for key in stale:
+                # Sealed for the column here, for the row again when it is saved
+                # (accounts.mfa_secrets).
                 data[key] = adapter.encrypt(adapter.decrypt(data[key]))
             authenticator.data = data
             authenticator.save(update_fields=["data"])
