@@ -8,10 +8,8 @@ from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
-from himoya.accounts import throttle
-from himoya.core import context, crypto
-
-_MFA_CONTEXT = "mfa.authenticator.secret"
+from himoya.accounts import mfa_secrets, throttle
+from himoya.core import context
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -49,10 +47,11 @@ class MFAAdapter(DefaultMFAAdapter):
         return str(user.email)
 
     def encrypt(self, text: str) -> str:
-        return crypto.encrypt(text, context=_MFA_CONTEXT)
+        # Sealed for the column until the row is saved, then for the row (mfa_secrets).
+        return mfa_secrets.seal_fresh(text)
 
     def decrypt(self, encrypted_text: str) -> str:
-        return crypto.decrypt(encrypted_text, context=_MFA_CONTEXT)
+        return mfa_secrets.open_token(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         return authenticator.type != Authenticator.Type.TOTP

@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from himoya.accounts import events, policies, signals  # noqa: F401
+        from himoya.accounts import events, mfa_secrets, policies, signals  # noqa: F401
+
+        mfa_secrets.connect()

@@ -3,6 +3,10 @@
 * services' ``ValidationError`` (and malformed input) -> 422 ``{"detail", "errors":
   {field: [messages]}}``;
 * ``ConcurrentEdit`` -> 409, naming who changed the case and when;
+* a stored value of the record that does not open (``DecryptionError``: moved, altered,
+  or under a key the server lacks) -> 409 ``{"code": "damaged"}`` with the sentence the
+  staff pages show, audited as ``crypto.damaged``; a damaged name of a person the
+  response only mentions is marked in place (``PersonBrief.damaged``) instead;
 * ``PermissionDenied`` -> 403, ``Http404`` -> 404 (missing and forbidden alike);
 * bad or missing credentials -> 401, too many requests -> 429.
 """
@@ -19,10 +23,20 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticError
 
-from himoya.api.auth import CsrfFailed, NotAuthenticated, Throttled, authentication_failed_message
+from himoya.api.auth import (
+    Caller,
+    CsrfFailed,
+    NotAuthenticated,
+    Throttled,
+    authentication_failed_message,
+)
 from himoya.api.common import RoleForbids, SearchInUrl
 from himoya.cases.services import ConcurrentEdit
+from himoya.core import damage
+from himoya.core.crypto import DecryptionError
+from himoya.core.damage import DamagedValue
 
 _POLICY_NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
@@ -161,6 +175,27 @@ def install(api: NinjaAPI) -> None:
         }
         return _json(api, request, body, 400)
 
+    def on_damaged(request: HttpRequest, exc: DecryptionError) -> HttpResponse:
+        # Not a server error: the request was right and the server works; the stored
+        # record is what cannot be read (a database writer moved or altered it).
+        auth = getattr(request, "auth", None)
+        damage.report(auth.user if isinstance(auth, Caller) else None, exc)
+        return _json(api, request, {"detail": str(damage.DAMAGED), "code": "damaged"}, 409)
+
+    def on_response_invalid(request: HttpRequest, exc: PydanticError) -> HttpResponse:
+        # A response schema read an attribute that raised: pydantic keeps only its
+        # message. A damaged value is answered as above; anything else stays a bug (500).
+        damaged = damage.latest_damaged()
+        if damaged is not None and any(
+            e["type"] == "get_attribute_error"
+            and str(e.get("ctx", {}).get("error", "")).startswith(f"{DamagedValue.__name__}:")
+            for e in exc.errors()
+        ):
+            return on_damaged(request, damaged)
+        raise exc
+
+    api.add_exception_handler(DecryptionError, on_damaged)  # type: ignore[arg-type]
+    api.add_exception_handler(PydanticError, on_response_invalid)  # type: ignore[arg-type]
     api.add_exception_handler(SearchInUrl, on_search_in_url)  # type: ignore[arg-type]
     api.add_exception_handler(ConcurrentEdit, on_concurrent_edit)  # type: ignore[arg-type]
     api.add_exception_handler(ValidationError, on_validation)  # type: ignore[arg-type]

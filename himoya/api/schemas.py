@@ -26,6 +26,7 @@ from pydantic import ConfigDict, StringConstraints
 
 from himoya.cases.limits import STORY_MAX_CHARS, SUMMARY_MAX_CHARS
 from himoya.cases.models import Rehabilitation
+from himoya.core.damage import DAMAGED, DamagedValue, report
 
 if TYPE_CHECKING:
     from himoya.accounts.models import Organisation, User
@@ -80,6 +81,8 @@ ERRORS: dict[int, type[Schema]] = {
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    # code "damaged": the record holds a value that does not open (see api/errors.py)
+    409: ErrorOut,
     422: ValidationErrorOut,
     429: ErrorOut,
 }
@@ -302,9 +305,39 @@ class PersonPatch(InputSchema):
 
 
 class PersonBrief(Schema):
+    """A person a response mentions. A name that does not open (moved or altered in the
+    database) does not fail the response: ``damaged`` is true and ``full_name`` is the
+    sentence the staff pages show, as the staff case list does."""
+
     id: int
     full_name: str
     sex: str
+    damaged: bool = False
+
+    @staticmethod
+    def resolve_full_name(person: Any, context: Any) -> str:
+        name = _open_name(person, context)
+        return str(DAMAGED) if name is None else name
+
+    @staticmethod
+    def resolve_damaged(person: Any, context: Any) -> bool:
+        return _open_name(person, context) is None
+
+
+_DAMAGED_SEEN = "_api_damaged_name"
+
+
+def _open_name(person: Any, context: Any) -> str | None:
+    """The person's name, or None when it does not open (reported once per person)."""
+    if person.__dict__.get(_DAMAGED_SEEN):
+        return None
+    try:
+        return str(person.full_name)
+    except DamagedValue as exc:
+        person.__dict__[_DAMAGED_SEEN] = True
+        auth = getattr((context or {}).get("request"), "auth", None)
+        report(getattr(auth, "user", None), exc)
+        return None
 
 
 class PersonCaseOut(Schema):

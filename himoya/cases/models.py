@@ -22,6 +22,7 @@ from himoya.core.fields import (
     EncryptedTextField,
     SealedAutoField,
 )
+from himoya.core.filefields import BoundFileField
 from himoya.core.folding import name_skeleton
 from himoya.reference.models import Facility, Partner, Region, Term
 
@@ -293,7 +294,7 @@ class Appeal(models.Model):
     consent_representation = models.BooleanField(
         _("consents to the organisation acting on their behalf"), default=False
     )
-    attachment = models.FileField(_("scanned letter"), upload_to="appeals/%Y/", blank=True)
+    attachment = BoundFileField(_("scanned letter"), upload_to="appeals/%Y/", blank=True)
     legal_aid = models.BooleanField(_("legal aid given"), default=False)
     rehabilitation = models.CharField(
         _("rehabilitation"),

@@ -163,6 +163,13 @@ def _associated(prefix: str, context: str, row: str | None) -> str:
         return context
     if row is None:
         raise DecryptionError("a row-bound value can only be opened knowing its row")
+    return row_associated(context, row)
+
+
+def row_associated(context: str, row: str) -> str:
+    """The identity of one value of one record: its column (``context``) and its row
+    (``fields.row_binding``). Row-bound field values, stored files and two-factor
+    secrets all take their associated data from here."""
     # NUL cannot occur in a label or in the row description: the parts stay apart.
     return f"{ROW_PREFIX}\x00{context}\x00{row}"
 

@@ -9,6 +9,7 @@ field; never the stored bytes), so the operator learns that the database was wri
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from typing import Any
 
@@ -35,6 +36,19 @@ class DamagedValue(DecryptionError):
         self.model = model
         self.pk = pk
         self.field = field
+        _latest.set(self)
+
+
+# The latest DamagedValue raised in this context. Pydantic turns an exception raised while
+# reading an attribute into a message (``get_attribute_error``) and drops the exception,
+# so the API's response validation would otherwise lose which record was damaged.
+_latest: contextvars.ContextVar[DamagedValue | None] = contextvars.ContextVar(
+    "himoya_damaged", default=None
+)
+
+
+def latest_damaged() -> DamagedValue | None:
+    return _latest.get()
 
 
 def report(actor: Any, error: DecryptionError) -> None:

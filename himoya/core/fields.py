@@ -49,6 +49,12 @@ def row_binding(model: type[models.Model], pk: Any, scope: Any) -> str:
     values = list(scope)
     if pk is None or len(values) != len(names):
         raise ValueError(f"{model._meta.label}: a row binding needs the key and {names}")
+    return binding_text(pk, names, values)
+
+
+def binding_text(pk: Any, names: Any, values: Any) -> str:
+    """The one spelling of a row's identity (key, then scope columns by name), shared by
+    the models, the raw-SQL rewrites (``rebind``) and stored files (``filefields``)."""
     return ";".join(
         [f"pk={pk}", *(f"{n}={'' if v is None else v}" for n, v in zip(names, values, strict=True))]
     )

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from himoya.core import crypto
+from himoya.core.fields import binding_text
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,7 @@ class TableSpec:
 
 
 def binding(spec: TableSpec, pk: Any, scope: Sequence[Any]) -> str:
-    names = list(spec.scope)
-    parts = [
-        f"pk={pk}",
-        *(f"{n}={'' if v is None else v}" for n, v in zip(names, scope, strict=True)),
-    ]
-    return ";".join(parts)
+    return binding_text(pk, list(spec.scope), scope)
 
 
 def rebind_table(

@@ -1,16 +1,19 @@
 """Encrypted file storage on the field-encryption key ring.
 
-Layout of a stored file (version 2, the only one written)::
+Layout of a stored file (versions 2 and 3, the ones written)::
 
-    b"HMYF" | version 2 (1) | len(key id) (1) | key id | salt (32)
+    b"HMYF" | version (1) | len(key id) (1) | key id | salt (32)
     segment* : AES-256-GCM(chunk of up to 64 KiB) || tag (16)
 
 Each file has its own key, HKDF-SHA256(data key, salt, info=b"himoya file v2"), so nonces
 never repeat across files under one data key and need no random part: a segment's nonce
 is its 64-bit counter and a final-segment flag, so segments cannot be reordered, dropped
 or the file cut short without detection. The associated data of every segment is the
-header followed by the caller's ``aad`` (empty today; meant to bind a file to the record
-that owns it).
+header followed by the caller's ``aad``. Version 3 is a file bound to the record that
+owns it (``aad`` names the record, see ``himoya.core.filefields``); version 2 is a file
+bound to nothing (empty ``aad``). The version byte is authenticated, so a bound file
+cannot be passed off as an unbound one, and a reader refuses a file whose version does
+not match what it expects: a record's file must be bound to it.
 
 Version 1 (read, never written; ``rotate-keys`` rewrites it) used the data key itself
 with a 7-byte random nonce prefix: about 2^-17 odds of a nonce collision at a million
@@ -26,6 +29,7 @@ before handing out any of its bytes.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import os
 import struct
@@ -47,7 +51,8 @@ from django.utils.deconstruct import deconstructible
 from himoya.core.crypto import DecryptionError, KeyRing, keyring
 
 MAGIC = b"HMYF"
-VERSION = 2
+VERSION = 2  # not bound to a record
+BOUND_VERSION = 3  # bound to its record by the associated data
 LEGACY_VERSION = 1
 CHUNK = 64 * 1024
 TAG = 16
@@ -55,6 +60,9 @@ SEGMENT = CHUNK + TAG
 SALT_BYTES = 32
 LEGACY_PREFIX_BYTES = 7
 FILE_KEY_INFO = b"himoya file v2"
+
+# The aad of the file being saved: Storage.save() has no parameter to carry it to _save().
+_saving_aad: contextvars.ContextVar[bytes] = contextvars.ContextVar("himoya_file_aad", default=b"")
 
 
 class UploadTooLarge(Exception):
@@ -81,11 +89,16 @@ class Header:
     raw: bytes
 
     @classmethod
-    def new(cls, kid: str) -> Header:
+    def new(cls, kid: str, *, bound: bool = False) -> Header:
         salt = os.urandom(SALT_BYTES)
         kid_raw = kid.encode("ascii")
-        raw = MAGIC + bytes([VERSION, len(kid_raw)]) + kid_raw + salt
-        return cls(version=VERSION, kid=kid, salt=salt, raw=raw)
+        version = BOUND_VERSION if bound else VERSION
+        raw = MAGIC + bytes([version, len(kid_raw)]) + kid_raw + salt
+        return cls(version=version, kid=kid, salt=salt, raw=raw)
+
+    @property
+    def bound(self) -> bool:
+        return self.version == BOUND_VERSION
 
     @classmethod
     def read(cls, source: IO[bytes]) -> Header:
@@ -93,10 +106,10 @@ class Header:
         if len(head) < 6 or head[:4] != MAGIC:
             raise DecryptionError("the stored file is not a Himoya encrypted file")
         version = head[4]
-        if version not in (VERSION, LEGACY_VERSION):
+        if version not in (BOUND_VERSION, VERSION, LEGACY_VERSION):
             raise DecryptionError(f"unknown encrypted file version {version}")
         kid_raw = source.read(head[5])
-        salt_len = SALT_BYTES if version == VERSION else LEGACY_PREFIX_BYTES
+        salt_len = LEGACY_PREFIX_BYTES if version == LEGACY_VERSION else SALT_BYTES
         salt = source.read(salt_len)
         if len(kid_raw) != head[5] or len(salt) != salt_len:
             raise DecryptionError("the stored file's header is truncated")
@@ -134,10 +147,11 @@ def _read_full(source: IO[bytes], size: int) -> bytes:
 def encrypt_stream(
     source: IO[bytes], target: IO[bytes], ring: KeyRing | None = None, *, aad: bytes = b""
 ) -> int:
-    """Encrypts ``source`` into ``target`` in the current format; returns the number of
-    plaintext bytes. ``aad`` must be given again, byte for byte, to open the file."""
+    """Encrypts ``source`` into ``target`` in the current format (version 3 with an
+    ``aad``, else 2); returns the number of plaintext bytes. ``aad`` must be given again,
+    byte for byte, to open the file."""
     ring = ring or keyring()
-    header = Header.new(ring.primary_id)
+    header = Header.new(ring.primary_id, bound=bool(aad))
     aead = header.cipher(ring)
     associated = header.raw + aad
     target.write(header.raw)
@@ -191,6 +205,15 @@ class DecryptingReader(io.RawIOBase):
         self._raw = raw
         ring = ring or keyring()
         self.header = Header.read(raw)
+        if self.header.bound != bool(aad):
+            # Checked before any decryption: an unbound file (written before files were
+            # bound, or outside any record) in a record's place is refused like a moved
+            # one, and a bound file opens only with the identity of its record.
+            raise DecryptionError(
+                "the stored file is bound to a record"
+                if self.header.bound
+                else "the stored file is not bound to the record that names it"
+            )
         self._aead = self.header.cipher(ring)
         self._associated = self.header.raw + aad
         raw.seek(0, io.SEEK_END)
@@ -273,19 +296,32 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             raise UploadTooLarge(size, limit)
         with tempfile.SpooledTemporaryFile(max_size=CHUNK * 16) as sealed:
             content.seek(0)
-            # Finding 3 will pass the owning record's identity as aad here.
-            total = encrypt_stream(content, sealed, aad=b"")
+            total = encrypt_stream(content, sealed, aad=_saving_aad.get())
             if total > limit:  # the size was unknown or wrong
                 raise UploadTooLarge(total, limit)
             sealed.seek(0)
             return super()._save(name, File(sealed))  # type: ignore[misc]
 
+    def save(
+        self, name: str | None, content: Any, max_length: int | None = None, *, aad: bytes = b""
+    ) -> str:
+        """``aad``: the identity of the record that owns the file (``filefields``); the
+        file then opens only with it."""
+        token = _saving_aad.set(aad)
+        try:
+            return super().save(name, content, max_length=max_length)
+        finally:
+            _saving_aad.reset(token)
+
     def _open(self, name: str, mode: str = "rb") -> File:
+        return self.open_bound(name, mode, aad=b"")
+
+    def open_bound(self, name: str, mode: str = "rb", *, aad: bytes) -> File:
         if "w" in mode or "a" in mode or "+" in mode:
             raise ValueError("encrypted files are written with save(), not opened for writing")
         # Decrypted a segment at a time: a download holds one segment in memory, and no
         # plaintext is ever written to a temporary file.
-        return File(cast(IO[bytes], self.open_reader(name)), name=name)
+        return File(cast(IO[bytes], self.open_reader(name, aad=aad)), name=name)
 
     def open_reader(self, name: str, *, aad: bytes = b"") -> DecryptingReader:
         """The plaintext of a stored file; ``aad`` as given when it was saved."""
@@ -308,20 +344,30 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     def key_id(self, name: str) -> str:
         return self.header(name).kid
 
-    def reencrypt(self, name: str, *, aad: bytes = b"") -> bool:
+    def reencrypt(self, name: str, *, aad: bytes = b"", bind: bool = False) -> bool:
         """Rewrites one file in the current format under the primary key, unless it is in
-        both already; returns whether it changed."""
+        both already; returns whether it changed. With ``bind``, an unbound file (version
+        1 or 2) is read as such and written bound to ``aad``: the migration that brought
+        existing files to their records, not an everyday path (an unbound file in a
+        record's place is otherwise refused)."""
         ring = keyring()
         header = self.header(name)
-        if header.kid == ring.primary_id and header.version == VERSION:
+        target = BOUND_VERSION if aad else VERSION
+        if header.kid == ring.primary_id and header.version == target:
             return False
+        old_aad = b"" if (bind and aad and not header.bound) else aad
         path = self.path(name)
         tmp = path + ".rekey"
         # Created 0600 from the start: the umask would leave a readable window.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.fchmod(fd, 0o600)  # a left-over .rekey from an interrupted run keeps its mode
-        with self.open_reader(name, aad=aad) as plain, os.fdopen(fd, "wb") as target:
-            encrypt_stream(cast(IO[bytes], plain), target, ring, aad=aad)
+        try:
+            with self.open_reader(name, aad=old_aad) as plain, os.fdopen(fd, "wb") as out:
+                encrypt_stream(cast(IO[bytes], plain), out, ring, aad=aad)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
         os.replace(tmp, path)
         return True
 

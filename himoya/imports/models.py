@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.cases.models import Appeal, Case, Person
 from himoya.core.fields import EncryptedCharField, EncryptedJSONField, SealedAutoField
+from himoya.core.filefields import BoundFileField
 
 ORG = "accounts.Organisation"
 
@@ -45,7 +46,7 @@ class ImportJob(models.Model):
     organisation = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.CASES)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALIDATING)
-    file = models.FileField(upload_to="imports/%Y/", blank=True)
+    file = BoundFileField(upload_to="imports/%Y/", blank=True)
     filename = EncryptedCharField(max_length=200, blank=True)
     language = models.CharField(max_length=8, blank=True)
     rows = models.PositiveIntegerField(default=0)

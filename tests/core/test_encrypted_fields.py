@@ -240,7 +240,9 @@ def test_totp_secret_and_recovery_seed_are_encrypted() -> None:
         rows = {kind: str(data) for kind, data in cursor.fetchall()}
     assert set(rows) == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
     assert user.totp_secret not in rows[Authenticator.Type.TOTP]
-    assert '"secret": "hm1:' in rows[Authenticator.Type.TOTP].replace("'", '"')
-    assert '"seed": "hm1:' in rows[Authenticator.Type.RECOVERY_CODES].replace("'", '"')
+    # Bound to the row (its user and type), never stored bound to the column only.
+    assert '"secret": "hm2:' in rows[Authenticator.Type.TOTP].replace("'", '"')
+    assert '"seed": "hm2:' in rows[Authenticator.Type.RECOVERY_CODES].replace("'", '"')
     stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
-    assert crypto.decrypt(stored, context="mfa.authenticator.secret") == user.totp_secret
+    row = f"user={user.pk};type=totp"
+    assert crypto.decrypt(stored, context="mfa.authenticator.secret", row=row) == user.totp_secret

@@ -71,7 +71,9 @@ def raw_tokens() -> list[str]:
         cursor.execute("SELECT note FROM testapp_archived")
         tokens.extend(t for (t,) in cursor.fetchall())
     for auth in Authenticator.objects.all():
-        tokens.extend(v for v in auth.data.values() if isinstance(v, str) and v.startswith("hm1:"))
+        tokens.extend(
+            v for v in auth.data.values() if isinstance(v, str) and v.startswith(("hm1:", "hm2:"))
+        )
     return tokens
 
 

@@ -30,7 +30,8 @@ from himoya.reference.models import Facility, Region
 
 router = Router(tags=["cases"])
 
-WRITE_ERRORS = {**s.ERRORS, 409: s.ConflictOut}
+# 409 is an edit against an old version, or (ErrorOut, code "damaged") a damaged record.
+WRITE_ERRORS = {**s.ERRORS, 409: s.ConflictOut | s.ErrorOut}
 
 
 def _detail(case: Case) -> Case:

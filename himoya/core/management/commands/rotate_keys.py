@@ -37,3 +37,9 @@ class Command(BaseCommand):
                 f"primary key {report.primary_id}"
             )
         )
+        if report.unbound_files:
+            self.stderr.write(
+                f"{report.unbound_files} files named by records are not bound to them "
+                "(restored from before the migration that bound them, or put there): "
+                "they are refused as damaged and were left as they are"
+            )
