@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "himoya.duty",
     "himoya.cases",
     "himoya.litigation",
+    "himoya.evidence",
     "himoya.outreach",
     "himoya.imports",
     "himoya.stats",
