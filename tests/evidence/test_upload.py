@@ -55,8 +55,9 @@ def test_a_photo_is_hashed_sealed_and_stripped_of_its_location(
     with files.open_plain(clean.stored_name, copy_binding(clean)) as plain:
         made = plain.read()
     assert b"FictionalCam" in data and b"FictionalCam" not in made
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     assert not Image.open(io.BytesIO(made)).getexif()
     assert item.copies.filter(kind="thumbnail").exists()
@@ -118,10 +119,10 @@ def _multipart(case: Any, client: Any, data: bytes) -> tuple[bytes, str]:
     csrf = page.context["csrf_token"]
     boundary = "XxFictionalBoundaryxX"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n"
-        f"{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n"
-        f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-        f"filename=\"cut.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+        f'{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name="form_token"\r\n\r\n'
+        f'{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="cut.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
     ).encode() + data
     return body, f"multipart/form-data; boundary={boundary}"
 
