@@ -16,12 +16,13 @@ Data = Mapping[str, Any]
 
 
 def _what(d: Data) -> str:
+    what = str(d.get("what", ""))
     return {
         "original": _("the original"),
         "clean": _("the working copy"),
         "preview": _("the preview"),
         "redacted": _("a redacted copy"),
-    }.get(d.get("what", ""), d.get("what", ""))
+    }.get(what, what)
 
 
 def _purpose(d: Data) -> str:
@@ -30,11 +31,11 @@ def _purpose(d: Data) -> str:
     return str(dict(Purpose.CHOICES).get(d.get("purpose", ""), d.get("purpose", "")))
 
 
-def _custody(sentence: str) -> Any:
+def _custody(sentence: Any) -> Any:
     def message(d: Data, names: Names) -> str | None:
         if "item" not in d:
             return None
-        return sentence % {"item": f"E-{d['item']}", "what": _what(d), "purpose": _purpose(d)}
+        return str(sentence) % {"item": f"E-{d['item']}", "what": _what(d), "purpose": _purpose(d)}
 
     return message
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import IO
+from typing import Any
 
 import pillow_heif
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
@@ -42,7 +42,7 @@ class Picture:
     height: int
 
 
-def probe(stream: IO[bytes]) -> tuple[int, int]:
+def probe(stream: Any) -> tuple[int, int]:
     """The dimensions from the header alone; TooManyPixels or Unreadable."""
     try:
         with Image.open(stream) as image:
@@ -60,7 +60,7 @@ def probe(stream: IO[bytes]) -> tuple[int, int]:
     return width, height
 
 
-def _decoded(stream: IO[bytes]) -> Image.Image:
+def _decoded(stream: Any) -> Image.Image:
     probe(stream)
     try:
         image = Image.open(stream)
@@ -84,7 +84,7 @@ def _encode(image: Image.Image, *, kind: str = "jpeg") -> Picture:
     return Picture(out.getvalue(), ctype, ext, pixels.width, pixels.height)
 
 
-def clean_and_thumbnail(stream: IO[bytes]) -> tuple[Picture, Picture]:
+def clean_and_thumbnail(stream: Any) -> tuple[Picture, Picture]:
     image = _decoded(stream)
     clean = _encode(image)
     small = image.copy()
@@ -92,7 +92,7 @@ def clean_and_thumbnail(stream: IO[bytes]) -> tuple[Picture, Picture]:
     return clean, _encode(small)
 
 
-def redact(stream: IO[bytes], regions: list[tuple[int, int, int, int]]) -> Picture:
+def redact(stream: Any, regions: list[tuple[int, int, int, int]]) -> Picture:
     """The picture with each rectangle (x, y, width, height) painted black."""
     image = _decoded(stream).convert("RGB")
     draw = ImageDraw.Draw(image)
@@ -101,7 +101,7 @@ def redact(stream: IO[bytes], regions: list[tuple[int, int, int, int]]) -> Pictu
     return _encode(image)
 
 
-def pdf_preview(stream: IO[bytes]) -> tuple[Picture, Picture]:
+def pdf_preview(stream: Any) -> tuple[Picture, Picture]:
     """The first page rendered (pdfium reads only what that page needs)."""
     import pypdfium2
 

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from himoya.evidence import imaging
 
@@ -18,7 +18,7 @@ def media_tool() -> str | None:
     return os.environ.get("HIMOYA_FFMPEG") or shutil.which("ffmpeg")
 
 
-def strip_metadata(source: IO[bytes], extension: str) -> bytes:
+def strip_metadata(source: Any, extension: str) -> bytes:
     """The file re-muxed without metadata (streams copied, not re-encoded). ffmpeg needs
     a seekable file: the plaintext lies in a private temporary directory only while it
     runs, and is removed with it."""

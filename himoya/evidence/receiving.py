@@ -47,7 +47,7 @@ class SealedUploadedFile(UploadedFile):
         )
         self.sealed = sealed
 
-    def open(self, mode: str | None = None) -> Any:
+    def open(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("a sealed evidence file is read through the evidence service")
 
     def close(self) -> None:

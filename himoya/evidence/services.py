@@ -5,9 +5,9 @@ and removes any file it wrote when the transaction does not commit."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -68,7 +68,7 @@ class Capture:
 
 def _kind_of(name: str, aad: bytes) -> Any:
     with files.open_plain(name, aad, verify=False) as plain:
-        return kinds.sniff(plain)
+        return kinds.sniff(cast(IO[bytes], plain))
 
 
 def _image_check(name: str, aad: bytes) -> str:
@@ -255,7 +255,9 @@ def item_aad(item: EvidenceItem) -> bytes:
     return item_binding(item.pk, item.organisation_id)
 
 
-def save_copies(item: EvidenceItem, made: list[tuple[str, imaging.Picture]], state: str) -> None:
+def save_copies(
+    item: EvidenceItem, made: Sequence[tuple[str, imaging.Picture]], state: str
+) -> None:
     """Records derived copies and the item's new state in one transaction."""
     stored: list[tuple[WorkingCopy, Callable[[], None]]] = []
     try:

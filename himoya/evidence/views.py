@@ -159,7 +159,9 @@ def _copy(item: EvidenceItem, copy_pk: Any) -> WorkingCopy:
 
 
 @require_GET
-def copy_file(request: HttpRequest, pk: int, item_pk: int, copy_pk: int) -> HttpResponse:
+def copy_file(
+    request: HttpRequest, pk: int, item_pk: int, copy_pk: int
+) -> HttpResponse | FileResponse:
     """A working copy shown in the page (pictures made here: JPEG or PNG). Looking at it
     is a custody entry; a thumbnail is not the evidence and is not one."""
     user, item = _item(request, pk, item_pk)
@@ -175,7 +177,7 @@ def copy_file(request: HttpRequest, pk: int, item_pk: int, copy_pk: int) -> Http
 
 
 @require_GET
-def download(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse | FileResponse:
     """The original, or a working copy (``what`` = its id), always as an attachment,
     with why it was needed (``purpose``) on the chain of custody."""
     user, item = _item(request, pk, item_pk)
