@@ -22,7 +22,6 @@
     start = point(event);
     shade = document.createElement("div");
     shade.className = "redact-mark";
-    shade.style.cssText = "position:absolute;background:rgba(0,0,0,.7);pointer-events:none";
     box.appendChild(shade);
   });
   box.addEventListener("pointermove", function (event) {
