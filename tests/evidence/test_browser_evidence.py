@@ -60,12 +60,10 @@ def test_a_photo_uploaded_on_the_case_page_shows_its_thumbnail_and_custody(
     with page.expect_navigation():
         page.click(f"#evidence-{item.pk} a:has-text('Сақтау тізбегі')")
     page.locator("#working-copy").wait_for()
-    assert page.evaluate(
-        "() => document.querySelector('#working-copy').naturalWidth"
-    ) == 400
+    assert page.evaluate("() => document.querySelector('#working-copy').naturalWidth") == 400
     page.reload()
     custody = page.inner_text("#custody")
-    assert "E-%d" % item.pk in custody
+    assert f"E-{item.pk}" in custody
     assert "қабылданды" in custody  # received
     assert "қаралды" in custody  # viewed (the working copy, for review)
     guard.assert_clean()
