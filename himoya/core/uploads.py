@@ -373,6 +373,9 @@ class UploadGuard(FileUploadHandler):
 
     def __init__(self, request: HttpRequest, policy: UploadPolicy) -> None:
         super().__init__(request)
+        if policy.receiver is not None:
+            # Django reads in the smallest chunk size of the handlers: the receiver's.
+            self.chunk_size = policy.receiver.chunk_size  # type: ignore[attr-defined]
         self.policy = policy
         self.limit = policy.limit
         self.received = 0

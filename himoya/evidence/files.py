@@ -84,13 +84,24 @@ class SealingWriter:
     def write(self, data: bytes) -> None:
         self._hash.update(data)
         self.size += len(data)
-        self._pending += data
-        # The last full segment waits: only the final one carries the final flag.
-        while len(self._pending) > CHUNK:
-            self._seal(bytes(self._pending[:CHUNK]), final=False)
-            del self._pending[:CHUNK]
+        view = memoryview(data)
+        if self._pending:
+            # Complete the segment begun by the previous piece first.
+            take = CHUNK - len(self._pending)
+            self._pending += view[:take]
+            view = view[take:]
+            if not view:
+                return  # a full segment waits: only the final one carries the flag
+            self._seal(bytes(self._pending), final=False)
+            self._pending.clear()
+        # Whole segments straight from the piece, without copying; the last full one
+        # waits, since only the final segment carries the final flag.
+        while len(view) > CHUNK:
+            self._seal(view[:CHUNK], final=False)
+            view = view[CHUNK:]
+        self._pending += view
 
-    def _seal(self, chunk: bytes, *, final: bool) -> None:
+    def _seal(self, chunk: bytes | memoryview, *, final: bool) -> None:
         nonce = self._header.nonce(self._counter, final)
         self._target.write(self._aead.encrypt(nonce, chunk, self._associated))
         self._counter += 1
