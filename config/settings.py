@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "himoya.cases",
     "himoya.litigation",
     "himoya.documentation",
+    "himoya.evidence",
     "himoya.outreach",
     "himoya.imports",
     "himoya.stats",

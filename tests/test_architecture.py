@@ -27,10 +27,21 @@ ALLOWED: dict[str, set[str]] = {
     "cases": {"core", "accounts", "reference", "search", "duty"},
     "litigation": {"core", "accounts", "reference", "cases"},
     "documentation": {"core", "accounts", "reference", "cases"},
+    "evidence": {"core", "accounts", "reference", "cases"},
     "outreach": {"core", "accounts", "reference"},
     "imports": {"core", "accounts", "reference", "search", "cases", "outreach"},
     "stats": {"core", "accounts", "reference", "cases", "outreach"},
-    "api": {"core", "accounts", "reference", "search", "cases", "outreach", "imports", "stats"},
+    "api": {
+        "core",
+        "accounts",
+        "reference",
+        "search",
+        "cases",
+        "outreach",
+        "imports",
+        "stats",
+        "evidence",
+    },
     # The public site renders no case data: it must not even be able to reach it.
     "public_site": {"core"},
 }

@@ -255,7 +255,8 @@ class DecryptingReader(io.RawIOBase):
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
         if base + offset < 0:
-            raise ValueError("negative seek position")
+            # As a real file answers (EINVAL): readers such as zipfile expect OSError.
+            raise OSError(22, "negative seek position")
         self._pos = base + offset
         return self._pos
 
