@@ -188,11 +188,14 @@ def bind_files(
 
 
 def bound_file_specs() -> list[FileSpec]:
+    """Every column naming a bound file: ``BoundFileField``s, and the plain name columns a
+    model lists in ``bound_file_columns`` (evidence writes its files itself, sealing while
+    the upload streams in, with the same identity)."""
     from django.apps import apps
 
     return [
-        FileSpec.of(model, f)
+        FileSpec.of(model, cast(Any, f))
         for model in apps.get_models()
         for f in model._meta.concrete_fields
-        if isinstance(f, BoundFileField)
+        if isinstance(f, BoundFileField) or f.name in getattr(model, "bound_file_columns", ())
     ]

@@ -7,9 +7,9 @@ reader never meets half a file and an interrupted write leaves only a ``.part`` 
 table, its row and its organisation (``binding``): a file copied over another item's
 does not open, and neither does one moved to another organisation.
 
-The storage's own ``save()`` binds nothing yet (branch sec-files adds a record identity
-for the files already kept); evidence binds from the start with the same layout of
-table, primary key and organisation.
+The identity is the one every stored file and row-bound value uses
+(``core.filefields.file_aad`` of the column and ``core.fields.row_binding`` of the row),
+so evidence files are version-3 (bound) files like the appeals' letters.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import models
 
 from himoya.core.crypto import keyring
+from himoya.core.fields import row_binding
+from himoya.core.filefields import file_aad, file_context
 from himoya.core.storage import CHUNK, DecryptingReader, Header
 
 ROOT = "evidence"
@@ -34,14 +36,16 @@ PART = ".part"
 STALE_PART_SECONDS = 24 * 3600
 
 
-def binding(table: str, pk: int, organisation_id: int) -> bytes:
-    """The associated data that ties a stored file to the row that owns it."""
-    return f"himoya-file:{table}:{pk}:org:{organisation_id}".encode("ascii")
+def binding(model: type[models.Model], pk: int, organisation_id: int) -> bytes:
+    """The associated data that ties a stored file (``stored_name``) to the row that owns
+    it; the model's ``encryption_scope`` is its organisation alone."""
+    row = row_binding(model, pk, [organisation_id])
+    return file_aad(file_context(model, "stored_name"), row)
 
 
 def binding_of(obj: models.Model) -> bytes:
     return binding(
-        obj._meta.db_table,
+        type(obj),
         cast(int, obj.pk),
         cast(int, obj.organisation_id),  # type: ignore[attr-defined]
     )
@@ -70,7 +74,7 @@ class SealingWriter:
     def __init__(self, name: str, aad: bytes) -> None:
         self.name = name
         ring = keyring()
-        self._header = Header.new(ring.primary_id)
+        self._header = Header.new(ring.primary_id, bound=True)
         self._aead = self._header.cipher(ring)
         self._associated = self._header.raw + aad
         self._target = _create_part(name)

@@ -55,6 +55,8 @@ class EvidenceItem(models.Model):
 
     id = SealedAutoField(primary_key=True)
     encryption_scope = ("organisation_id",)
+    # Its file is bound to the row (files.binding); key rotation rewrites it from here.
+    bound_file_columns = ("stored_name",)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -112,6 +114,8 @@ class WorkingCopy(models.Model):
 
     id = SealedAutoField(primary_key=True)
     encryption_scope = ("organisation_id",)
+    # Its file is bound to the row (files.binding); key rotation rewrites it from here.
+    bound_file_columns = ("stored_name",)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )

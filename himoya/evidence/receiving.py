@@ -34,7 +34,7 @@ def allocate_item_pk() -> int:
 
 
 def item_binding(pk: int, organisation_id: int) -> bytes:
-    return files.binding(EvidenceItem._meta.db_table, pk, organisation_id)
+    return files.binding(EvidenceItem, pk, organisation_id)
 
 
 class SealedUploadedFile(UploadedFile):

@@ -248,7 +248,7 @@ def allocate_copy_pk() -> int:
 
 
 def copy_binding(copy: WorkingCopy) -> bytes:
-    return files.binding(WorkingCopy._meta.db_table, copy.pk, copy.organisation_id)
+    return files.binding(WorkingCopy, copy.pk, copy.organisation_id)
 
 
 def item_aad(item: EvidenceItem) -> bytes:
