@@ -96,3 +96,16 @@ def test_catalogues_cover_every_string_in_the_code(tmp_path: Path) -> None:
     assert not new, (
         f"{len(new)} strings are not in the catalogues (run `make makemessages`): {new[:8]}"
     )
+
+
+def test_every_language_has_every_string() -> None:
+    """A string added to the Russian catalogue (which the code check above compares with)
+    is in every other catalogue too: a missing entry would show Russian words on a
+    Kazakh, Tajik or English page without any test noticing."""
+    reference = {(e.msgctxt, e.msgid) for e in _catalogue("ru") if not e.obsolete}
+    for lang in LANGS:
+        have = {(e.msgctxt, e.msgid) for e in _catalogue(lang) if not e.obsolete}
+        missing = sorted(m for _c, m in reference - have)
+        extra = sorted(m for _c, m in have - reference)
+        assert not missing, f"{lang}: {len(missing)} strings missing, e.g. {missing[:5]}"
+        assert not extra, f"{lang}: {len(extra)} strings not in ru, e.g. {extra[:5]}"
