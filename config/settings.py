@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "himoya.cases",
     "himoya.litigation",
     "himoya.documentation",
+    "himoya.letters",
     "himoya.outreach",
     "himoya.imports",
     "himoya.stats",
