@@ -69,8 +69,7 @@ def torture_statement() -> Document:
     _para(doc, "{% if perpetrators %}Насилие применяли: {{ perpetrators }}{% endif %}")
     _para(
         doc,
-        "{% if injuries %}Телесные повреждения и где они зафиксированы: {{ injuries }}"
-        "{% endif %}",
+        "{% if injuries %}Телесные повреждения и где они зафиксированы: {{ injuries }}{% endif %}",
     )
     _para(doc, "На основании изложенного прошу:")
     _para(
@@ -109,8 +108,7 @@ def ombudsman_appeal() -> Document:
     _para(doc, "1. Рассмотреть настоящее обращение и провести проверку изложенных фактов.")
     _para(
         doc,
-        "2. Посетить {{ place }} и проверить условия содержания и обращение с "
-        "{{ victim_name }}.",
+        "2. Посетить {{ place }} и проверить условия содержания и обращение с {{ victim_name }}.",
     )
     _para(
         doc,

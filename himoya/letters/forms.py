@@ -19,9 +19,7 @@ class StartForm(forms.Form):
     """The first step: to whom, from which template."""
 
     recipient = forms.ModelChoiceField(queryset=Recipient.objects.none(), label=_("recipient"))
-    template = forms.ModelChoiceField(
-        queryset=LetterTemplate.objects.none(), label=_("template")
-    )
+    template = forms.ModelChoiceField(queryset=LetterTemplate.objects.none(), label=_("template"))
 
     def __init__(self, *args: Any, recipients: Any, templates: list[LetterTemplate], **kw: Any):
         super().__init__(*args, **kw)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docxtpl import DocxTemplate
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -67,7 +67,9 @@ class TemplateRefused(ValidationError):
 
 
 def sandbox() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(autoescape=True)
+    # Strict: a name the data does not hold, or an attribute the sandbox withholds, fails
+    # the render instead of printing nothing.
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     env.globals.clear()
     return env
 
@@ -127,23 +129,33 @@ def check_template(content: bytes, fields: Sequence[Field]) -> None:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
         raise TemplateRefused(exc.lineno, text(exc.lineno), exc.message or "") from exc
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
         attr = node.attr if isinstance(node, nodes.Getattr) else None
         if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
             attr = str(node.arg.value)
+        if isinstance(node, nodes.Filter) and node.name == "attr":
+            # The attr filter names its attribute as a value: any name at all is refused
+            # when it is not a plain string, and private names always.
+            arg = node.args[0] if node.args else None
+            attr = str(arg.value) if isinstance(arg, nodes.Const) else "_"
         if attr and attr.startswith("_"):
             raise TemplateRefused(
                 node.lineno, text(node.lineno), _("it reaches outside the letter's data.")
             )
     sample = {f.name: f.label for f in fields}
     try:
-        render_docx(content, sample)
+        # The trial render runs on the text view, so that an error's line is a paragraph.
+        env.from_string(source).render(sample)
     except SecurityError as exc:
         line = _line_of(exc)
         raise TemplateRefused(line, text(line), _("it reaches outside the letter's data.")) from exc
     except TemplateError as exc:
         line = _line_of(exc) or getattr(exc, "lineno", None)
         raise TemplateRefused(line, text(line), str(exc)) from exc
+    try:
+        render_docx(content, sample)
+    except TemplateError as exc:
+        raise TemplateRefused(None, "", str(exc)) from exc
 
 
 def _plain(value: Any) -> Any:
@@ -186,7 +198,8 @@ def docx_html(docx: bytes) -> str:
             if run.italic:
                 piece = f"<i>{piece}</i>"
             runs.append(piece)
-        align = _ALIGN.get(para.alignment or para.style.paragraph_format.alignment, "left")
+        style = para.style.paragraph_format.alignment if para.style is not None else None
+        align = _ALIGN.get(para.alignment or style, "left")
         body = "".join(runs) or "&nbsp;"
         parts.append(f'<p style="text-align:{align}">{body}</p>')
     return (
@@ -218,7 +231,6 @@ def generate(content: bytes, fields: Sequence[Field], data: Mapping[str, Any]) -
         raise ValidationError(
             {f.name: _("Fill in “%(field)s”.") % {"field": f.label} for f in missing}
         )
-    docx = render_docx(content, data)
+    # Every declared field is there, empty when not given (the bot may ask fewer).
+    docx = render_docx(content, {**{f.name: "" for f in fields}, **data})
     return Generated(docx=docx, pdf=render_pdf(docx))
-
-

@@ -101,9 +101,7 @@ RECIPIENT_FIELDS = (
 )
 
 
-def recipient_save(
-    *, actor: Any, recipient: Recipient | None = None, **values: Any
-) -> Recipient:
+def recipient_save(*, actor: Any, recipient: Recipient | None = None, **values: Any) -> Recipient:
     """Adds a recipient or changes one (reference stewards)."""
     require(actor, "letters.recipient.manage", recipient)
     unknown = set(values) - set(RECIPIENT_FIELDS)

@@ -39,7 +39,7 @@ def initial_data(case: Case, recipient: Recipient, user: Any) -> dict[str, str]:
         "applicant_name": case.organisation.name,
         "victim_name": ", ".join(p.full_name for p in people),
         "events_date": case.events_from.strftime("%d.%m.%Y") if case.events_from else "",
-        "place": case.facility.name if case.facility_id else "",
+        "place": case.facility.name if case.facility is not None else "",
         "facts": case.summary,
         "country": case.country,
         "date": timezone.localdate().strftime("%d.%m.%Y"),
@@ -217,9 +217,7 @@ def letter_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     letter = selectors.access_letter(user, pk)
-    form = AnswerForm(
-        request.POST, request.FILES, recipients=selectors.recipients_for(letter.case)
-    )
+    form = AnswerForm(request.POST, request.FILES, recipients=selectors.recipients_for(letter.case))
     refusal = uploads.upload_refusal(request)
     if refusal:
         form.add_error("answer", refusal)
