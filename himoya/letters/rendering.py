@@ -199,7 +199,8 @@ def docx_html(docx: bytes) -> str:
                 piece = f"<i>{piece}</i>"
             runs.append(piece)
         style = para.style.paragraph_format.alignment if para.style is not None else None
-        align = _ALIGN.get(para.alignment or style, "left")
+        key = para.alignment or style
+        align = _ALIGN.get(key, "left") if key is not None else "left"
         body = "".join(runs) or "&nbsp;"
         parts.append(f'<p style="text-align:{align}">{body}</p>')
     return (
