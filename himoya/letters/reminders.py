@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from himoya.core.policies import SystemActor
 from himoya.core.events import record_event
+from himoya.core.policies import SystemActor
 from himoya.letters.models import Letter, LetterStatus
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def remind_overdue(*, today: dt.date | None = None, actor: Any = None, base_url:
             )
             person = case.lawyer or letter.created_by
             if person is not None and person.email:
-                transaction.on_commit(lambda p=person, lt=letter: _mail(p, lt, base_url))
+                transaction.on_commit(partial(_mail, person, letter, base_url))
         count += 1
     return count
 
