@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "himoya.litigation",
     "himoya.documentation",
     "himoya.evidence",
+    "himoya.letters",
     "himoya.outreach",
     "himoya.imports",
     "himoya.stats",

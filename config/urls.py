@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/cases/", include("himoya.litigation.urls")),
     path("staff/cases/", include("himoya.documentation.urls")),
     path("staff/cases/", include("himoya.evidence.urls")),
+    path("staff/letters/", include("himoya.letters.urls")),
     path("staff/duty/", include("himoya.duty.urls")),
     path("staff/register/", include("himoya.imports.urls")),
     path("staff/register/", include("himoya.stats.urls")),

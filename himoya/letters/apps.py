@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LettersConfig(AppConfig):
+    name = "himoya.letters"
+    label = "letters"
+    verbose_name = _("Letters")
+
+    def ready(self) -> None:
+        from himoya.letters import events, panels, policies  # noqa: F401

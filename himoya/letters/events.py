@@ -1,0 +1,57 @@
+"""The events of letters (see himoya.core.events). Their data holds ids, codes and
+dates; never a letter's text, its outgoing number or what an answer says."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from himoya.core.events import Names, register
+from himoya.letters.models import Outcome
+
+Data = Mapping[str, Any]
+
+
+def show_stored(value: Any) -> str:
+    try:
+        return date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return str(value)
+
+
+def _create(d: Data, names: Names) -> str:
+    return _("Made a letter from the template “%(template)s”.") % {"template": d.get("code", "")}
+
+
+def _dispatch(d: Data, names: Names) -> str:
+    if d.get("due_on"):
+        return _("Registered a letter's dispatch on %(date)s; the answer is due on %(due)s.") % {
+            "date": show_stored(d.get("sent_on", "")),
+            "due": show_stored(d["due_on"]),
+        }
+    return _("Registered a letter's dispatch on %(date)s.") % {
+        "date": show_stored(d.get("sent_on", ""))
+    }
+
+
+def _answer(d: Data, names: Names) -> str:
+    code = d.get("outcome", "")
+    label = str(Outcome(code).label) if code in Outcome.values else code
+    return _("Recorded the answer to a letter: %(outcome)s.") % {"outcome": label}
+
+
+register("letter.create", _l("Letter made"), _create, timeline=True)
+register("letter.sign", _l("Letter signed off"), _l("Signed off a letter."), timeline=True)
+register("letter.dispatch", _l("Letter sent"), _dispatch, timeline=True)
+register("letter.answer", _l("Answer to a letter recorded"), _answer, timeline=True)
+register("letter.download", _l("Letter downloaded"), _l("Downloaded a letter's file."))
+register("letter.remind", _l("Overdue answer reminded"), _l("Reminded of an overdue answer."))
+register("letter.recipient.save", _l("Recipient saved"), _l("Saved a recipient of letters."))
+register(
+    "letter.template.upload", _l("Letter template uploaded"), _l("Uploaded a letter template.")
+)

@@ -1,0 +1,34 @@
+"""Who writes letters and who keeps what they are written from.
+
+* Recipients are shared reference data of the whole instance (an address or deadline
+  changed in one organisation would change every organisation's letters): reference
+  stewards only (``letters.recipient.manage``), as for vocabularies.
+* Templates are shared too, and are written by the people who know the letters:
+  stewards, and coordinators of any organisation (``letters.template.manage``). Each
+  upload is a new version; letters keep the version they were made from.
+* A letter is case work (``case.edit``). Signing it off is a lawyer's act: the
+  organisation's lawyers who may work on the case (``letters.sign``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from himoya.accounts.models import Role
+from himoya.core.policies import can, policy
+from himoya.reference.policies import is_steward
+
+
+@policy("letters.recipient.manage")
+def recipient_manage(user: Any, obj: Any) -> bool:
+    return is_steward(user)
+
+
+@policy("letters.template.manage")
+def template_manage(user: Any, obj: Any) -> bool:
+    return bool(user.organisation_id and user.role == Role.COORDINATOR) or is_steward(user)
+
+
+@policy("letters.sign")
+def letter_sign(user: Any, case: Any) -> bool:
+    return user.role == Role.LAWYER and can(user, "case.edit", case)

@@ -1,0 +1,73 @@
+"""Overdue answers remind the lawyer: once per clock (a forwarding restarts the clock and
+clears the mark), by an audited event and an e-mail to the case's lawyer, or to whoever
+made the letter when the case has none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from himoya.core.events import record_event
+from himoya.core.policies import SystemActor
+from himoya.letters.models import Letter, LetterStatus
+
+log = logging.getLogger(__name__)
+
+
+def overdue_unreminded(today: dt.date) -> Any:
+    return Letter.objects.filter(
+        status=LetterStatus.SENT, due_on__lt=today, reminded_on__isnull=True
+    )
+
+
+def remind_overdue(*, today: dt.date | None = None, actor: Any = None, base_url: str = "") -> int:
+    """Reminds every overdue answer not reminded yet; returns how many."""
+    today = today or timezone.localdate()
+    actor = actor or SystemActor("letter-reminders")
+    count = 0
+    for pk in list(overdue_unreminded(today).values_list("pk", flat=True)):
+        with transaction.atomic():
+            if not overdue_unreminded(today).filter(pk=pk).update(reminded_on=today):
+                continue  # another run took it
+            letter = Letter.objects.select_related("case__lawyer", "created_by").get(pk=pk)
+            case = letter.case
+            record_event(
+                actor=actor,
+                action="letter.remind",
+                obj=letter,
+                organisation=case.organisation,
+                data={"case": case.pk, "letter": pk, "due_on": str(letter.due_on)},
+            )
+            person = case.lawyer or letter.created_by
+            if person is not None and person.email:
+                transaction.on_commit(partial(_mail, person, letter, base_url))
+        count += 1
+    return count
+
+
+def _mail(user: Any, letter: Letter, base_url: str) -> None:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = _("Overdue answer: case %(number)s") % {"number": letter.case.number}
+        body = _("The answer to a letter in case %(number)s was due on %(date)s.") % {
+            "number": letter.case.number,
+            "date": str(letter.due_on),
+        }
+        if base_url:
+            body += "\n\n" + base_url.rstrip("/") + f"/staff/letters/{letter.pk}/"
+    try:
+        send_mail(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+    except Exception:  # the reminder is recorded and the deadlines page shows it
+        log.exception("reminder mail for letter %s could not be sent", letter.pk)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from himoya.letters import views
+
+app_name = "letters"
+
+# Under /staff/letters/ (config/urls.py).
+urlpatterns = [
+    path("", views.deadlines, name="deadlines"),
+    path("recipients/", views.recipients, name="recipients"),
+    path("case/<int:pk>/new/", views.letter_new, name="new"),
+    path("<int:pk>/", views.letter_detail, name="detail"),
+    path("<int:pk>/sign/", views.letter_sign, name="sign"),
+    path("<int:pk>/dispatch/", views.letter_dispatch, name="dispatch"),
+    path("<int:pk>/answer/", views.letter_answer, name="answer"),
+    path("<int:pk>/file/<str:which>/", views.letter_download, name="download"),
+]
