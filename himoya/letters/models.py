@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.cases.models import Case
 from himoya.core.fields import EncryptedCharField, EncryptedTextField, SealedAutoField
+from himoya.core.filefields import BoundFileField
 from himoya.letters.deadlines import DeadlineRule
 
 
@@ -166,8 +167,8 @@ class Letter(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT
     )
-    docx = models.FileField(upload_to=letter_path, blank=True)
-    pdf = models.FileField(upload_to=letter_path, blank=True)
+    docx = BoundFileField(upload_to=letter_path, blank=True)
+    pdf = BoundFileField(upload_to=letter_path, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -177,7 +178,7 @@ class Letter(models.Model):
     outgoing_number = EncryptedCharField(
         _("outgoing number"), max_length=100, blank=True, default=""
     )
-    proof = models.FileField(upload_to=letter_path, blank=True)
+    proof = BoundFileField(upload_to=letter_path, blank=True)
     # Where the clock runs: the recipient, or the body the appeal was forwarded to.
     clock_at = models.ForeignKey(
         Recipient, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -186,7 +187,7 @@ class Letter(models.Model):
     due_on = models.DateField(_("answer due"), null=True, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
-    answer = models.FileField(upload_to=letter_path, blank=True)
+    answer = BoundFileField(upload_to=letter_path, blank=True)
     answer_note = EncryptedTextField(_("what the answer says"), blank=True, default="")
     reminded_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(

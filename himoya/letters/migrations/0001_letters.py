@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import himoya.core.fields
+import himoya.core.filefields
 import himoya.letters.models
 from django.conf import settings
 from django.db import migrations, models
@@ -69,18 +70,18 @@ class Migration(migrations.Migration):
                 ('id', himoya.core.fields.SealedAutoField(primary_key=True, serialize=False)),
                 ('data', himoya.core.fields.EncryptedTextField(verbose_name='letter data')),
                 ('status', models.CharField(choices=[('draft', 'draft'), ('signed', 'signed off'), ('sent', 'sent'), ('answered', 'answered')], default='draft', max_length=10, verbose_name='status')),
-                ('docx', models.FileField(blank=True, upload_to=himoya.letters.models.letter_path)),
-                ('pdf', models.FileField(blank=True, upload_to=himoya.letters.models.letter_path)),
+                ('docx', himoya.core.filefields.BoundFileField(blank=True, upload_to=himoya.letters.models.letter_path)),
+                ('pdf', himoya.core.filefields.BoundFileField(blank=True, upload_to=himoya.letters.models.letter_path)),
                 ('signed_at', models.DateTimeField(blank=True, null=True)),
                 ('sent_on', models.DateField(blank=True, null=True, verbose_name='sent on')),
                 ('channel', models.CharField(blank=True, choices=[('post', 'post'), ('email', 'e-mail'), ('portal', 'e-government portal'), ('in_person', 'in person')], max_length=12, verbose_name='channel')),
                 ('outgoing_number', himoya.core.fields.EncryptedCharField(blank=True, default='', max_length=100, verbose_name='outgoing number')),
-                ('proof', models.FileField(blank=True, upload_to=himoya.letters.models.letter_path)),
+                ('proof', himoya.core.filefields.BoundFileField(blank=True, upload_to=himoya.letters.models.letter_path)),
                 ('clock_from', models.DateField(blank=True, null=True)),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='answer due')),
                 ('answered_on', models.DateField(blank=True, null=True, verbose_name='answered on')),
                 ('outcome', models.CharField(blank=True, choices=[('accepted', 'accepted'), ('refused', 'refused'), ('forwarded', 'forwarded to another body'), ('no_answer', 'no answer')], max_length=12, verbose_name='outcome')),
-                ('answer', models.FileField(blank=True, upload_to=himoya.letters.models.letter_path)),
+                ('answer', himoya.core.filefields.BoundFileField(blank=True, upload_to=himoya.letters.models.letter_path)),
                 ('answer_note', himoya.core.fields.EncryptedTextField(blank=True, default='', verbose_name='what the answer says')),
                 ('reminded_on', models.DateField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
