@@ -297,3 +297,23 @@ def test_readers_who_may_not_assign_get_the_list_without_the_form_and_403_on_pos
         client = make_client(people[who])
         assert _assign_post(client, case, people["psychologist"]).status_code == 404
     assert CaseClinician.objects.filter(ended_at__isnull=True).count() == 1
+
+
+def test_the_demo_gives_its_clinicians_a_case_to_see():
+    from django.core.management import call_command
+
+    from himoya.accounts.models import User
+    from himoya.core.demo_loader import DEMO_EMAIL_DOMAIN
+
+    call_command("demo", "--quiet")
+    call_command("demo", "--quiet")  # idempotent: no second assignment
+    clinicians = User.objects.filter(
+        email__endswith=DEMO_EMAIL_DOMAIN, role__in=[Role.DOCTOR, Role.PSYCHOLOGIST]
+    )
+    assert clinicians.count() == 4
+    for clinician in clinicians:
+        running = CaseClinician.objects.get(clinician=clinician, ended_at__isnull=True)
+        assert _sees(clinician, running.case)
+    # In Almaty they are in no team: the assignment is all they see.
+    almaty = clinicians.filter(organisation__slug="demo-kz")
+    assert all(visible_cases(c).count() == 1 for c in almaty)
