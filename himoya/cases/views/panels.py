@@ -271,7 +271,7 @@ for panel in (
         title=_("Doctors and psychologists"),
         template="cases/panels/clinicians.html",
         context=clinicians.panel_context,
-        order=1250,
+        order=1270,
         column="side",
         in_toc=False,
     ),
