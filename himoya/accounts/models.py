@@ -123,7 +123,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 # How far each role sees into cases: 2 every case of the organisation, 1 the cases of
-# the member's teams and its own, 0 none. The rule itself is
+# the member's teams and its own (a doctor's or psychologist's own: those they are
+# assigned to, each by an explicit decision on the case), 0 none. The rule itself is
 # ``cases.selectors._visibility``; tests/accounts/test_role_changes.py keeps the two in step.
 CASE_SCOPE: dict[str, int] = {
     Role.COORDINATOR: 2,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from himoya.accounts.models import Organisation
 from himoya.cases import services
+from himoya.cases.clinicians import CaseClinician
 from himoya.cases.models import Appeal, Case, CaseStatus, Rehabilitation, Urgency
 from himoya.core.demo_loader import DemoContext
 from himoya.reference import vocab
@@ -165,6 +166,7 @@ def load(ctx: DemoContext) -> None:
     for slug, country in (("demo-kz", "KZ"), ("demo-tj", "TJ")):
         _emergency(ctx, ctx.objects[f"org:{slug}"], country, facilities[country][0])
     ctx.lines.append("Demo cases: 14 per organisation, with tasks, notes and a transfer alert.")
+    _assign_clinicians(ctx)
 
 
 def _emergency(ctx: DemoContext, org: Organisation, country: str, facility: Facility) -> None:
@@ -194,3 +196,25 @@ def _emergency(ctx: DemoContext, org: Organisation, country: str, facility: Faci
         summary="Задержан ночью, угроза пыток в ИВС (вымышленная история для демонстрации)",
     )
     services.appeal_register(actor=ctx.actor, organisation=org, data=data)
+
+
+
+def _assign_clinicians(ctx: DemoContext) -> None:
+    """The demo's doctors and psychologists are assigned to the first open case of their
+    organisation, one with a victim in rehabilitation if there is one (in Almaty they
+    are in no team, so this is the case they see)."""
+    for slug in ("demo-kz", "demo-tj"):
+        open_cases = Case.objects.filter(organisation=ctx.objects[f"org:{slug}"]).exclude(
+            status=CaseStatus.CLOSED
+        )
+        case = (
+            open_cases.filter(appeals__rehabilitation=Rehabilitation.BOTH).order_by("id").first()
+            or open_cases.order_by("id").first()
+        )
+        for local in ("doctor", "psychologist"):
+            clinician = ctx.objects.get(f"user:{slug}:{local}")
+            if case is None or clinician is None:
+                continue
+            if not CaseClinician.objects.filter(clinician=clinician).exists():
+                services.clinician_assign(actor=ctx.actor, case=case, clinician=clinician)
+                ctx.lines.append(f"{clinician.email} is assigned to case {case.number}.")

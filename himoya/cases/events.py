@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from himoya.accounts.models import Role
 from himoya.cases.models import (
     Case,
     CaseEvent,
@@ -90,6 +91,19 @@ def _shared(d: Data, names: Names) -> str:
 def _unshared(d: Data, names: Names) -> str:
     return _("Stopped sharing the case with %(organisation)s.") % {
         "organisation": names.get("organisation", d.get("with"), "?")
+    }
+
+
+def _clinician_assigned(d: Data, names: Names) -> str:
+    return _("Assigned %(clinician)s (%(role)s) to the case.") % {
+        "clinician": names.get("user", d.get("clinician"), "?"),
+        "role": _label(Role, d.get("role", "")),
+    }
+
+
+def _clinician_unassigned(d: Data, names: Names) -> str:
+    return _("Ended the assignment of %(clinician)s to the case.") % {
+        "clinician": names.get("user", d.get("clinician"), "?")
     }
 
 
@@ -251,6 +265,20 @@ register(
     _unshared,
     timeline=True,
     refs={"with": "organisation"},
+)
+register(
+    "case.clinician_assign",
+    _l("Doctor or psychologist assigned"),
+    _clinician_assigned,
+    timeline=True,
+    refs={"clinician": "user"},
+)
+register(
+    "case.clinician_unassign",
+    _l("Doctor or psychologist unassigned"),
+    _clinician_unassigned,
+    timeline=True,
+    refs={"clinician": "user"},
 )
 register(
     "violation.add",

@@ -565,3 +565,8 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.year}: {self.last}"
+
+
+# Kept in its own module (a concept of its own); imported here so Django and the
+# migrations find it with the app's other models.
+from himoya.cases.clinicians import CaseClinician  # noqa: E402, F401

@@ -8,12 +8,18 @@ Who sees a case (the queryset form of this rule is ``selectors.visible_cases``):
 * a lawyer on duty (``himoya.duty``), while the shift runs: the organisation's open
   cases with an urgent or emergency appeal that no lawyer has taken yet, in the
   regions the shift covers and those without a region (all of them on a duty for the
-  whole organisation). Once a lawyer is assigned, or the shift ends, that is over.
+  whole organisation). Once a lawyer is assigned, or the shift ends, that is over;
+* a doctor or psychologist of the organisation assigned to the case (``CaseClinician``),
+  while the assignment runs.
 Analysts and administrators see statistics, not identities: no case rule names them.
 
 Who changes a case: staff of the owning organisation who see it, in a role that does
 legal or intake work. Sharing, assigning and reopening are the coordinators'; a lawyer
 on duty takes an urgent case nobody has taken (assigns it to themselves).
+Doctors and psychologists are assigned to a case, and unassigned, by the organisation's
+coordinators and by the case's lawyer. An assigned clinician reads the whole case page
+(as a team member does: nothing on it is kept from the case's team today) and adds notes,
+and changes nothing else.
 """
 
 from __future__ import annotations
@@ -57,6 +63,17 @@ def case_note(user: Any, case: Any) -> bool:
 def case_manage(user: Any, case: Any) -> bool:
     """Assign, share, reopen: the owning organisation's coordinators."""
     return user.role == Role.COORDINATOR and _own_org(user, case)
+
+
+@policy("case.clinicians")
+def case_clinicians(user: Any, case: Any) -> bool:
+    """Assign doctors and psychologists to the case and end their assignments: the
+    owning organisation's coordinators, and the case's lawyer while they work on it."""
+    if not (user.is_active and _own_org(user, case)):
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role in CASE_WORKERS and case.lawyer_id is not None and case.lawyer_id == user.pk
 
 
 @policy("case.take")

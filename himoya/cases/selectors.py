@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from himoya.accounts.models import Organisation, Role, User
+from himoya.cases.clinicians import CLINICAL_ROLES, CaseClinician
 from himoya.cases.models import (
     Appeal,
     Case,
@@ -59,6 +60,12 @@ def _on_duty(user: Any, org_id: int) -> Q | None:
     return rule
 
 
+def assigned_case_ids(user: Any) -> set[int]:
+    """The cases ``user`` is assigned to as a doctor or psychologist right now."""
+    running = CaseClinician.objects.filter(clinician_id=user.pk, ended_at__isnull=True)
+    return set(running.values_list("case_id", flat=True))
+
+
 def _visibility(user: Any) -> tuple[Q, Exists] | None:
     """The two halves of the need-to-know rule: cases of the user's own organisation
     the user may see, and cases shared with it. None: the user sees no case."""
@@ -72,9 +79,12 @@ def _visibility(user: Any) -> tuple[Q, Exists] | None:
         shared = Exists(CaseShare.objects.filter(case=OuterRef("pk"), organisation_id=org_id))
     else:
         team_ids = list(user.teams.values_list("pk", flat=True))
-        own = Q(organisation_id=org_id) & (
-            Q(team_id__in=team_ids) | Q(lawyer_id=user.pk) | Q(created_by_id=user.pk)
-        )
+        mine = Q(team_id__in=team_ids) | Q(lawyer_id=user.pk) | Q(created_by_id=user.pk)
+        if user.role in CLINICAL_ROLES:
+            # A doctor or psychologist also sees the cases they are assigned to, while
+            # the assignment runs (the ids, like the teams', are few).
+            mine |= Q(pk__in=sorted(assigned_case_ids(user)))
+        own = Q(organisation_id=org_id) & mine
         duty = _on_duty(user, org_id)
         if duty is not None:
             own |= duty
@@ -525,4 +535,27 @@ def share_recipients(case_organisation_id: int) -> QuerySet[Organisation]:
         Organisation.objects.exclude(pk=case_organisation_id)
         .filter(Exists(receivers))
         .order_by("name")
+    )
+
+
+def case_clinicians(case: Case) -> list[CaseClinician]:
+    """The case's assignments of doctors and psychologists, running and ended, oldest
+    first, with the people they name. For a case the reader sees (the caller checked)."""
+    return list(
+        CaseClinician.objects.filter(case=case).select_related(
+            "clinician", "assigned_by", "ended_by"
+        )
+    )
+
+
+def eligible_clinicians(case: Case) -> QuerySet[User]:
+    """Whom ``case`` can be assigned to: the active doctors and psychologists of its
+    organisation not assigned to it now (``services.clinician_assign`` holds the rule)."""
+    running = CaseClinician.objects.filter(case=case, ended_at__isnull=True)
+    return (
+        User.objects.filter(
+            organisation_id=case.organisation_id, is_active=True, role__in=CLINICAL_ROLES
+        )
+        .exclude(pk__in=running.values("clinician_id"))
+        .order_by("full_name", "email")
     )

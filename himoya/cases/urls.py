@@ -18,6 +18,12 @@ urlpatterns = [
     path("<int:pk>/take/", views.case_take, name="take"),
     path("<int:pk>/share/", views.case_share, name="share"),
     path("<int:pk>/share/<int:share_pk>/remove/", views.case_unshare, name="unshare"),
+    path("<int:pk>/clinicians/", views.clinician_assign, name="clinician_assign"),
+    path(
+        "<int:pk>/clinicians/<int:assignment_pk>/end/",
+        views.clinician_unassign,
+        name="clinician_unassign",
+    ),
     path("<int:pk>/tasks/", views.task_add, name="task_add"),
     path("<int:pk>/tasks/<int:task_pk>/done/", views.task_done, name="task_done"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),

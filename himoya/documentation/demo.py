@@ -2,9 +2,8 @@
 lawyer's first case gets the victim's consents, an allegation interview, and the
 doctor's medical evaluation with rated findings.
 
-Until clinicians are assigned to cases, a doctor sees the cases of their teams; the demo
-doctor, who has none, joins the lawyer's team (through the accounts service) so that
-signing in as the doctor shows the evaluation."""
+The demo doctor is assigned to that case (``cases.clinicians``), as a clinician must be
+to write and read its clinical record."""
 
 from __future__ import annotations
 
@@ -12,7 +11,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from himoya.accounts.services import user_set_teams
+from himoya.cases import services as case_services
+from himoya.cases.clinicians import CaseClinician
 from himoya.cases.models import Case
 from himoya.core.demo_loader import DemoContext
 from himoya.documentation import services
@@ -31,9 +31,10 @@ def load(ctx: DemoContext) -> None:
     if case is None or Consent.objects.filter(case__organisation=org).exists():
         return
     victim = services.victims(case)[0]
-    team = case.team
-    if team is not None and not doctor.teams.filter(pk=team.pk).exists():
-        user_set_teams(actor=ctx.actor, user=doctor, teams=[*doctor.teams.all(), team])
+    if not CaseClinician.objects.filter(
+        case=case, clinician=doctor, ended_at__isnull=True
+    ).exists():
+        case_services.clinician_assign(actor=ctx.actor, case=case, clinician=doctor)
     today = timezone.localdate()
     given = today - dt.timedelta(days=6)
     for kind in (ConsentKind.INTERVIEW, ConsentKind.EXAMINATION, ConsentKind.PHOTOGRAPHY):

@@ -29,7 +29,18 @@ def _own_org(user: Any, case: Any) -> bool:
 
 
 def clinician_on_case(user: Any, case: Any) -> bool:
-    return user.role in CLINICAL and _own_org(user, case) and can(user, "case.view", case)
+    """A doctor or psychologist assigned to the case right now (``cases.clinicians``):
+    seeing the case through a team is not enough to read its clinical record."""
+    from himoya.cases.clinicians import CaseClinician
+
+    return (
+        user.role in CLINICAL
+        and _own_org(user, case)
+        and CaseClinician.objects.filter(
+            case_id=case.pk, clinician_id=user.pk, ended_at__isnull=True
+        ).exists()
+        and can(user, "case.view", case)
+    )
 
 
 def case_lawyer(user: Any, case: Any) -> bool:

@@ -93,8 +93,19 @@ def world(org: Any, other_org: Any, settings: Any, tmp_path: Any) -> World:
         case=case,
         organisation=UserFactory(role=Role.COORDINATOR, totp=False).organisation,
     )
+    assigned = services.clinician_assign(
+        actor=coordinator,
+        case=case,
+        clinician=UserFactory(organisation=org, role=Role.DOCTOR, totp=False),
+    )
+    formerly = UserFactory(organisation=org, role=Role.PSYCHOLOGIST, totp=False)
+    services.clinician_unassign(
+        actor=coordinator,
+        assignment=services.clinician_assign(actor=coordinator, case=case, clinician=formerly),
+    )
     ids = {
         "pk": case.pk,
+        "assignment_pk": assigned.pk,
         "task_pk": task.pk,
         "referral_pk": referral.pk,
         "person_pk": person.pk,
@@ -109,6 +120,8 @@ def world(org: Any, other_org: Any, settings: Any, tmp_path: Any) -> World:
         "other org lawyer": UserFactory(organisation=other_org, role=Role.LAWYER, totp=False),
         "analyst": UserFactory(organisation=org, role=Role.ANALYST, totp=False),
         "lawyer outside the team": UserFactory(organisation=org, role=Role.LAWYER, totp=False),
+        "doctor not assigned": UserFactory(organisation=org, role=Role.DOCTOR, totp=False),
+        "psychologist no longer assigned": formerly,
     }
     return World(case=case, ids=ids, lawyer=lawyer, coordinator=coordinator, users=users)
 
@@ -153,10 +166,19 @@ def test_every_object_url_is_covered():
         "violation_add",
         "appeal_letter",
         "alert_read",
+        "clinician_assign",
+        "clinician_unassign",
     }
 
 
-OUTSIDERS = ["other org coordinator", "other org lawyer", "analyst", "lawyer outside the team"]
+OUTSIDERS = [
+    "other org coordinator",
+    "other org lawyer",
+    "analyst",
+    "lawyer outside the team",
+    "doctor not assigned",
+    "psychologist no longer assigned",
+]
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -245,7 +267,7 @@ def test_outsiders_see_nothing_in_lists_exports_hints_and_dashboard(world, who):
     assert world.case.number not in listing.content.decode()
     assert VICTIM_NAME not in listing.content.decode()
     export = client.get(reverse("cases:export", args=["csv"]))
-    if user.role in (Role.ANALYST,):
+    if user.role in (Role.ANALYST, Role.DOCTOR, Role.PSYCHOLOGIST):  # no export right
         assert export.status_code == 403
     else:
         assert export.status_code == 200

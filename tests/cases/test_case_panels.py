@@ -147,6 +147,7 @@ def test_panels_come_in_their_order_in_both_columns_and_the_contents(lawyer, cas
         "testapp-secrets",
         "status",
         "probe-side",
+        "clinicians",
         "timeline",
     ]
     assert toc_ids(body) == [

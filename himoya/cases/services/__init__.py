@@ -23,6 +23,7 @@ from himoya.cases.services.cases import (
     case_change_status,
     case_update,
 )
+from himoya.cases.services.clinicians import clinician_assign, clinician_unassign
 from himoya.cases.services.common import (
     age_on,
     check_birth_date,
@@ -87,6 +88,8 @@ __all__ = [
     "emergency_alert",
     "check_minor",
     "check_person",
+    "clinician_assign",
+    "clinician_unassign",
     "custody_record",
     "hearing_add",
     "next_case_number",

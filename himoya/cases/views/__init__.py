@@ -21,6 +21,10 @@ from himoya.cases.views.appeals import (
     appeal_new,
     duplicate_hints,
 )
+from himoya.cases.views.clinicians import (
+    clinician_assign,
+    clinician_unassign,
+)
 from himoya.cases.views.dashboard import (
     alert_read,
     dashboard,
@@ -63,6 +67,8 @@ __all__ = [
     "case_share",
     "case_status",
     "case_unshare",
+    "clinician_assign",
+    "clinician_unassign",
     "custody_add",
     "dashboard",
     "duplicate_hints",

@@ -55,7 +55,12 @@ def _dashboard_context(user: User) -> dict[str, Any]:
     today = timezone.localdate()
     mine = (
         visible.exclude(status=CaseStatus.CLOSED)
-        .filter(Q(lawyer=user) | Q(team__members=user) | Q(created_by=user))
+        .filter(
+            Q(lawyer=user)
+            | Q(team__members=user)
+            | Q(created_by=user)
+            | Q(pk__in=selectors.assigned_case_ids(user))
+        )
         .distinct()
         .select_related("facility")
         .order_by("-opened_on", "-id")

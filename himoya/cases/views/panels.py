@@ -33,6 +33,7 @@ from himoya.cases.forms import (
 from himoya.cases.models import Case, CaseParty, CaseStatus, CustodyRecord
 from himoya.cases.panels import case_page
 from himoya.cases.person_forms import PartyForm
+from himoya.cases.views import clinicians
 from himoya.cases.views.timeline import Timeline
 from himoya.core.panels import Panel
 from himoya.core.policies import can
@@ -262,6 +263,15 @@ for panel in (
         context=sharing,
         order=1200,
         visible=manages,
+        column="side",
+        in_toc=False,
+    ),
+    Panel(
+        id=clinicians.ANCHOR,
+        title=_("Doctors and psychologists"),
+        template="cases/panels/clinicians.html",
+        context=clinicians.panel_context,
+        order=1270,
         column="side",
         in_toc=False,
     ),
