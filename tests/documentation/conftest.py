@@ -49,12 +49,18 @@ def staff(org: Any, other_org: Any, fresh_cache: None) -> Staff:
         victim=case_services.PersonInput(full_name="Документов Ерлан"),
         team=team.pk,
     )
+    # The case's clinicians are in its team and assigned to it (cases.clinicians): the
+    # assignment, not the team, opens the clinical record.
+    doctor = member(Role.DOCTOR, "Врачова Сауле")
+    psychologist = member(Role.PSYCHOLOGIST, "Психологов Тимур")
+    for clinician in (doctor, psychologist):
+        case_services.clinician_assign(actor=lawyer, case=case, clinician=clinician)
     return Staff(
         case=case,
         victim=case.parties.get(role="victim").person,
         lawyer=lawyer,
-        doctor=member(Role.DOCTOR, "Врачова Сауле"),
-        psychologist=member(Role.PSYCHOLOGIST, "Психологов Тимур"),
+        doctor=doctor,
+        psychologist=psychologist,
         monitor=member(Role.MONITOR, "Мониторов Алибек"),
         intake=member(Role.INTAKE, "Приёмова Дина"),
         coordinator=UserFactory(organisation=org, role=Role.COORDINATOR, totp=False),

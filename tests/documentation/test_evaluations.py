@@ -153,3 +153,20 @@ def test_a_finding_posted_by_a_non_clinician_is_refused(staff, who):
     )
     assert response.status_code == 403
     assert not Finding.objects.exists()
+
+
+def test_a_team_doctor_reads_the_clinical_record_only_while_assigned(staff):
+    """The assignment, not the team, opens the evaluations: unassigned, the doctor (still
+    in the case's team, still seeing the case) can neither write nor read them."""
+    from himoya.cases import services as case_services
+    from himoya.cases.clinicians import CaseClinician
+    from himoya.core.policies import can
+
+    _consent(staff)
+    evaluation = _evaluate(staff)
+    assignment = CaseClinician.objects.get(case=staff.case, clinician=staff.doctor)
+    case_services.clinician_unassign(actor=staff.lawyer, assignment=assignment)
+    assert can(staff.doctor, "case.view", staff.case)
+    assert not can(staff.doctor, "documentation.evaluation.view", staff.case)
+    with pytest.raises(PermissionDenied):
+        _finding(staff, evaluation, actor=staff.doctor)
