@@ -96,6 +96,23 @@ def _consent_fact(evaluation: Evaluation) -> str:
     return _("not in force")
 
 
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ") + '"'
+
+
+def _page_counter() -> str:
+    """The footer's "Page 1 of 3" as CSS ``content``: the translation decides the word
+    order, the counters are filled in by the PDF renderer."""
+    text = _("Page %(page)s of %(pages)s") % {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    parts = []
+    for piece in text.split("\x00"):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(_css_string(piece))
+    return " ".join(parts)
+
+
 def report_data(evaluation: Evaluation) -> ReportData:
     """Builds the report's content under the active language (``translation.override``)."""
     findings = list(evaluation.findings.order_by("pk"))
@@ -157,8 +174,7 @@ def report_data(evaluation: Evaluation) -> ReportData:
         ),
         "generated": _("Made by Himoya on %(date)s from the evaluation as recorded.")
         % {"date": _date(timezone.localdate())},
-        "page": _("Page"),
-        "of": _("of"),
+        "page_counter": _page_counter(),
     }
     return ReportData(
         language=translation.get_language() or settings.LANGUAGE_CODE,
