@@ -97,7 +97,11 @@ def _consent_fact(evaluation: Evaluation) -> str:
 
 
 def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ") + '"'
+    return (
+        '"'
+        + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+        + '"'
+    )
 
 
 def _page_counter() -> str:
@@ -201,7 +205,7 @@ def render_pdf(data: ReportData) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("documentation/report.html", {"report": data})
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
 
 
 def render_docx(data: ReportData) -> bytes:
@@ -211,8 +215,8 @@ def render_docx(data: ReportData) -> bytes:
 
     document = Document()
     style = document.styles["Normal"]
-    style.font.name = "DejaVu Sans"  # type: ignore[attr-defined]
-    style.font.size = Pt(10)  # type: ignore[attr-defined]
+    style.font.name = "DejaVu Sans"
+    style.font.size = Pt(10)
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.left_margin = section.right_margin = Cm(2)

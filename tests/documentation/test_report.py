@@ -140,7 +140,8 @@ def test_the_download_is_a_file_in_the_language_asked_for(staff, evaluated):
 
 
 @pytest.mark.parametrize(
-    "who", ["monitor", "intake", "coordinator", "analyst", "outside_doctor", "b_coordinator", "b_doctor"]
+    "who",
+    ["monitor", "intake", "coordinator", "analyst", "outside_doctor", "b_coordinator", "b_doctor"],
 )
 def test_who_may_not_download_the_report(staff, evaluated, who):
     user = getattr(staff, who)
