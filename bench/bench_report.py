@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import resource
+import time
 import tracemalloc
 from typing import Any
 
@@ -28,18 +29,19 @@ from himoya.documentation import report, services
 from himoya.documentation.models import (
     EVALUATION_SECTIONS,
     BodyRegion,
-    Consistency,
     ConsentKind,
+    Consistency,
     DiagramView,
     Evaluation,
     FindingType,
 )
 
 FINDINGS = 12
-WORDS = (
+TEXT = (
     "арқада көкшіл қанталау жолақ тәрізді ұзындығы шамамен сантиметр ісіну ауырсыну "
     "қозғалғанда күшейеді шеттері анық емес түсі сарғыш жасыл бірнеше күн бұрын пайда болған"
-).split()
+)
+WORDS = TEXT.split()
 
 
 def _text(words: int, offset: int) -> str:
@@ -127,9 +129,9 @@ def evaluation_report(ctx: Context) -> dict[str, Any]:
                 ).content
 
             log(f"{fmt} {language} ...")
-            first = dt.datetime.now()
+            first = time.perf_counter()
             size = len(make())
-            cold = (dt.datetime.now() - first).total_seconds()
+            cold = time.perf_counter() - first
             seconds = timings(make, ctx.runs)
             tracemalloc.start()
             make()

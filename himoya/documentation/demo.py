@@ -111,6 +111,9 @@ def load(ctx: DemoContext) -> None:
             "colour": "сине-зелёный",
             "age_estimate": "5-7 дней",
             "rating": "highly_consistent",
+            "view": "back",
+            "x": 0.26,
+            "y": 0.25,
         },
         {
             "type": "abrasion",
@@ -121,6 +124,9 @@ def load(ctx: DemoContext) -> None:
             "age_estimate": "4-6 дней",
             "rating": "consistent",
             "description": "Соответствует наручникам.",
+            "view": "front",
+            "x": 0.185,
+            "y": 0.54,
         },
     ):
         services.finding_add(actor=doctor, evaluation=evaluation, **values)
