@@ -9,6 +9,7 @@ signing in as the doctor shows the evaluation."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -90,7 +91,7 @@ def load(ctx: DemoContext) -> None:
             "recommendations": "Рентгенография грудной клетки; консультация психолога.",
         },
     )
-    for values in (
+    findings: tuple[dict[str, Any], ...] = (
         {
             "type": "bruise",
             "region": "back",
@@ -128,7 +129,8 @@ def load(ctx: DemoContext) -> None:
             "x": 0.185,
             "y": 0.54,
         },
-    ):
+    )
+    for values in findings:
         services.finding_add(actor=doctor, evaluation=evaluation, **values)
     ctx.lines.append(
         f"Documented case (consents, interview, evaluation): {case.number}, "
