@@ -8,6 +8,7 @@ to write and read its clinical record."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -91,7 +92,7 @@ def load(ctx: DemoContext) -> None:
             "recommendations": "Рентгенография грудной клетки; консультация психолога.",
         },
     )
-    for values in (
+    findings: tuple[dict[str, Any], ...] = (
         {
             "type": "bruise",
             "region": "back",
@@ -112,6 +113,9 @@ def load(ctx: DemoContext) -> None:
             "colour": "сине-зелёный",
             "age_estimate": "5-7 дней",
             "rating": "highly_consistent",
+            "view": "back",
+            "x": 0.26,
+            "y": 0.25,
         },
         {
             "type": "abrasion",
@@ -122,8 +126,12 @@ def load(ctx: DemoContext) -> None:
             "age_estimate": "4-6 дней",
             "rating": "consistent",
             "description": "Соответствует наручникам.",
+            "view": "front",
+            "x": 0.185,
+            "y": 0.54,
         },
-    ):
+    )
+    for values in findings:
         services.finding_add(actor=doctor, evaluation=evaluation, **values)
     ctx.lines.append(
         f"Documented case (consents, interview, evaluation): {case.number}, "

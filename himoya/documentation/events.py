@@ -59,3 +59,25 @@ register(
 )
 register("evaluation.record", _l("Evaluation recorded"), _evaluation)
 register("finding.add", _l("Finding recorded"), _finding)
+
+
+def _finding_change(d: Data, names: Names) -> str | None:
+    if "rating" not in d:
+        return None
+    return _("Corrected a finding, now rated %(rating)s.") % {
+        "rating": _label(Consistency, d["rating"])
+    }
+
+
+def _report(d: Data, names: Names) -> str | None:
+    if "format" not in d:
+        return None
+    return _("Downloaded the evaluation report (%(format)s, %(language)s).") % {
+        "format": str(d["format"]).upper(),
+        "language": d.get("language", ""),
+    }
+
+
+register("finding.change", _l("Finding corrected"), _finding_change)
+register("finding.delete", _l("Finding deleted"), _l("Deleted a finding."))
+register("evaluation.report", _l("Evaluation report downloaded"), _report)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _l
 
@@ -137,10 +138,7 @@ class EvaluationForm(_ForVictims):
         return [self[name] for name, _label in EVALUATION_SECTIONS]
 
 
-class FindingForm(OnceFormMixin):
-    evaluation = EvaluationChoiceField(
-        label=_l("Evaluation"), queryset=Evaluation.objects.none(), empty_label=None
-    )
+class _FindingFields(forms.Form):
     type = forms.ChoiceField(label=_l("Type"), choices=FindingType.choices)
     region = forms.ChoiceField(label=_l("Body region"), choices=BodyRegion.choices)
     location = forms.CharField(label=_l("Location"), max_length=300, required=False)
@@ -156,7 +154,25 @@ class FindingForm(OnceFormMixin):
     x = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
     y = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
 
+
+class FindingForm(OnceFormMixin, _FindingFields):
+    evaluation = EvaluationChoiceField(
+        label=_l("Evaluation"), queryset=Evaluation.objects.none(), empty_label=None
+    )
+
     def __init__(self, *args: Any, evaluations: QuerySet[Evaluation], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "finding-%s")
         super().__init__(*args, **kwargs)
         self.fields["evaluation"].queryset = evaluations  # type: ignore[attr-defined]
+
+
+class FindingEditForm(_FindingFields):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "finding-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReportForm(forms.Form):
+    """The report's language: chosen for its reader, not the page's."""
+
+    language = forms.ChoiceField(label=_l("Language of the report"), choices=settings.LANGUAGES)

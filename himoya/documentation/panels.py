@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from himoya.cases.models import Case, PartyRole, Person
 from himoya.cases.panels import case_page
 from himoya.core.panels import Panel
 from himoya.core.policies import can
+from himoya.documentation import body
 from himoya.documentation.forms import ConsentForm, EvaluationForm, FindingForm, InterviewForm
 from himoya.documentation.models import (
     EVALUATION_SECTIONS,
@@ -85,6 +87,10 @@ def evaluations(request: HttpRequest, case: Case, forms: Mapping[str, Any]) -> d
             for name, label in EVALUATION_SECTIONS
             if getattr(evaluation, name)
         ]
+        findings = list(evaluation.findings.all())
+        evaluation.finding_rows = list(enumerate(findings, start=1))  # type: ignore[attr-defined]
+        evaluation.marks = body.marks(findings)  # type: ignore[attr-defined]
+        evaluation.diagrams = body.diagrams(evaluation.marks)  # type: ignore[attr-defined]
     return {
         "evaluations": rows,
         "may_evaluate": can(request.user, "documentation.evaluation.write", case),
@@ -92,6 +98,8 @@ def evaluations(request: HttpRequest, case: Case, forms: Mapping[str, Any]) -> d
         or EvaluationForm(people=case_victims(case)),
         "finding_form": forms.get("finding_form")
         or FindingForm(evaluations=case_evaluations(case)),
+        "pick_diagrams": body.diagrams([]),
+        "report_languages": settings.LANGUAGES,
     }
 
 

@@ -15,4 +15,19 @@ urlpatterns = [
     path("<int:pk>/interviews/", views.interview_add, name="interview_add"),
     path("<int:pk>/evaluations/", views.evaluation_add, name="evaluation_add"),
     path("<int:pk>/evaluations/findings/", views.finding_add, name="finding_add"),
+    path(
+        "<int:pk>/evaluations/findings/<int:finding_pk>/edit/",
+        views.finding_edit,
+        name="finding_edit",
+    ),
+    path(
+        "<int:pk>/evaluations/findings/<int:finding_pk>/delete/",
+        views.finding_delete,
+        name="finding_delete",
+    ),
+    path(
+        "<int:pk>/evaluations/<int:evaluation_pk>/report.<str:fmt>",
+        views.evaluation_report,
+        name="evaluation_report",
+    ),
 ]

@@ -8,7 +8,12 @@ from himoya.documentation.services.consents import (
     require_consent,
     victims,
 )
-from himoya.documentation.services.evaluations import evaluation_record, finding_add
+from himoya.documentation.services.evaluations import (
+    evaluation_record,
+    finding_add,
+    finding_change,
+    finding_delete,
+)
 from himoya.documentation.services.interviews import interview_record
 
 __all__ = [
@@ -17,6 +22,8 @@ __all__ = [
     "consent_revoke",
     "evaluation_record",
     "finding_add",
+    "finding_change",
+    "finding_delete",
     "interview_record",
     "require_consent",
     "victims",

@@ -100,6 +100,39 @@ def _mark(view: str, x: float | None, y: float | None, errors: dict[str, str]) -
         errors["view"] = _("Choose the view of the body the mark is on.")
 
 
+def _finding_values(
+    *,
+    type: str,
+    region: str,
+    rating: str,
+    view: str,
+    x: float | None,
+    y: float | None,
+    text: Mapping[str, str],
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    if type not in FindingType.values:
+        errors["type"] = _("Choose the type of finding.")
+    if region not in BodyRegion.values:
+        errors["region"] = _("Choose the body region.")
+    if rating not in Consistency.values:
+        errors["rating"] = _("Choose a level of consistency.")
+    if view and view not in DiagramView.values:
+        errors["view"] = _("Choose the view of the body the mark is on.")
+    _mark(view, x, y, errors)
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "type": type,
+        "region": region,
+        "rating": rating,
+        "view": view,
+        "x": x,
+        "y": y,
+        **{name: (text.get(name) or "").strip() for name in FINDING_TEXT},
+    }
+
+
 def finding_add(
     *,
     actor: Any,
@@ -118,37 +151,24 @@ def finding_add(
 ) -> Finding:
     case = evaluation.case
     require(actor, "documentation.evaluation.write", case)
-    errors: dict[str, str] = {}
-    if type not in FindingType.values:
-        errors["type"] = _("Choose the type of finding.")
-    if region not in BodyRegion.values:
-        errors["region"] = _("Choose the body region.")
-    if rating not in Consistency.values:
-        errors["rating"] = _("Choose a level of consistency.")
-    if view and view not in DiagramView.values:
-        errors["view"] = _("Choose the view of the body the mark is on.")
-    _mark(view, x, y, errors)
-    if errors:
-        raise ValidationError(errors)
-    text = {
-        "location": location.strip(),
-        "size": size.strip(),
-        "colour": colour.strip(),
-        "age_estimate": age_estimate.strip(),
-        "description": description.strip(),
-    }
+    values = _finding_values(
+        type=type,
+        region=region,
+        rating=rating,
+        view=view,
+        x=x,
+        y=y,
+        text={
+            "location": location,
+            "size": size,
+            "colour": colour,
+            "age_estimate": age_estimate,
+            "description": description,
+        },
+    )
     with transaction.atomic():
         require_consent(evaluation.person, ConsentKind.EXAMINATION, case=case)
-        finding = Finding.objects.create(
-            evaluation=evaluation,
-            type=type,
-            region=region,
-            rating=rating,
-            view=view,
-            x=x,
-            y=y,
-            **text,
-        )
+        finding = Finding.objects.create(evaluation=evaluation, **values)
         record_event(
             actor=actor,
             action="finding.add",
@@ -164,3 +184,87 @@ def finding_add(
             },
         )
     return finding
+
+
+def finding_change(
+    *,
+    actor: Any,
+    finding: Finding,
+    type: str,
+    region: str,
+    rating: str,
+    location: str = "",
+    size: str = "",
+    colour: str = "",
+    age_estimate: str = "",
+    description: str = "",
+    view: str = "",
+    x: float | None = None,
+    y: float | None = None,
+) -> Finding:
+    """Corrects a finding. It needs no consent in force: it records better what was
+    found in an examination the person consented to (adding one does need it)."""
+    evaluation = finding.evaluation
+    case = evaluation.case
+    require(actor, "documentation.evaluation.write", case)
+    values = _finding_values(
+        type=type,
+        region=region,
+        rating=rating,
+        view=view,
+        x=x,
+        y=y,
+        text={
+            "location": location,
+            "size": size,
+            "colour": colour,
+            "age_estimate": age_estimate,
+            "description": description,
+        },
+    )
+    with transaction.atomic():
+        locked = Finding.objects.select_for_update().get(pk=finding.pk)
+        changed = sorted(name for name, value in values.items() if getattr(locked, name) != value)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.save()
+        record_event(
+            actor=actor,
+            action="finding.change",
+            obj=locked,
+            organisation=case.organisation,
+            # Field names only: what was found stays out of the chain.
+            data={
+                "case": case.pk,
+                "evaluation": evaluation.pk,
+                "finding": locked.pk,
+                "fields": changed,
+                "rating": locked.rating,
+            },
+        )
+    for name, value in values.items():
+        setattr(finding, name, value)
+    return finding
+
+
+def finding_delete(*, actor: Any, finding: Finding) -> None:
+    evaluation = finding.evaluation
+    case = evaluation.case
+    require(actor, "documentation.evaluation.write", case)
+    with transaction.atomic():
+        pk = finding.pk
+        record_event(
+            actor=actor,
+            action="finding.delete",
+            obj=finding,
+            organisation=case.organisation,
+            data={
+                "case": case.pk,
+                "evaluation": evaluation.pk,
+                "finding": pk,
+                "type": finding.type,
+                "region": finding.region,
+                "rating": finding.rating,
+            },
+        )
+        Finding.objects.filter(pk=pk).delete()
