@@ -21,6 +21,7 @@ from himoya.cases.views.appeals import (
     appeal_new,
     duplicate_hints,
 )
+from himoya.cases.views.closing import case_close
 from himoya.cases.views.dashboard import (
     alert_read,
     dashboard,
@@ -55,6 +56,7 @@ __all__ = [
     "appeal_letter",
     "appeal_new",
     "case_assign",
+    "case_close",
     "case_take",
     "case_detail",
     "case_edit",
