@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.core import phones
 from himoya.core.crypto import normalise_text
@@ -477,7 +478,9 @@ class Hearing(models.Model):
     note = EncryptedTextField(_("note"), blank=True, default="")
     result = EncryptedTextField(_("result"), blank=True, default="")
     # Set when the hearing is called off (chosen when the case was closed).
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("hearing", "cancelled"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["starts_at"]
