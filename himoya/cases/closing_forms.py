@@ -42,6 +42,12 @@ class ClosingForm(StatusForm):
             (HearingDecision.CANCEL, _("Cancel the hearing")),
             (HearingDecision.KEEP, _("Keep the hearing")),
         ]
+        # The items this page lists: a choice "for every task" applies to those only,
+        # so work added after the page was made is asked about, never decided unseen.
+        self.fields["shown"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.initial["shown"] = " ".join(
+            [f"task_{t.pk}" for t in work.tasks] + [f"hearing_{h.pk}" for h in work.hearings]
+        )
         if work.tasks:
             self.fields["all_tasks"] = forms.ChoiceField(
                 label=_("For every task"), choices=task_choices, required=False
@@ -69,9 +75,15 @@ class ClosingForm(StatusForm):
         """The decisions by id: an item's own choice, else the one for all of its kind;
         undecided items are left out (the service names them)."""
         data = self.cleaned_data
+        shown = set((data.get("shown") or "").split())
+
+        def for_all(name: str, kind: str) -> str:
+            return (data.get(f"all_{kind}s") or "") if name in shown else ""
+
         tasks: dict[int, TaskDecision] = {}
         for task in self.work.tasks:
-            choice = data.get(f"task_{task.pk}") or data.get("all_tasks") or ""
+            name = f"task_{task.pk}"
+            choice = data.get(name) or for_all(name, "task")
             if choice.startswith(HAND_OVER_PREFIX):
                 user = self.workers.get(choice.removeprefix(HAND_OVER_PREFIX))
                 tasks[task.pk] = TaskDecision(TaskDecision.HAND_OVER, user)
@@ -79,7 +91,8 @@ class ClosingForm(StatusForm):
                 tasks[task.pk] = TaskDecision(choice)
         hearings: dict[int, str] = {}
         for hearing in self.work.hearings:
-            choice = data.get(f"hearing_{hearing.pk}") or data.get("all_hearings") or ""
+            name = f"hearing_{hearing.pk}"
+            choice = data.get(name) or for_all(name, "hearing")
             if choice:
                 hearings[hearing.pk] = choice
         return tasks, hearings

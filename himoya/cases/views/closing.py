@@ -67,14 +67,23 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.messages[0])
             return action.back()
         except ValidationError as exc:
-            # Work added meanwhile has no field yet: the page, made again, shows it.
-            case.refresh_from_db()
-            fresh = _form(case, selectors.open_work(case), data=request.POST)
-            fresh.is_valid()
-            add_service_errors(fresh, exc)
-            return _page(request, case, fresh, status=400)
+            return _again(request, case, exc)
         messages.success(request, _("The case is closed."))
         return action.back()
+    return _again(request, case)
+
+
+def _again(request: HttpRequest, case: Case, error: ValidationError | None = None) -> HttpResponse:
+    """The page again with what was chosen and the errors, listing the work open now:
+    what was added meanwhile appears, and from now on counts as shown."""
+    case.refresh_from_db()
+    work = selectors.open_work(case)
+    data = request.POST.copy()
+    data["shown"] = _form(case, work).initial["shown"]
+    form = _form(case, work, data=data)
+    form.is_valid()
+    if error is not None:
+        add_service_errors(form, error)
     return _page(request, case, form, status=400)
 
 
