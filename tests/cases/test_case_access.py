@@ -139,6 +139,7 @@ def test_every_object_url_is_covered():
         "detail",
         "edit",
         "status",
+        "close",
         "assign",
         "take",
         "share",
