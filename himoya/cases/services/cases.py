@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from himoya.cases.models import (
     Case,
     CaseStatus,
 )
-from himoya.cases.services.closing import case_close, tasks_move
+from himoya.cases.services.closing import TaskDecision, case_close, tasks_move
 from himoya.cases.services.common import (
     not_in_future,
     user_of,
@@ -150,9 +151,12 @@ def case_change_status(
     status: str,
     outcome: str = "",
     expected_version: int | None,
+    tasks: Mapping[int, TaskDecision] | None = None,
+    hearings: Mapping[int, str] | None = None,
 ) -> Case:
     """Moves a case along new → in review → in progress ⇄ awaiting answer → closed.
-    Closing needs an outcome; reopening a closed case is the coordinators'."""
+    Closing needs an outcome and a decision on each open task and coming hearing
+    (``case_close``); reopening a closed case is the coordinators'."""
     require(actor, "case.edit", case)
     if status not in CaseStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -169,7 +173,14 @@ def case_change_status(
         require(actor, "case.manage", case)
     if status == CaseStatus.CLOSED:
         # One way to close: open tasks and coming hearings must be decided on first.
-        case_close(actor=actor, case=case, outcome=outcome, expected_version=expected_version)
+        case_close(
+            actor=actor,
+            case=case,
+            outcome=outcome,
+            expected_version=expected_version,
+            tasks=tasks,
+            hearings=hearings,
+        )
         return case
     old = case.status
     case.status = status
