@@ -202,7 +202,6 @@ def _emergency(ctx: DemoContext, org: Organisation, country: str, facility: Faci
     services.appeal_register(actor=ctx.actor, organisation=org, data=data)
 
 
-
 def _assign_clinicians(ctx: DemoContext) -> None:
     """The demo's doctors and psychologists are assigned to the first open case of their
     organisation, one with a victim in rehabilitation if there is one (in Almaty they

@@ -563,6 +563,8 @@ def eligible_clinicians(case: Case) -> QuerySet[User]:
         .exclude(pk__in=running.values("clinician_id"))
         .order_by("full_name", "email")
     )
+
+
 @dataclass
 class OpenWork:
     """What closing a case must decide on: its open tasks and its coming hearings."""

@@ -32,7 +32,6 @@ from himoya.core.formats import show_datetime
 from himoya.core.policies import can, require
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
-from himoya.reference.selectors import terms_for_country
 from himoya.reference.services import retired_place, retired_region, term_for
 
 if TYPE_CHECKING:
