@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +20,7 @@ from himoya.cases import selectors as case_selectors
 from himoya.cases.forms import add_service_errors
 from himoya.cases.models import Case
 from himoya.core import uploads
+from himoya.core.formats import DAY_FIRST_DATE
 from himoya.core.idempotency import submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_user
@@ -27,6 +28,12 @@ from himoya.documentation.services import victims
 from himoya.letters import rendering, selectors, services
 from himoya.letters.forms import AnswerForm, ComposeForm, DispatchForm, StartForm
 from himoya.letters.models import Letter, LetterTemplate, Recipient
+
+
+def letter_date(value: dt.date | None) -> str:
+    """A date as letters to the authorities of Kazakhstan and Tajikistan write it
+    (day first, ``core.formats``), whatever the language of the staff page."""
+    return dateformat.format(value, DAY_FIRST_DATE) if value is not None else ""
 
 
 def initial_data(case: Case, recipient: Recipient, user: Any) -> dict[str, str]:
@@ -38,11 +45,11 @@ def initial_data(case: Case, recipient: Recipient, user: Any) -> dict[str, str]:
         "recipient_address": recipient.address,
         "applicant_name": case.organisation.name,
         "victim_name": ", ".join(p.full_name for p in people),
-        "events_date": case.events_from.strftime("%d.%m.%Y") if case.events_from else "",
+        "events_date": letter_date(case.events_from),
         "place": case.facility.name if case.facility is not None else "",
         "facts": case.summary,
         "country": case.country,
-        "date": timezone.localdate().strftime("%d.%m.%Y"),
+        "date": letter_date(timezone.localdate()),
     }
 
 
