@@ -388,9 +388,7 @@ HIMOYA_API_PUBLIC_PATHS: tuple[str, ...] = ()
 
 # The public site (himoya/public_site, docs/architecture.md "Public site").
 # Which organisation receives the help requests sent through the public form (its slug).
-HIMOYA_PUBLIC_ORGANISATION = ENV.text(
-    "HIMOYA_PUBLIC_ORGANISATION", "" if PRODUCTION else "demo-kz"
-)
+HIMOYA_PUBLIC_ORGANISATION = ENV.text("HIMOYA_PUBLIC_ORGANISATION", "" if PRODUCTION else "demo-kz")
 # Spam protection of the help form: a form sent sooner than this after it was shown, or
 # later than the second, is refused (signed time token); and a limit per client address
 # (allauth's rate-limit syntax, per a keyed hash of the address).

@@ -46,7 +46,9 @@ class HelpRequestForm(OnceFormMixin, forms.Form):
     )
     message = forms.CharField(
         label=_("What happened?"),
-        help_text=_("Where and when, who was involved. Write what you can; a lawyer will ask the rest."),
+        help_text=_(
+            "Where and when, who was involved. Write what you can; a lawyer will ask the rest."
+        ),
         max_length=MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Describe briefly what happened.")},
@@ -74,6 +76,6 @@ class HelpRequestForm(OnceFormMixin, forms.Form):
     def renew_time_token(self) -> None:
         """A refused submission is shown again with a fresh time token, so that a person
         who was merely quick, or slow, can send it again."""
-        data = self.data.copy()
+        data = dict(self.data.items())
         data[spam.TIME_FIELD] = spam.issue_time_token()
         self.data = data

@@ -29,7 +29,7 @@ def issue_time_token(now: float | None = None) -> str:
 
 
 def time_token_problem(token: str, now: float | None = None) -> str:
-    """"" for a token in its window; "fast" or "stale" (a forged or broken token counts
+    """ "" for a token in its window; "fast" or "stale" (a forged or broken token counts
     as stale: the visitor gets a fresh form either way)."""
     try:
         shown = float(signing.loads(token or "", salt=_SALT))

@@ -128,6 +128,11 @@ def help_sent(request: HttpRequest, signed: str) -> HttpResponse:
     return render(request, "public_site/help_sent.html", context)
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """The language's home page (named, so other templates can link to it)."""
+    return serve(request, "")
+
+
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Wagtail's page view, which says so when a page exists only in other languages
     and links to them (404, so that search engines do not index the notice)."""
