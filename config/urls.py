@@ -40,7 +40,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # Wagtail reverses for page URLs.
 urlpatterns += i18n_patterns(
     path("", include("himoya.public_site.urls")),
-    re_path(r"^((?:[\w\-]+/)*)$", serve_page, name="wagtail_serve"),
+    # Never a staff or API path: LocaleMiddleware would otherwise send an unknown
+    # /api/... or /staff/... path to /ru/api/... instead of answering it there.
+    re_path(r"^(?!staff/|api/)((?:[\w\-]+/)*)$", serve_page, name="wagtail_serve"),
     prefix_default_language=True,
 )
 
