@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the access check, so that its refusals are no-store too.
     "himoya.core.middleware.SecurityHeadersMiddleware",
+    # Outside the language middleware too: its redirects to /ru/... carry the headers.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "himoya.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,8 +94,6 @@ MIDDLEWARE = [
     "himoya.core.middleware.StaffAccessMiddleware",
     # After the access check: only a page the user may see can say it is damaged.
     "himoya.core.damage.DamagedRecordMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -17,6 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Wagtail's editor: under /staff/, so StaffAccessMiddleware asks the same login and
     # two-factor authentication as every staff page before Wagtail sees the request.
+    # Wagtail's own sign-in and sign-out pages are never shown: ours (allauth, with 2FA)
+    # are the only way in and out, and Wagtail's login page links other hosts.
+    path("staff/cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("staff/cms/logout/", RedirectView.as_view(pattern_name="account_logout")),
     path("staff/cms/", include(wagtailadmin_urls)),
     # Templates to download, read from our own storage by Wagtail's serving view.
     path("documents/", include(wagtaildocs_urls)),

@@ -43,7 +43,7 @@ def pages(coordinator: Any) -> list[tuple[str, Any]]:
     anonymous = Client()
     staff = make_client(coordinator)
     return [
-        ("public home", anonymous.get("/")),
+        ("public home", anonymous.get("/ru/", follow=True)),
         ("login", anonymous.get(LOGIN)),
         ("staff home", staff.get("/staff/")),
         ("staff list", staff.get("/staff/people/")),

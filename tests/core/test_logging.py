@@ -116,11 +116,11 @@ def test_request_id_of_a_real_request_reaches_its_log_lines() -> None:
     try:
         out = configured_output(
             lambda: Client().get(
-                f"/no-such-page/?q={MARKER}", HTTP_X_REQUEST_ID="trace-abcdef123456"
+                f"/ru/no-such-page/?q={MARKER}", HTTP_X_REQUEST_ID="trace-abcdef123456"
             )
         )
     finally:
         request_logger.setLevel(old_level)
-    assert "Not Found: /no-such-page/" in out
+    assert "Not Found: /ru/no-such-page/" in out
     assert "[trace-abcdef123456]" in out
     assert MARKER not in out

@@ -145,13 +145,13 @@ def test_runserver_refuses_a_public_address_with_debug(tmp_path: Path) -> None:
 @pytest.mark.django_db
 def test_debug_pages_are_refused_to_other_machines(settings: Any) -> None:
     settings.DEBUG = True
-    remote = Client(REMOTE_ADDR="192.0.2.7").get("/no-such-page/")
+    remote = Client(REMOTE_ADDR="192.0.2.7").get("/ru/no-such-page/")
     assert remote.status_code == 403
     assert b"URLconf" not in remote.content
-    local = Client().get("/no-such-page/")  # 127.0.0.1: the technical 404 page
+    local = Client().get("/ru/no-such-page/")  # 127.0.0.1: the technical 404 page
     assert local.status_code == 404 and b"URLconf" in local.content
     settings.DEBUG = False
-    assert Client(REMOTE_ADDR="192.0.2.7").get("/no-such-page/").status_code == 404
+    assert Client(REMOTE_ADDR="192.0.2.7").get("/ru/no-such-page/").status_code == 404
 
 
 # -- error pages ------------------------------------------------------------------------
