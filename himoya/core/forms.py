@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+T = TypeVar("T")
 
 
 def add_service_errors(
@@ -23,3 +26,15 @@ def add_service_errors(
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def run_service(form: forms.Form, call: Callable[[dict[str, Any]], T]) -> T | None:
+    """What the service ``call`` returns for a valid form's data; None when the form is
+    invalid or the service refused, its ValidationError then put on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None

@@ -29,6 +29,7 @@ from himoya.cases.services import (
 )
 from himoya.cases.services.appeal_facts import CaseWork, Facts
 from himoya.cases.snapshot import AppealSnapshot
+from himoya.core.changes import assign_changed
 from himoya.core.crypto import normalise_text
 from himoya.core.fields import blind_index_fields, encrypted_fields
 from himoya.core.fields import bulk_update as sealed_bulk_update
@@ -553,12 +554,7 @@ class CaseWriter:
 
 def assign(obj: Any, **values: Any) -> list[str]:
     """Sets the attributes that differ; returns their names."""
-    changed = []
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed.append(name)
-    return changed
+    return assign_changed(obj, values)
 
 
 def bulk_update(model: Any, objs: list[Any], fields: list[str]) -> None:

@@ -10,12 +10,12 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from himoya.core.events import record_event
+from himoya.core.mail import mail_staff
 from himoya.core.policies import SystemActor
 from himoya.letters.models import Letter, LetterStatus
 
@@ -62,12 +62,6 @@ def _mail(user: Any, letter: Letter, base_url: str) -> None:
         }
         if base_url:
             body += "\n\n" + base_url.rstrip("/") + f"/staff/letters/{letter.pk}/"
-    try:
-        send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
-    except Exception:  # the reminder is recorded and the deadlines page shows it
-        log.exception("reminder mail for letter %s could not be sent", letter.pk)
+    # The reminder is recorded and the deadlines page shows it, whatever the mail does.
+    failure = f"reminder mail for letter {letter.pk} could not be sent"
+    mail_staff(user, subject, body, log=log, failure=failure)

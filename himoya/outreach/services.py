@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Organisation
 from himoya.core.audit import audit_record
+from himoya.core.changes import save_changed
 from himoya.core.countries import country_code
 from himoya.core.policies import require
 from himoya.outreach.models import LANGUAGES, Audience, Office, Publication, Training
@@ -43,15 +44,6 @@ def _external_id(model: type[Model], organisation: Organisation, given: str) -> 
 def _not_in_future(day: dt.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
-
-
-def _changed(obj: Model, values: dict[str, Any]) -> list[str]:
-    fields = []
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            fields.append(name)
-    return fields
 
 
 # ---------------------------------------------------------------- publications
@@ -125,16 +117,14 @@ def publication_update(
             "kind": kind,
             "url": url,
         }
-        fields = _changed(locked, values)
-        if fields:
-            locked.save(update_fields=fields)
-            audit_record(
-                actor=actor,
-                action="publication.update",
-                obj=locked,
-                organisation=locked.organisation,
-                data={"publication": locked.pk, "fields": fields},
-            )
+        save_changed(
+            actor=actor,
+            obj=locked,
+            values=values,
+            action="publication.update",
+            organisation=locked.organisation,
+            key="publication",
+        )
     return locked
 
 
@@ -239,16 +229,14 @@ def training_update(
             "place": place.strip(),
             "url": url,
         }
-        fields = _changed(locked, values)
-        if fields:
-            locked.save(update_fields=fields)
-            audit_record(
-                actor=actor,
-                action="training.update",
-                obj=locked,
-                organisation=locked.organisation,
-                data={"training": locked.pk, "fields": fields},
-            )
+        save_changed(
+            actor=actor,
+            obj=locked,
+            values=values,
+            action="training.update",
+            organisation=locked.organisation,
+            key="training",
+        )
     return locked
 
 
@@ -368,14 +356,12 @@ def office_update(
     values["active"] = active
     with transaction.atomic():
         locked = Office.objects.select_for_update().get(pk=office.pk)
-        fields = _changed(locked, values)
-        if fields:
-            locked.save(update_fields=fields)
-            audit_record(
-                actor=actor,
-                action="office.update",
-                obj=locked,
-                organisation=locked.organisation,
-                data={"office": locked.pk, "fields": fields},
-            )
+        save_changed(
+            actor=actor,
+            obj=locked,
+            values=values,
+            action="office.update",
+            organisation=locked.organisation,
+            key="office",
+        )
     return locked

@@ -8,24 +8,31 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from himoya.accounts.models import Organisation
-from himoya.core.forms import add_service_errors
 from himoya.core.policies import can
-from himoya.core.views import PAGE_SIZE, staff_organisation, staff_user
+from himoya.core.views import (
+    PAGE_SIZE,
+    edit_page,
+    save_and_back,
+    staff_organisation,
+    staff_user,
+)
 from himoya.outreach import services
 from himoya.outreach.forms import OfficeForm, PublicationForm, TrainingForm
 from himoya.outreach.models import Office, Publication, Training
 from himoya.outreach.phones import display_hotline
 
+# A form's cleaned data is passed to its service as is: the outreach forms name their
+# fields as the services name their arguments (the edit forms drop the import key).
 Save = Callable[[dict[str, Any]], Model]
 
 
@@ -34,19 +41,6 @@ def _organisation(request: HttpRequest) -> Organisation:
     if not can(staff_user(request), "outreach.view", org):
         raise PermissionDenied
     return org
-
-
-def _save(request: HttpRequest, form: forms.Form, save: Save, done: str) -> Model | None:
-    """Runs the service on a valid form; its ValidationError goes onto the form."""
-    if not form.is_valid():
-        return None
-    try:
-        obj = save(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
-    messages.success(request, done % {"name": str(obj)})
-    return obj
 
 
 def _list_page(
@@ -63,8 +57,9 @@ def _list_page(
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        if _save(request, form, create, _("%(name)s is added.")) is not None:
-            return redirect(url)
+        added = save_and_back(request, form, create, done=_("%(name)s is added."), back=url)
+        if added is not None:
+            return added
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -81,11 +76,15 @@ def _edit_page(
     org = _organisation(request)
     if not can(staff_user(request), "outreach.manage", org):
         raise PermissionDenied
-    if request.method == "POST" and _save(request, form, update, _("%(name)s is saved.")):
-        return redirect(url)
-    status = 400 if request.method == "POST" else 200
-    context = {"obj": obj, "form": form, "title": title, "back": url}
-    return render(request, "outreach/edit.html", context, status=status)
+    return edit_page(
+        request,
+        obj=obj,
+        form=form,
+        update=update,
+        back=reverse(url),
+        title=title,
+        template="outreach/edit.html",
+    )
 
 
 # ---------------------------------------------------------------- publications
@@ -100,16 +99,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
         template="outreach/publications.html",
         queryset=Publication.objects.filter(organisation=org).order_by("-published_on", "-id"),
         form=PublicationForm(request.POST or None, prefix="add"),
-        create=lambda d: services.publication_create(
-            actor=user,
-            organisation=org,
-            published_on=d["published_on"],
-            language=d["language"],
-            title=d["title"],
-            kind=d["kind"],
-            url=d["url"],
-            external_id=d["external_id"],
-        ),
+        create=lambda d: services.publication_create(actor=user, organisation=org, **d),
         url="outreach:publications",
     )
 
@@ -128,15 +118,7 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         obj=publication,
         form=form,
-        update=lambda d: services.publication_update(
-            actor=user,
-            publication=publication,
-            published_on=d["published_on"],
-            language=d["language"],
-            title=d["title"],
-            kind=d["kind"],
-            url=d["url"],
-        ),
+        update=lambda d: services.publication_update(actor=user, publication=publication, **d),
         url="outreach:publications",
         title=_("Edit the publication"),
     )
@@ -154,18 +136,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
         template="outreach/trainings.html",
         queryset=Training.objects.filter(organisation=org).order_by("-held_on", "-id"),
         form=TrainingForm(request.POST or None, prefix="add"),
-        create=lambda d: services.training_create(
-            actor=user,
-            organisation=org,
-            held_on=d["held_on"],
-            topic=d["topic"],
-            audiences=d["audiences"],
-            participants=d["participants"],
-            language=d["language"],
-            place=d["place"],
-            url=d["url"],
-            external_id=d["external_id"],
-        ),
+        create=lambda d: services.training_create(actor=user, organisation=org, **d),
         url="outreach:trainings",
     )
 
@@ -182,17 +153,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         obj=training,
         form=form,
-        update=lambda d: services.training_update(
-            actor=user,
-            training=training,
-            held_on=d["held_on"],
-            topic=d["topic"],
-            audiences=d["audiences"],
-            participants=d["participants"],
-            language=d["language"],
-            place=d["place"],
-            url=d["url"],
-        ),
+        update=lambda d: services.training_update(actor=user, training=training, **d),
         url="outreach:trainings",
         title=_("Edit the training"),
     )
@@ -217,14 +178,7 @@ def office_list(request: HttpRequest) -> HttpResponse:
         queryset=Office.objects.filter(organisation=org).select_related("region"),
         form=form,
         create=lambda d: services.office_create(
-            actor=user,
-            organisation=org,
-            name=d["name"],
-            kind=d["kind"],
-            country=d["country"],
-            region=d["region"],
-            address=d["address"],
-            hotlines=form.hotline_list(),
+            actor=user, organisation=org, **{**d, "hotlines": form.hotline_list()}
         ),
         url="outreach:offices",
     )
@@ -251,15 +205,7 @@ def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=office,
         form=form,
         update=lambda d: services.office_update(
-            actor=user,
-            office=office,
-            name=d["name"],
-            kind=d["kind"],
-            country=d["country"],
-            region=d["region"],
-            address=d["address"],
-            hotlines=form.hotline_list(),
-            active=d["active"],
+            actor=user, office=office, **{**d, "hotlines": form.hotline_list()}
         ),
         url="outreach:offices",
         title=_("Edit the office"),

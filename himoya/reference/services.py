@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Organisation, User
 from himoya.core.audit import INSTANCE, audit_record
+from himoya.core.changes import save_changed
 from himoya.core.countries import country_code
 from himoya.core.crypto import normalise_text
 from himoya.core.policies import can, require
@@ -204,16 +205,13 @@ def partner_update(
     }
     with transaction.atomic():
         locked = Partner.objects.select_for_update().get(pk=partner.pk)
-        fields = _assign(locked, values)
-        if fields:
-            locked.save(update_fields=fields)
-            audit_record(
-                actor=actor,
-                action="partner.update",
-                obj=locked,
-                organisation=locked.organisation,
-                data={"fields": fields},
-            )
+        save_changed(
+            actor=actor,
+            obj=locked,
+            values=values,
+            action="partner.update",
+            organisation=locked.organisation,
+        )
     return locked
 
 
@@ -222,28 +220,6 @@ def partner_update(
 # reference stewards only, recorded at instance level with the names of the fields
 # changed (never their values, which the record shows now), so every organisation's
 # coordinators read them on the reference changes page.
-
-
-def _assign(obj: Any, values: dict[str, Any]) -> list[str]:
-    changed = []
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed.append(name)
-    return changed
-
-
-def _save_shared(actor: Any, action: str, obj: Any, values: dict[str, Any], key: str) -> None:
-    fields = _assign(obj, values)
-    if fields:
-        obj.save(update_fields=fields)
-        audit_record(
-            actor=actor,
-            action=action,
-            obj=obj,
-            organisation=INSTANCE,
-            data={key: obj.pk, "fields": fields},
-        )
 
 
 def _labels(labels: dict[str, str], prefix: str) -> dict[str, str]:
@@ -331,7 +307,14 @@ def term_update(
     }
     with transaction.atomic():
         locked = Term.objects.select_for_update().get(pk=term.pk)
-        _save_shared(actor, "term.update", locked, values, "term")
+        save_changed(
+            actor=actor,
+            obj=locked,
+            values=values,
+            action="term.update",
+            organisation=INSTANCE,
+            key="term",
+        )
     return locked
 
 
@@ -388,7 +371,14 @@ def region_update(
         raise ValidationError({"name_ru": _("This region is already in the registry.")})
     with transaction.atomic():
         locked = Region.objects.select_for_update().get(pk=region.pk)
-        _save_shared(actor, "region.update", locked, values, "region")
+        save_changed(
+            actor=actor,
+            obj=locked,
+            values=values,
+            action="region.update",
+            organisation=INSTANCE,
+            key="region",
+        )
     return locked
 
 
@@ -443,5 +433,12 @@ def facility_update(
     }
     with transaction.atomic():
         locked = Facility.objects.select_for_update().get(pk=facility.pk)
-        _save_shared(actor, "facility.update", locked, values, "facility")
+        save_changed(
+            actor=actor,
+            obj=locked,
+            values=values,
+            action="facility.update",
+            organisation=INSTANCE,
+            key="facility",
+        )
     return locked

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from himoya.accounts.models import User
 from himoya.core.countries import country_label
-from himoya.core.forms import add_service_errors
+from himoya.core.forms import run_service
 from himoya.core.policies import can
-from himoya.core.views import staff_user
+from himoya.core.views import edit_page, save_and_back, staff_user
 from himoya.reference import services
 from himoya.reference.forms import (
     FacilityEditForm,
@@ -39,16 +38,6 @@ def _steward(request: HttpRequest) -> User:
     return user
 
 
-def _run(form: forms.Form, call: Any) -> Any:
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
-
-
 # ---------------------------------------------------------------- terms
 
 
@@ -63,7 +52,8 @@ def term_list(request: HttpRequest) -> HttpResponse:
     form = TermForm(request.POST or None, prefix="add")
     del form.fields["active"]
     if request.method == "POST":
-        term = _run(
+        added = save_and_back(
+            request,
             form,
             lambda d: services.term_create(
                 actor=user,
@@ -74,10 +64,11 @@ def term_list(request: HttpRequest) -> HttpResponse:
                 verified=d["verified"],
                 order=d["order"],
             ),
+            done=_("%(name)s is added."),
+            back=f"{reverse('reference:terms')}?vocabulary={current}",
         )
-        if term is not None:
-            messages.success(request, _("%(name)s is added.") % {"name": term.label})
-            return redirect(f"{reverse('reference:terms')}?vocabulary={current}")
+        if added is not None:
+            return added
     context = {
         "vocabularies": vocabularies,
         "current": current,
@@ -102,26 +93,23 @@ def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(verified=term.verified, active=term.active)
     form = TermForm(request.POST or None, initial=initial)
     form.fields["code"].disabled = True
-    if request.method == "POST":
-        saved = _run(
-            form,
-            lambda d: services.term_update(
-                actor=user,
-                term=term,
-                labels=form.labels(),
-                source=d["source"],
-                verified=d["verified"],
-                active=d["active"],
-                order=d["order"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("%(name)s is saved.") % {"name": saved.label})
-            return redirect(f"{reverse('reference:terms')}?vocabulary={term.vocabulary}")
-    back = f"{reverse('reference:terms')}?vocabulary={term.vocabulary}"
-    context = {"form": form, "title": _("Edit the term"), "back": back, "obj": term}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reference/edit.html", context, status=status)
+    return edit_page(
+        request,
+        obj=term,
+        form=form,
+        update=lambda d: services.term_update(
+            actor=user,
+            term=term,
+            labels=form.labels(),
+            source=d["source"],
+            verified=d["verified"],
+            active=d["active"],
+            order=d["order"],
+        ),
+        back=f"{reverse('reference:terms')}?vocabulary={term.vocabulary}",
+        title=_("Edit the term"),
+        template="reference/edit.html",
+    )
 
 
 # ---------------------------------------------------------------- regions
@@ -135,7 +123,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
     form = RegionForm(request.POST or None, prefix="add", initial={"country": current})
     del form.fields["active"]
     if request.method == "POST":
-        region = _run(
+        region = run_service(
             form,
             lambda d: services.region_create(
                 actor=user,
@@ -171,26 +159,23 @@ def region_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(verified=region.verified, active=region.active)
     form = RegionForm(request.POST or None, initial=initial)
     form.fields["country"].disabled = True
-    if request.method == "POST":
-        saved = _run(
-            form,
-            lambda d: services.region_update(
-                actor=user,
-                region=region,
-                names=form.labels(),
-                code=d["code"],
-                source=d["source"],
-                verified=d["verified"],
-                active=d["active"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("%(name)s is saved.") % {"name": saved})
-            return redirect(f"{reverse('reference:regions')}?country={region.country}")
-    back = f"{reverse('reference:regions')}?country={region.country}"
-    context = {"form": form, "title": _("Edit the region"), "back": back, "obj": region}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reference/edit.html", context, status=status)
+    return edit_page(
+        request,
+        obj=region,
+        form=form,
+        update=lambda d: services.region_update(
+            actor=user,
+            region=region,
+            names=form.labels(),
+            code=d["code"],
+            source=d["source"],
+            verified=d["verified"],
+            active=d["active"],
+        ),
+        back=f"{reverse('reference:regions')}?country={region.country}",
+        title=_("Edit the region"),
+        template="reference/edit.html",
+    )
 
 
 # ---------------------------------------------------------------- places of detention
@@ -216,33 +201,26 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "active": facility.active,
     }
     form = FacilityEditForm(request.POST or None, initial=initial, country=facility.country)
-    if request.method == "POST":
-        saved = _run(
-            form,
-            lambda d: services.facility_update(
-                actor=user,
-                facility=facility,
-                name=d["name"],
-                region=d["region"],
-                type_code=d["type"],
-                agency_code=d["agency"],
-                address=d["address"],
-                holds_men=d["holds_men"],
-                holds_women=d["holds_women"],
-                holds_minors=d["holds_minors"],
-                capacity=d["capacity"],
-                source=d["source"],
-                active=d["active"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
-            return redirect("reference:facilities")
-    context = {
-        "form": form,
-        "title": _("Edit the place of detention"),
-        "back": reverse("reference:facilities"),
-        "obj": facility,
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reference/edit.html", context, status=status)
+    return edit_page(
+        request,
+        obj=facility,
+        form=form,
+        update=lambda d: services.facility_update(
+            actor=user,
+            facility=facility,
+            name=d["name"],
+            region=d["region"],
+            type_code=d["type"],
+            agency_code=d["agency"],
+            address=d["address"],
+            holds_men=d["holds_men"],
+            holds_women=d["holds_women"],
+            holds_minors=d["holds_minors"],
+            capacity=d["capacity"],
+            source=d["source"],
+            active=d["active"],
+        ),
+        back=reverse("reference:facilities"),
+        title=_("Edit the place of detention"),
+        template="reference/edit.html",
+    )

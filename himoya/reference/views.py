@@ -18,7 +18,7 @@ from himoya.core.events import sentence as event_sentence
 from himoya.core.forms import add_service_errors
 from himoya.core.idempotency import FIELD, submit_once
 from himoya.core.policies import can
-from himoya.core.views import PAGE_SIZE, querystring, staff_organisation, staff_user
+from himoya.core.views import PAGE_SIZE, edit_page, querystring, staff_organisation, staff_user
 from himoya.reference import selectors, services
 from himoya.reference.forms import FacilityFilterForm, FacilityForm, PartnerForm, regions_of
 from himoya.reference.models import Facility, Partner
@@ -222,29 +222,21 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": partner.contact,
     }
     form = PartnerForm(request.POST or None, initial=initial, once=False)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = services.partner_update(
-                actor=user,
-                partner=partner,
-                name=data["name"],
-                legal=data["legal"],
-                medical=data["medical"],
-                psychological=data["psychological"],
-                country=data["country"],
-                contact=data["contact"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
-            return redirect("reference:partners")
-    context = {
-        "form": form,
-        "title": _("Edit the partner organisation"),
-        "back": reverse("reference:partners"),
-        "obj": partner,
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reference/edit.html", context, status=status)
+    return edit_page(
+        request,
+        obj=partner,
+        form=form,
+        update=lambda d: services.partner_update(
+            actor=user,
+            partner=partner,
+            name=d["name"],
+            legal=d["legal"],
+            medical=d["medical"],
+            psychological=d["psychological"],
+            country=d["country"],
+            contact=d["contact"],
+        ),
+        back=reverse("reference:partners"),
+        title=_("Edit the partner organisation"),
+        template="reference/edit.html",
+    )

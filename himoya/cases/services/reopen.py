@@ -9,15 +9,12 @@ import logging
 from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Role, User
 from himoya.cases.models import Alert, Appeal, Case, CaseStatus
+from himoya.cases.services.alert_mail import mail_alerts
 from himoya.core.events import record_event
 
 log = logging.getLogger(__name__)
@@ -57,33 +54,16 @@ def closed_case_alert(*, actor: Any, appeal: Appeal) -> list[Alert]:
         case=case,
         data={"case": case.pk, "appeal": appeal.pk, "recipients": sorted(recipients)},
     )
-    transaction.on_commit(partial(_mail, [a.pk for a in alerts]))
+    ids = [a.pk for a in alerts]
+    transaction.on_commit(partial(mail_alerts, ids, _compose, log=log, what="closed-case appeal"))
     return alerts
 
 
-def _mail(alert_ids: list[int]) -> None:
-    """One e-mail per recipient, in their language, naming only the case number and its
-    address: mail leaves the server unencrypted."""
-    base = settings.HIMOYA_BASE_URL.rstrip("/")
-    for alert in Alert.objects.filter(pk__in=alert_ids).select_related("case", "recipient"):
-        user = alert.recipient
-        if not user.email or not user.is_active:
-            continue
-        number = alert.case.number
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = _("New appeal in the closed case %(number)s") % {"number": number}
-            body = _(
-                "A new appeal was registered in case %(number)s, which is closed. "
-                "Look at it and decide whether to reopen the case."
-            ) % {"number": number}
-        link = reverse("cases:detail", args=[alert.case_id])
-        body += "\n\n" + (base + link if base else link)
-        try:
-            send_mail(
-                settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-            )
-        except Exception:  # the alert in the staff pages stands; the mail is a second way
-            log.exception("closed-case appeal mail %s could not be sent", alert.pk)
+def _compose(alert: Alert) -> tuple[str, str]:
+    number = alert.case.number
+    subject = _("New appeal in the closed case %(number)s") % {"number": number}
+    body = _(
+        "A new appeal was registered in case %(number)s, which is closed. "
+        "Look at it and decide whether to reopen the case."
+    ) % {"number": number}
+    return subject, body

@@ -10,15 +10,12 @@ import logging
 from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Role, User
 from himoya.cases.models import Alert, Appeal, Case, CaseStatus, Urgency
+from himoya.cases.services.alert_mail import mail_alerts
 from himoya.core.events import record_event
 from himoya.duty.selectors import on_duty
 
@@ -73,37 +70,20 @@ def emergency_alert(*, actor: Any, appeal: Appeal) -> list[Alert]:
             appeal.pk,
             case.organisation_id,
         )
-    transaction.on_commit(partial(_mail, [a.pk for a in alerts]))
+    ids = [a.pk for a in alerts]
+    transaction.on_commit(partial(mail_alerts, ids, _compose, log=log, what="emergency alert"))
     return alerts
 
 
-def _mail(alert_ids: list[int]) -> None:
-    """One e-mail per recipient, in their language. It names the case number and links
-    to the case, nothing about the people in it: mail leaves the server unencrypted."""
-    base = settings.HIMOYA_BASE_URL.rstrip("/")
-    for alert in Alert.objects.filter(pk__in=alert_ids).select_related("case", "recipient"):
-        user = alert.recipient
-        if not user.email or not user.is_active:
-            continue
-        number = alert.case.number
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = _("Emergency appeal: case %(number)s needs a lawyer") % {"number": number}
-            body = _(
-                "An emergency appeal (a person at risk now) was registered in case "
-                "%(number)s, and no lawyer has taken the case yet."
-            ) % {"number": number}
-            if alert.data.get("duty"):
-                body += "\n\n" + _("You are alerted as a lawyer on duty.")
-            else:
-                body += "\n\n" + _("Nobody is on duty: you are alerted as a coordinator.")
-        link = reverse("cases:detail", args=[alert.case_id])
-        body += "\n\n" + (base + link if base else link)
-        try:
-            send_mail(
-                settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-            )
-        except Exception:  # the alert in the staff pages stands; the mail is a second way
-            log.exception("emergency alert mail %s could not be sent", alert.pk)
+def _compose(alert: Alert) -> tuple[str, str]:
+    number = alert.case.number
+    subject = _("Emergency appeal: case %(number)s needs a lawyer") % {"number": number}
+    body = _(
+        "An emergency appeal (a person at risk now) was registered in case "
+        "%(number)s, and no lawyer has taken the case yet."
+    ) % {"number": number}
+    if alert.data.get("duty"):
+        body += "\n\n" + _("You are alerted as a lawyer on duty.")
+    else:
+        body += "\n\n" + _("Nobody is on duty: you are alerted as a coordinator.")
+    return subject, body

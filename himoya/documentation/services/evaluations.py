@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -100,16 +100,32 @@ def _mark(view: str, x: float | None, y: float | None, errors: dict[str, str]) -
         errors["view"] = _("Choose the view of the body the mark is on.")
 
 
-def _finding_values(
-    *,
-    type: str,
-    region: str,
-    rating: str,
-    view: str,
-    x: float | None,
-    y: float | None,
-    text: Mapping[str, str],
-) -> dict[str, Any]:
+class FindingFields(TypedDict, total=False):
+    """What a finding records, the same for adding and correcting one: the type, region
+    and rating are required, the text and the mark on the diagram are not."""
+
+    type: Required[str]
+    region: Required[str]
+    rating: Required[str]
+    location: str
+    size: str
+    colour: str
+    age_estimate: str
+    description: str
+    view: str
+    x: float | None
+    y: float | None
+
+
+def _finding_values(actor: Any, case: Case, fields: FindingFields) -> dict[str, Any]:
+    """The finding's stored values, checked, once the actor may write evaluations."""
+    require(actor, "documentation.evaluation.write", case)
+    # Keyword arguments a caller spelled wrong stay an error, as with a plain signature.
+    unknown = set(fields) - FindingFields.__required_keys__ - FindingFields.__optional_keys__
+    if unknown:
+        raise TypeError(f"unknown finding fields: {sorted(unknown)}")
+    type, region, rating = fields["type"], fields["region"], fields["rating"]
+    view, x, y = fields.get("view", ""), fields.get("x"), fields.get("y")
     errors: dict[str, str] = {}
     if type not in FindingType.values:
         errors["type"] = _("Choose the type of finding.")
@@ -122,6 +138,7 @@ def _finding_values(
     _mark(view, x, y, errors)
     if errors:
         raise ValidationError(errors)
+    text: Mapping[str, Any] = fields
     return {
         "type": type,
         "region": region,
@@ -133,39 +150,9 @@ def _finding_values(
     }
 
 
-def finding_add(
-    *,
-    actor: Any,
-    evaluation: Evaluation,
-    type: str,
-    region: str,
-    rating: str,
-    location: str = "",
-    size: str = "",
-    colour: str = "",
-    age_estimate: str = "",
-    description: str = "",
-    view: str = "",
-    x: float | None = None,
-    y: float | None = None,
-) -> Finding:
+def finding_add(*, actor: Any, evaluation: Evaluation, **fields: Unpack[FindingFields]) -> Finding:
     case = evaluation.case
-    require(actor, "documentation.evaluation.write", case)
-    values = _finding_values(
-        type=type,
-        region=region,
-        rating=rating,
-        view=view,
-        x=x,
-        y=y,
-        text={
-            "location": location,
-            "size": size,
-            "colour": colour,
-            "age_estimate": age_estimate,
-            "description": description,
-        },
-    )
+    values = _finding_values(actor, case, fields)
     with transaction.atomic():
         require_consent(evaluation.person, ConsentKind.EXAMINATION, case=case)
         finding = Finding.objects.create(evaluation=evaluation, **values)
@@ -178,50 +165,20 @@ def finding_add(
                 "case": case.pk,
                 "evaluation": evaluation.pk,
                 "finding": finding.pk,
-                "type": type,
-                "region": region,
-                "rating": rating,
+                "type": values["type"],
+                "region": values["region"],
+                "rating": values["rating"],
             },
         )
     return finding
 
 
-def finding_change(
-    *,
-    actor: Any,
-    finding: Finding,
-    type: str,
-    region: str,
-    rating: str,
-    location: str = "",
-    size: str = "",
-    colour: str = "",
-    age_estimate: str = "",
-    description: str = "",
-    view: str = "",
-    x: float | None = None,
-    y: float | None = None,
-) -> Finding:
+def finding_change(*, actor: Any, finding: Finding, **fields: Unpack[FindingFields]) -> Finding:
     """Corrects a finding. It needs no consent in force: it records better what was
     found in an examination the person consented to (adding one does need it)."""
     evaluation = finding.evaluation
     case = evaluation.case
-    require(actor, "documentation.evaluation.write", case)
-    values = _finding_values(
-        type=type,
-        region=region,
-        rating=rating,
-        view=view,
-        x=x,
-        y=y,
-        text={
-            "location": location,
-            "size": size,
-            "colour": colour,
-            "age_estimate": age_estimate,
-            "description": description,
-        },
-    )
+    values = _finding_values(actor, case, fields)
     with transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         changed = sorted(name for name, value in values.items() if getattr(locked, name) != value)

@@ -17,7 +17,6 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from himoya.cases.models import Alert, Task
 from himoya.core.audit import audit_record
 from himoya.core.formats import show_date
+from himoya.core.mail import mail_staff
 from himoya.core.policies import SystemActor
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,9 @@ def _mail(task_id: int, base_url: str) -> None:
         if base_url:
             body += "\n\n" + base_url.rstrip("/") + f"/staff/cases/{task.case_id}/#tasks"
         subject = _("Reminder: case %(number)s") % {"number": task.case.number}
-    try:
-        send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
-    except Exception:  # the alert in the app stands; the mail is a courtesy
-        log.exception("reminder mail for task %s could not be sent", task_id)
+    mail_staff(
+        user, subject, body, log=log, failure=f"reminder mail for task {task_id} could not be sent"
+    )
 
 
 def send_reminders(*, today: dt.date | None = None, base_url: str = "", actor: Any = None) -> int:
