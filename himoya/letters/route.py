@@ -248,8 +248,8 @@ def _admissibility(
         else:
             reasons.append(
                 _(
-                    "domain.md gives no time limit for this committee: the time since the "
-                    "final decision is shown, no limit is computed."
+                    "No time limit for this committee is recorded in the reference data: the time "
+                    "since the final decision is shown, none is computed."
                 )
             )
     # The same matter before another international body.

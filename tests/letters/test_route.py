@@ -122,7 +122,7 @@ def test_a_final_appeal_decision_exhausts_remedies_and_starts_the_hrc_limit(staf
     route = _route(staff.case)
     cat, hrc = _answer(route, "cat"), _answer(route, "hrc")
     assert cat.answer == YES and hrc.answer == YES
-    assert any("no time limit for this committee" in r for r in cat.reasons)
+    assert any("No time limit for this committee" in r for r in cat.reasons)
     assert any("ends on" in r for r in hrc.reasons)
     assert any("abuse of the right" in s for s in hrc.sources)
     assert any("0 full years and 28 days" in f for f in hrc.facts)
