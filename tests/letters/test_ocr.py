@@ -95,7 +95,11 @@ def test_a_pdf_scan_is_read_by_the_worker_and_its_case_found_by_a_word(
     _answer(staff, letter, pdf(scan()), "answer.pdf")
     letter.refresh_from_db()
     assert letter.answer_reading == AnswerReading.PENDING
-    page = make_client(staff.lawyer).get(f"/staff/letters/{letter.pk}/").content.decode()
+    page = (
+        make_client(staff.lawyer)
+        .get(f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
     assert "is being read by OCR in the background" in page
 
     start_worker()
@@ -116,7 +120,11 @@ def test_a_pdf_scan_is_read_by_the_worker_and_its_case_found_by_a_word(
     assert "Құрманғалиұлы" not in str(raw)
     event = AuditEvent.objects.get(action="letter.answer.read")
     assert event.data["reading"] == "done" and event.request_id.startswith("task:")
-    page = make_client(staff.lawyer).get(f"/staff/letters/{letter.pk}/").content.decode()
+    page = (
+        make_client(staff.lawyer)
+        .get(f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
     assert "Text of the answer (read by OCR" in page
 
 
@@ -130,7 +138,11 @@ def test_an_unreadable_scan_is_stored_with_a_note(staff, shipped, english):
     letter.refresh_from_db()
     assert letter.answer_reading == AnswerReading.UNREADABLE and letter.answer_text == ""
     assert letter.answer  # the file is kept
-    page = make_client(staff.lawyer).get(f"/staff/letters/{letter.pk}/").content.decode()
+    page = (
+        make_client(staff.lawyer)
+        .get(f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
     assert "OCR could not read any text" in page
 
 
@@ -145,7 +157,11 @@ def test_without_tesseract_the_job_notes_it_and_the_page_says_so(
     monkeypatch.undo()
     letter.refresh_from_db()
     assert letter.answer_reading == AnswerReading.NOT_INSTALLED
-    page = make_client(staff.lawyer).get(f"/staff/letters/{letter.pk}/").content.decode()
+    page = (
+        make_client(staff.lawyer)
+        .get(f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
     assert "OCR is not installed on this server" in page
     assert found(staff.lawyer, "Құрманғалиұлы") == []
 
