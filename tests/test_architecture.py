@@ -28,7 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "litigation": {"core", "accounts", "reference", "cases"},
     "documentation": {"core", "accounts", "reference", "cases"},
     "evidence": {"core", "accounts", "reference", "cases"},
-    "letters": {"core", "accounts", "reference", "cases", "documentation"},
+    "letters": {"core", "accounts", "reference", "cases", "documentation", "litigation"},
     "outreach": {"core", "accounts", "reference"},
     "imports": {"core", "accounts", "reference", "search", "cases", "outreach"},
     "stats": {"core", "accounts", "reference", "cases", "outreach"},

@@ -8,4 +8,8 @@ class LettersConfig(AppConfig):
     verbose_name = _("Letters")
 
     def ready(self) -> None:
-        from himoya.letters import events, panels, policies  # noqa: F401
+        from himoya.cases.services import register_case_texts
+        from himoya.letters import events, panels, policies, route_panel  # noqa: F401
+        from himoya.letters.ocr import answer_texts_by_case
+
+        register_case_texts(answer_texts_by_case)

@@ -49,6 +49,11 @@ register("letter.create", _l("Letter made"), _create, timeline=True)
 register("letter.sign", _l("Letter signed off"), _l("Signed off a letter."), timeline=True)
 register("letter.dispatch", _l("Letter sent"), _dispatch, timeline=True)
 register("letter.answer", _l("Answer to a letter recorded"), _answer, timeline=True)
+register(
+    "letter.answer.read",
+    _l("Answer read by OCR"),
+    _l("Read the text of an answer's scan for the search."),
+)
 register("letter.download", _l("Letter downloaded"), _l("Downloaded a letter's file."))
 register("letter.remind", _l("Overdue answer reminded"), _l("Reminded of an overdue answer."))
 register("letter.recipient.save", _l("Recipient saved"), _l("Saved a recipient of letters."))

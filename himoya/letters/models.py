@@ -145,6 +145,16 @@ class Outcome(models.TextChoices):
     NO_ANSWER = "no_answer", _("no answer")
 
 
+class AnswerReading(models.TextChoices):
+    """How far the reading of an answer's scan got (``letters.ocr``)."""
+
+    PENDING = "pending", _("being read")
+    DONE = "done", _("read")
+    UNREADABLE = "unreadable", _("no text could be read")
+    NOT_INSTALLED = "missing", _("OCR is not installed on this server")
+    FAILED = "failed", _("the reading failed")
+
+
 def letter_path(instance: Letter, filename: str) -> str:
     return f"letters/{timezone.now():%Y}/{filename}"
 
@@ -189,6 +199,12 @@ class Letter(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     answer = BoundFileField(upload_to=letter_path, blank=True)
     answer_note = EncryptedTextField(_("what the answer says"), blank=True, default="")
+    # The answer's text as OCR read it (``letters.ocr``), for the case's search index;
+    # NULL until read (an encrypted column has no default its existing rows could take).
+    answer_text = EncryptedTextField(_("text of the answer"), blank=True, null=True)
+    answer_reading = models.CharField(
+        max_length=10, choices=AnswerReading.choices, blank=True, default=""
+    )
     reminded_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

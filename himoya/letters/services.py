@@ -27,11 +27,13 @@ from himoya.core import uploads
 from himoya.core.audit import audit_record
 from himoya.core.events import record_event
 from himoya.core.policies import require
+from himoya.core.tasks import enqueue_on_commit
 from himoya.documentation.models import ConsentKind
 from himoya.documentation.services import require_consent
 from himoya.letters import rendering
 from himoya.letters.deadlines import answer_due
 from himoya.letters.models import (
+    AnswerReading,
     Channel,
     DayKind,
     Letter,
@@ -41,6 +43,7 @@ from himoya.letters.models import (
     Recipient,
     RecipientKind,
 )
+from himoya.letters.ocr import letter_answer_read
 
 # A proof of sending (a post receipt, a portal's confirmation) and an answer: scans,
 # photos, PDFs, and an answer may come as a Word file.
@@ -349,6 +352,10 @@ def letter_answer(
         if answer is not None:
             accepted = uploads.check_upload(answer, ANSWER)
             locked.answer.save(accepted.name, accepted.file, save=False)
+            # The text comes from the worker (letters.ocr); until then the page says so.
+            locked.answer_text = None
+            locked.answer_reading = AnswerReading.PENDING
+            enqueue_on_commit(letter_answer_read, locked.pk)
         if outcome == Outcome.FORWARDED:
             assert forwarded_to is not None
             locked.clock_at = forwarded_to

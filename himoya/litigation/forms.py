@@ -67,6 +67,7 @@ class DecisionForm(forms.Form):
     result = forms.CharField(
         label=_l("Decision"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    final = forms.BooleanField(label=_l("Final: no further ordinary remedy"), required=False)
 
     def __init__(self, *args: Any, proceedings: QuerySet[CourtProceeding], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "decision-%s")

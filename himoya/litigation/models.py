@@ -75,6 +75,9 @@ class CourtDecision(models.Model):
     )
     decided_on = models.DateField(_("date of the decision"))
     result = EncryptedTextField(_("decision"))
+    # Entered into force with no further ordinary remedy: what the escalation route
+    # (letters.route) takes as domestic remedies exhausted. The lawyer's call, not ours.
+    final = models.BooleanField(_("final: no further ordinary remedy"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

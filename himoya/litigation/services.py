@@ -98,7 +98,12 @@ def proceeding_set_strategic(
 
 
 def decision_add(
-    *, actor: Any, proceeding: CourtProceeding, decided_on: dt.date, result: str
+    *,
+    actor: Any,
+    proceeding: CourtProceeding,
+    decided_on: dt.date,
+    result: str,
+    final: bool = False,
 ) -> CourtDecision:
     case = proceeding.case
     require(actor, "case.edit", case)
@@ -114,6 +119,7 @@ def decision_add(
             proceeding=proceeding,
             decided_on=decided_on,
             result=result.strip(),
+            final=final,
             created_by=user_of(actor),
         )
         record_event(
@@ -128,6 +134,7 @@ def decision_add(
                 "decision": decision.pk,
                 "instance": proceeding.instance,
                 "decided_on": decided_on.isoformat(),
+                "final": final,
             },
         )
     return decision

@@ -60,6 +60,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
             proceeding=proceeding,
             decided_on=data["decided_on"],
             result=data["result"],
+            final=data["final"],
         )
 
     form = DecisionForm(request.POST, proceedings=case_proceedings(action.case))

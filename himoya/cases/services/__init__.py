@@ -58,6 +58,7 @@ from himoya.cases.services.reopen import closed_case_alert
 from himoya.cases.services.search import (
     case_search_items,
     case_search_texts,
+    register_case_texts,
     reindex_case,
     search_texts,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "closed_since",
     "case_search_items",
     "case_search_texts",
+    "register_case_texts",
     "case_share",
     "case_unshare",
     "case_update",

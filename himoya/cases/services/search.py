@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from himoya.cases.models import (
@@ -33,9 +33,31 @@ def search_texts(
     }
 
 
-def case_search_texts(case: Case) -> dict[str, str]:
+# Text other apps hold for a case (the answers to its letters, as OCR read them), by case
+# id. Those apps register it from their AppConfig.ready(): cases cannot import them.
+CaseTexts = Callable[[list[int]], Mapping[int, list[str]]]
+_case_texts: list[CaseTexts] = []
+
+
+def register_case_texts(source: CaseTexts) -> None:
+    if source not in _case_texts:
+        _case_texts.append(source)
+
+
+def more_case_texts(case_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for source in _case_texts:
+        for case_id, texts in source(case_ids).items():
+            found.setdefault(case_id, []).extend(texts)
+    return found
+
+
+def case_search_texts(case: Case, more: Iterable[str] | None = None) -> dict[str, str]:
     """The search text of a stored case. Uses prefetched parties, appeals, notes and
-    violations when the caller has them."""
+    violations when the caller has them; ``more`` is the registered apps' text when the
+    caller read it for a batch."""
+    if more is None:
+        more = more_case_texts([case.pk]).get(case.pk, [])
     return search_texts(
         number=case.number,
         external_id=case.external_id,
@@ -45,6 +67,7 @@ def case_search_texts(case: Case) -> dict[str, str]:
             *(a.content for a in case.appeals.all()),
             *(v.description for v in case.violations.all()),
             *(n.text for n in case.notes.all()),
+            *more,
         ],
     )
 
@@ -64,8 +87,10 @@ def case_search_items(batch_size: int = 500) -> Iterator[IndexItem]:
         )
         if not batch:
             return
+        more = more_case_texts([case.pk for case in batch])
         for case in batch:
-            yield IndexItem(case.pk, case.organisation_id, case_search_texts(case))
+            texts = case_search_texts(case, more.get(case.pk, []))
+            yield IndexItem(case.pk, case.organisation_id, texts)
         last_pk = batch[-1].pk
 
 
