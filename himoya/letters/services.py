@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -25,6 +26,7 @@ from himoya.cases.models import Case
 from himoya.cases.services.common import not_in_future, user_of
 from himoya.core import uploads
 from himoya.core.audit import audit_record
+from himoya.core.countries import country_error, normalise_country
 from himoya.core.events import record_event
 from himoya.core.policies import require
 from himoya.documentation.models import ConsentKind
@@ -85,6 +87,18 @@ def current_templates() -> list[LetterTemplate]:
 # ---------------------------------------------------------------- reference data
 
 
+# ISO 639-1: the languages a recipient accepts are stored as "ru,kk".
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+def language_codes(value: str) -> str:
+    """``value`` as stored: lower-case two-letter codes joined by commas."""
+    codes = [c.strip().lower() for c in value.split(",") if c.strip()]
+    if not codes or any(not LANGUAGE_CODE.match(c) for c in codes):
+        raise ValidationError(_("Name the languages as two-letter codes, e.g. ru,kk."))
+    return ",".join(codes)
+
+
 RECIPIENT_FIELDS = (
     "kind",
     "country",
@@ -116,6 +130,16 @@ def recipient_save(*, actor: Any, recipient: Recipient | None = None, **values: 
         errors["day_kind"] = _("Choose how the days are counted.")
     if not str(values.get("name", recipient.name if recipient else "")).strip():
         errors["name"] = _("Enter the name.")
+    if values.get("country"):
+        message = country_error(str(values["country"]))
+        if message is not None:
+            errors["country"] = message
+        values["country"] = normalise_country(str(values["country"]))
+    if "languages" in values:
+        try:
+            values["languages"] = language_codes(str(values["languages"]))
+        except ValidationError as exc:
+            errors["languages"] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -246,9 +246,14 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def recipients(request: HttpRequest) -> HttpResponse:
-    staff_user(request)
+    user = staff_user(request)
     return render(
         request,
         "letters/recipients.html",
-        {"recipients": Recipient.objects.all(), "templates": services.current_templates()},
+        {
+            "recipients": Recipient.objects.order_by("-active", "country", "kind", "name"),
+            "templates": services.current_templates(),
+            "can_manage_recipients": can(user, "letters.recipient.manage", None),
+            "can_manage_templates": can(user, "letters.template.manage", None),
+        },
     )
