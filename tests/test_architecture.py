@@ -42,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "imports",
         "stats",
         "evidence",
+        "letters",
     },
     # The public site renders no case data: it must not even be able to reach it.
     "public_site": {"core"},

@@ -30,7 +30,7 @@ from himoya.core.countries import country_error, normalise_country
 from himoya.core.events import record_event
 from himoya.core.policies import require
 from himoya.documentation.models import ConsentKind
-from himoya.documentation.services import require_consent
+from himoya.documentation.services import require_consent, victims
 from himoya.letters import rendering
 from himoya.letters.deadlines import answer_due
 from himoya.letters.models import (
@@ -260,6 +260,24 @@ def letter_create(
             },
         )
     return letter
+
+
+def case_prefill(case: Case, recipient: Recipient) -> dict[str, str]:
+    """What the case already says, for the lawyer to check and complete: only what a
+    letter needs (the victim's name, the place and date, the summary). The staff page
+    shows it in the form; the API fills the fields its caller left out."""
+    people = victims(case)
+    return {
+        "recipient_name": recipient.name,
+        "recipient_address": recipient.address,
+        "applicant_name": case.organisation.name,
+        "victim_name": ", ".join(p.full_name for p in people),
+        "events_date": case.events_from.strftime("%d.%m.%Y") if case.events_from else "",
+        "place": case.facility.name if case.facility is not None else "",
+        "facts": case.summary,
+        "country": case.country,
+        "date": timezone.localdate().strftime("%d.%m.%Y"),
+    }
 
 
 def letter_data(letter: Letter) -> dict[str, str]:

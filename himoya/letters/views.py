@@ -18,32 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from himoya.cases import selectors as case_selectors
 from himoya.cases.forms import add_service_errors
-from himoya.cases.models import Case
 from himoya.core import uploads
 from himoya.core.idempotency import submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_user
-from himoya.documentation.services import victims
 from himoya.letters import rendering, selectors, services
 from himoya.letters.forms import AnswerForm, ComposeForm, DispatchForm, StartForm
 from himoya.letters.models import Letter, LetterTemplate, Recipient
-
-
-def initial_data(case: Case, recipient: Recipient, user: Any) -> dict[str, str]:
-    """What the case already says, for the lawyer to check and complete: only what a
-    letter needs (the victim's name, the place and date, the summary)."""
-    people = victims(case)
-    return {
-        "recipient_name": recipient.name,
-        "recipient_address": recipient.address,
-        "applicant_name": case.organisation.name,
-        "victim_name": ", ".join(p.full_name for p in people),
-        "events_date": case.events_from.strftime("%d.%m.%Y") if case.events_from else "",
-        "place": case.facility.name if case.facility is not None else "",
-        "facts": case.summary,
-        "country": case.country,
-        "date": timezone.localdate().strftime("%d.%m.%Y"),
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,7 +69,7 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The letter is made. A lawyer signs it off."))
                     return redirect("letters:detail", made.pk)
     else:
-        form = ComposeForm(fields=fields, initial=initial_data(case, recipient, user))
+        form = ComposeForm(fields=fields, initial=services.case_prefill(case, recipient))
     return render(
         request,
         "letters/compose.html",
