@@ -48,7 +48,7 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
             if "preview" in request.POST:
                 try:
                     generated = rendering.render_docx(bytes(template.content), data)
-                    preview = mark_safe(rendering.docx_html(generated))  # noqa: S308
+                    preview = mark_safe(rendering.preview_html(generated))  # noqa: S308
                 except ValidationError as exc:
                     add_service_errors(form, exc)
             else:
