@@ -60,6 +60,18 @@ INSTALLED_APPS = [
     "himoya.stats",
     "himoya.api",
     "himoya.public_site",
+    # The content store of the public site (docs/architecture.md, "Public site"). No
+    # wagtail.embeds: the public side loads nothing from another host.
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -375,3 +387,29 @@ HIMOYA_API_RATE_PER_MINUTE = ENV.integer("HIMOYA_API_RATE_PER_MINUTE", 300)
 # Nothing under /api/ is public: the schema and the docs page describe the whole register,
 # so they need a token or a signed-in session like the rest (himoya.api.entry).
 HIMOYA_API_PUBLIC_PATHS: tuple[str, ...] = ()
+
+# The public site (himoya/public_site, docs/architecture.md "Public site").
+# Which organisation receives the help requests sent through the public form (its slug).
+HIMOYA_PUBLIC_ORGANISATION = ENV.text("HIMOYA_PUBLIC_ORGANISATION", "" if PRODUCTION else "demo-kz")
+# Spam protection of the help form: a form sent sooner than this after it was shown, or
+# later than the second, is refused (signed time token); and a limit per client address
+# (allauth's rate-limit syntax, per a keyed hash of the address).
+HIMOYA_HELP_MIN_SECONDS = ENV.integer("HIMOYA_HELP_MIN_SECONDS", 3)
+HIMOYA_HELP_MAX_SECONDS = ENV.integer("HIMOYA_HELP_MAX_SECONDS", 4 * 3600)
+HIMOYA_HELP_RATE_LIMIT = ENV.text("HIMOYA_HELP_RATE_LIMIT", "5/10m/key,20/1d/key")
+# Wagtail: content in the four languages, its admin under /staff/cms/ behind the same
+# login and two-factor check as every staff page (StaffAccessMiddleware).
+WAGTAIL_SITE_NAME = "Himoya"
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILADMIN_BASE_URL = HIMOYA_BASE_URL or "http://localhost:8000"
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_USAGE_COUNT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Documents are served by Wagtail's view from our (encrypted) storage, never by URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "rtf", "txt"]

@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from himoya.public_site.views import serve as serve_page
 
 admin.site.site_header = "Himoya"
 admin.site.site_title = "Himoya"
@@ -9,8 +14,12 @@ admin.site.site_title = "Himoya"
 handler429 = "himoya.accounts.throttle.too_many_requests"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include("himoya.public_site.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Wagtail's editor: under /staff/, so StaffAccessMiddleware asks the same login and
+    # two-factor authentication as every staff page before Wagtail sees the request.
+    path("staff/cms/", include(wagtailadmin_urls)),
+    # Templates to download, read from our own storage by Wagtail's serving view.
+    path("documents/", include(wagtaildocs_urls)),
     path("staff/admin/", admin.site.urls),
     path("staff/accounts/", include("allauth.urls")),
     path("staff/cases/", include("himoya.reference.urls")),
@@ -27,6 +36,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include("himoya.accounts.urls")),
     path("api/v1/", include("himoya.api.urls")),
 ]
+
+# The public site: each language at its own prefix (/ru/, /kk/, /tg/, /en/); "/" is sent
+# to the visitor's language by LocaleMiddleware. Content pages last, under the name
+# Wagtail reverses for page URLs.
+urlpatterns += i18n_patterns(
+    path("", include("himoya.public_site.urls")),
+    # Never a staff or API path: LocaleMiddleware would otherwise send an unknown
+    # /api/... or /staff/... path to /ru/api/... instead of answering it there.
+    re_path(r"^(?!staff/|api/)((?:[\w\-]+/)*)$", serve_page, name="wagtail_serve"),
+    prefix_default_language=True,
+)
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

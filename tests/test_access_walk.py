@@ -40,6 +40,7 @@ SAMPLES = [
     "00000000-0000-0000-0000-000000000001",
     "a1b2-c3d4",
     "1/2",
+    "about/",  # a public content page's path (Wagtail's pages)
 ]
 
 

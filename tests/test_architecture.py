@@ -44,8 +44,9 @@ ALLOWED: dict[str, set[str]] = {
         "evidence",
         "letters",
     },
-    # The public site renders no case data: it must not even be able to reach it.
-    "public_site": {"core"},
+    # The public site renders no case data: it registers help requests through
+    # ``cases.services.appeal_register`` and reads the public offices of ``outreach``.
+    "public_site": {"core", "accounts", "cases", "outreach"},
 }
 
 

@@ -13,7 +13,7 @@ import math
 import time
 from typing import Any
 
-from allauth.core.internal.ratelimit import get_cache_key, get_rates
+from allauth.core.internal.ratelimit import consume, get_cache_key, get_rates
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,13 +30,20 @@ _ACTIONS = {
 }
 
 
-def wait_seconds(request: HttpRequest, *, limited: str, key: str | None = None) -> int:
+def wait_seconds(
+    request: HttpRequest,
+    *,
+    limited: str,
+    key: str | None = None,
+    config: dict[str, str] | None = None,
+) -> int:
     """Seconds until allauth's rate-limited action ``limited`` (e.g. "login_failed") is
-    allowed again for this request (0: it is now)."""
+    allowed again for this request (0: it is now). ``config``: rates of our own
+    (``{action: rates}``), counted by the same machinery (the public help form's)."""
     now = time.time()
     wait = 0.0
     user = request.user if getattr(request, "user", None) else None
-    for rate in get_rates(app=_APP, action=limited):
+    for rate in get_rates(app=_APP, action=limited, config=config):
         if (rate.per == "key" and key is None) or (
             rate.per == "user" and not (user and user.is_authenticated)
         ):
@@ -69,3 +76,13 @@ def too_many_requests(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRe
     seconds = wait_seconds(request, limited=action) if action else 0
     context = {"wait_minutes": minutes(seconds) if seconds else None}
     return render(request, "429.html", context, status=429)
+
+
+def consume_keyed(request: HttpRequest, *, action: str, rates: str, key: str) -> int:
+    """Counts one hit of ``action`` for ``key`` against ``rates`` (allauth's syntax, per
+    key); 0 when allowed, else the seconds to wait. The key is hashed before it reaches
+    the cache (allauth hashes keyed rates), so the cache holds no address."""
+    config = {action: rates}
+    if consume(request, app=_APP, action=action, config=config, key=key):
+        return 0
+    return max(1, wait_seconds(request, limited=action, key=key, config=config))

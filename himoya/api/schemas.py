@@ -565,6 +565,14 @@ class StatusIn(InputSchema):
     version: Version
     status: StatusCode
     outcome: Code = Field("", description="required when closing")
+    # Closing refuses while a task is open or a hearing is coming, unless told what
+    # becomes of them (all alike; the staff page decides one by one).
+    open_tasks: Literal["done", "keep"] | None = Field(
+        None, description="when closing: complete every open task, or keep them open"
+    )
+    coming_hearings: Literal["cancel", "keep"] | None = Field(
+        None, description="when closing: cancel every coming hearing, or keep them"
+    )
 
 
 class NoteIn(InputSchema):

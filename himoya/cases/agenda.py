@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from himoya.cases import selectors
-from himoya.cases.models import Case, CaseStatus, Hearing, Task
+from himoya.cases.models import Case, Hearing, Task
 
 WEEK = dt.timedelta(days=7)
 
@@ -48,11 +48,13 @@ def coming_week(user: Any, today: dt.date | None = None) -> Week:
     tasks apart. Each line names the case's victims (the reader sees the case and so its
     persons; the caller records that read)."""
     today = today or timezone.localdate()
-    visible = selectors.visible_cases(user).exclude(status=CaseStatus.CLOSED)
+    visible = selectors.visible_cases(user)
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     end = start + WEEK
     hearings = (
+        # A closed case's coming hearings were kept by whoever closed it (services/closing.py).
         Hearing.objects.filter(case__in=visible, starts_at__gte=start, starts_at__lt=end)
+        .filter(cancelled_at__isnull=True)
         .filter(Q(attendees=user) | Q(case__lawyer=user) | Q(case__team__members=user))
         .distinct()
         .select_related("case")

@@ -133,10 +133,14 @@ def load(ctx: DemoContext) -> None:
                     actor=ctx.actor, case=case, status=status, expected_version=case.version
                 )
             if steps == 4:
-                services.case_change_status(
+                # Closed with its tasks done (the demo has no hearings to decide on).
+                services.case_close(
                     actor=ctx.actor,
                     case=case,
-                    status=CaseStatus.CLOSED,
+                    tasks={
+                        t.pk: services.TaskDecision(services.TaskDecision.DONE)
+                        for t in case.tasks.filter(done_at__isnull=True)
+                    },
                     outcome=rng.choice(
                         sorted(
                             terms_for_country(vocab.OUTCOME, case.country).values_list(
@@ -196,7 +200,6 @@ def _emergency(ctx: DemoContext, org: Organisation, country: str, facility: Faci
         summary="Задержан ночью, угроза пыток в ИВС (вымышленная история для демонстрации)",
     )
     services.appeal_register(actor=ctx.actor, organisation=org, data=data)
-
 
 
 def _assign_clinicians(ctx: DemoContext) -> None:

@@ -342,3 +342,57 @@ def _emergency_alerted(d: Data, names: Names) -> str | None:
 
 
 register("appeal.alert", _l("Emergency alert sent"), _emergency_alerted, timeline=True)
+
+
+def _closing_work(d: Data, names: Names) -> str | None:
+    if "tasks_done" not in d:
+        return None
+    parts = []
+    if d["tasks_done"]:
+        parts.append(_("tasks completed: %(count)s") % {"count": len(d["tasks_done"])})
+    if d.get("tasks_kept"):
+        parts.append(_("tasks kept open: %(count)s") % {"count": len(d["tasks_kept"])})
+    if d.get("tasks_handed"):
+        parts.append(_("tasks handed over: %(count)s") % {"count": len(d["tasks_handed"])})
+    if d.get("hearings_cancelled"):
+        parts.append(_("hearings cancelled: %(count)s") % {"count": len(d["hearings_cancelled"])})
+    if d.get("hearings_kept"):
+        parts.append(_("hearings kept: %(count)s") % {"count": len(d["hearings_kept"])})
+    return _("On closing the case: %(decisions)s.") % {"decisions": "; ".join(parts)}
+
+
+def _tasks_moved(d: Data, names: Names) -> str | None:
+    if "tasks" not in d:
+        return None
+    values = {
+        "count": len(d["tasks"]),
+        "from": names.get("user", d.get("from"), _("nobody")),
+        "to": names.get("user", d.get("to"), "?"),
+    }
+    if "from" not in d:  # handed over on closing, each task from its own assignee
+        return _("Handed open tasks (%(count)s) over to %(to)s.") % values
+    return _("Moved open tasks (%(count)s) from %(from)s to %(to)s.") % values
+
+
+def _closed_alerted(d: Data, names: Names) -> str | None:
+    if "recipients" not in d:
+        return None
+    return _(
+        "New appeal in a closed case: the lawyer and the coordinators were alerted (%(count)s)."
+    ) % {"count": len(d["recipients"])}
+
+
+register("case.close_work", _l("Open work decided on closing"), _closing_work, timeline=True)
+register(
+    "task.reassign",
+    _l("Open tasks handed over"),
+    _tasks_moved,
+    timeline=True,
+    refs={"from": "user", "to": "user"},
+)
+register(
+    "appeal.closed_alert",
+    _l("New appeal in a closed case alerted"),
+    _closed_alerted,
+    timeline=True,
+)

@@ -431,6 +431,11 @@ class AssignForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.none(), required=False, empty_label="—"
     )
+    move_tasks = forms.BooleanField(
+        label=_("Move the current lawyer's open tasks on this case to the new lawyer"),
+        required=False,
+        initial=True,
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "assign-%s")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.core import phones
 from himoya.core.crypto import normalise_text
@@ -367,6 +368,7 @@ class Alert(models.Model):
         TRANSFER = "transfer", _("complainant transferred")
         TASK_DUE = "task_due", _("task due")
         URGENT_APPEAL = "urgent_appeal", _("emergency appeal without a lawyer")
+        CLOSED_CASE_APPEAL = "closed_case_appeal", _("new appeal in a closed case")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
     recipient = models.ForeignKey(
@@ -386,11 +388,14 @@ class Alert(models.Model):
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
-    """The one definition of work still to do: a task not done, of a case not closed
-    (closing a case ends its work; its open tasks are neither overdue nor reminded)."""
+    """The one definition of work still to do: a task not done, of a case not closed,
+    unless whoever closed the case kept it open or handed it over (services/closing.py).
+    Other open tasks of a closed case are neither overdue nor reminded."""
 
     def outstanding(self) -> TaskQuerySet:
-        return self.filter(done_at__isnull=True).exclude(case__status=CaseStatus.CLOSED)
+        return self.filter(done_at__isnull=True).exclude(
+            case__status=CaseStatus.CLOSED, kept_after_closing=False
+        )
 
     def overdue(self, today: dt.date) -> TaskQuerySet:
         return self.outstanding().filter(due_on__lt=today)
@@ -413,6 +418,8 @@ class Task(models.Model):
         verbose_name=_("assignee"),
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # Chosen when the case was closed: the task stays someone's work (kept or handed over).
+    kept_after_closing = models.BooleanField(default=False)
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -435,7 +442,7 @@ class Task(models.Model):
             self.done_at is None
             and self.due_on is not None
             and self.due_on < today
-            and self.case.status != CaseStatus.CLOSED
+            and (self.kept_after_closing or self.case.status != CaseStatus.CLOSED)
         )
 
 
@@ -471,6 +478,10 @@ class Hearing(models.Model):
     )
     note = EncryptedTextField(_("note"), blank=True, default="")
     result = EncryptedTextField(_("result"), blank=True, default="")
+    # Set when the hearing is called off (chosen when the case was closed).
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("hearing", "cancelled"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["starts_at"]

@@ -28,10 +28,12 @@ from himoya.cases.models import (
     Urgency,
     Violation,
 )
+from himoya.cases.policies import CASE_WORKERS
 from himoya.core import damage
 from himoya.core.access import access_object
 from himoya.core.crypto import DecryptionError
 from himoya.core.fields import EncryptedMixin, blind_lookup
+from himoya.core.policies import can
 from himoya.duty.selectors import duty_cover
 from himoya.reference.models import Term
 
@@ -218,7 +220,9 @@ def _has_appeal(urgency: str) -> Exists:
 def next_hearing() -> Subquery:
     """For an annotation of cases: the start of the case's next hearing (None if none)."""
     return Subquery(
-        Hearing.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now())
+        Hearing.objects.filter(
+            case=OuterRef("pk"), starts_at__gte=timezone.now(), cancelled_at__isnull=True
+        )
         .order_by("starts_at")
         .values("starts_at")[:1]
     )
@@ -559,3 +563,34 @@ def eligible_clinicians(case: Case) -> QuerySet[User]:
         .exclude(pk__in=running.values("clinician_id"))
         .order_by("full_name", "email")
     )
+
+
+@dataclass
+class OpenWork:
+    """What closing a case must decide on: its open tasks and its coming hearings."""
+
+    tasks: list[Task]
+    hearings: list[Hearing]
+
+    def __bool__(self) -> bool:
+        return bool(self.tasks or self.hearings)
+
+
+def open_work(case: Case, *, lock: bool = False) -> OpenWork:
+    """The case's tasks not done and its hearings from now on that are not cancelled.
+    ``lock``: inside a transaction, holds them until it ends (closing decides on them)."""
+    tasks = case.tasks.filter(done_at__isnull=True).select_related("assignee").order_by("id")
+    hearings = case.hearings.filter(cancelled_at__isnull=True, starts_at__gte=timezone.now())
+    if lock:
+        tasks = tasks.select_for_update(of=("self",))
+        hearings = hearings.select_for_update()
+    return OpenWork(tasks=list(tasks), hearings=list(hearings.order_by("starts_at", "id")))
+
+
+def case_workers(case: Case) -> list[User]:
+    """Active staff of the case's organisation who may work on it (``case.edit``): whom
+    its tasks can be handed over to."""
+    staff = User.objects.filter(
+        organisation_id=case.organisation_id, is_active=True, role__in=CASE_WORKERS
+    ).order_by("full_name", "email")
+    return [user for user in staff if can(user, "case.edit", case)]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/status/", views.case_status, name="status"),
+    path("<int:pk>/close/", views.case_close, name="close"),
     path("<int:pk>/assign/", views.case_assign, name="assign"),
     path("<int:pk>/take/", views.case_take, name="take"),
     path("<int:pk>/share/", views.case_share, name="share"),

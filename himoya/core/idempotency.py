@@ -99,8 +99,9 @@ class Claim:
         self.row.save(update_fields=["url"])
 
 
-def claim(user: Any, token: str) -> Claim:
-    """Spends ``token`` for ``user`` inside the caller's transaction, or raises
+def claim(user: Any | None, token: str) -> Claim:
+    """Spends ``token`` for ``user`` (None: a form anyone may send, whose token is
+    unique alone) inside the caller's transaction, or raises
     ``AlreadySubmitted``. A concurrent submission of the same token waits on the unique
     key until the first commits (then finds it spent) or rolls back (then proceeds)."""
     if not transaction.get_connection().in_atomic_block:

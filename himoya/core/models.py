@@ -95,8 +95,14 @@ class FormSubmission(models.Model):
     failed submission rolls back with its row, so the corrected form can be sent again.
     """
 
+    # Empty for a form anyone may send (the public help form): its token is unique alone.
     user = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
     )
     token = models.CharField(_("form token"), max_length=64)
     # Where the first submission led: a staff URL with ids, never personal data.
@@ -105,7 +111,12 @@ class FormSubmission(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once"),
+            models.UniqueConstraint(
+                fields=["token"],
+                condition=models.Q(user__isnull=True),
+                name="form_submission_once_anonymous",
+            ),
         ]
         verbose_name = _("form submission")
         verbose_name_plural = _("form submissions")

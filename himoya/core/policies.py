@@ -47,9 +47,31 @@ class SystemActor:
         return self.label
 
 
+class ChannelActor:
+    """An intake channel that anyone may use (the public help form, later the bot): it
+    may do only the actions it names, for nobody in particular, and is recorded by name
+    (``web:public``). No policy rule applies to it: a visitor holds no role."""
+
+    is_authenticated = False
+    is_active = True
+    pk = None
+
+    def __init__(self, label: str, *, allowed: frozenset[str]) -> None:
+        self.label = label
+        self.allowed = allowed
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_username(self) -> str:
+        return self.label
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     if isinstance(user, SystemActor):
         return True
+    if isinstance(user, ChannelActor):
+        return action in user.allowed
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     rule = _POLICIES.get(action)

@@ -103,12 +103,31 @@ class DatabaseBackend(django_tasks_db.DatabaseBackend):
 
     # Typed loosely: the stubs describe django.tasks (Django 6), the backport differs.
     def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
+        if _is_wagtail(task):
+            return _wagtail_backend().enqueue(task, args, kwargs)
         check_task_arguments(args, kwargs)
         return super().enqueue(task, args, kwargs)
 
     async def aenqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
+        if _is_wagtail(task):
+            return await _wagtail_backend().aenqueue(task, args, kwargs)
         check_task_arguments(args, kwargs)
         return await super().aenqueue(task, args, kwargs)
+
+
+def _is_wagtail(task: Any) -> bool:
+    """Wagtail's own housekeeping (the public site's content store: its reference index,
+    its search index (modelsearch), image focal points, removing a deleted document's
+    file). It passes content labels,
+    string ids and storage paths, which our id-only rule refuses; it touches no case
+    data, so it runs at once in the request, as Wagtail runs it without a task queue."""
+    return str(getattr(task, "module_path", "")).startswith(("wagtail.", "modelsearch."))
+
+
+def _wagtail_backend() -> Any:
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return ImmediateBackend("default", {"QUEUES": ["default"]})
 
 
 def enqueue_once_a_day(task: Task[[], Any]) -> bool:

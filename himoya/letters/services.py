@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +28,7 @@ from himoya.core import uploads
 from himoya.core.audit import audit_record
 from himoya.core.countries import country_error, normalise_country
 from himoya.core.events import record_event
+from himoya.core.formats import DAY_FIRST_DATE
 from himoya.core.policies import require
 from himoya.documentation.models import ConsentKind
 from himoya.documentation.services import require_consent, victims
@@ -262,6 +263,12 @@ def letter_create(
     return letter
 
 
+def letter_date(value: dt.date | None) -> str:
+    """A date as letters to the authorities of Kazakhstan and Tajikistan write it
+    (day first, ``core.formats``), whatever the language of the staff page."""
+    return dateformat.format(value, DAY_FIRST_DATE) if value is not None else ""
+
+
 def case_prefill(case: Case, recipient: Recipient) -> dict[str, str]:
     """What the case already says, for the lawyer to check and complete: only what a
     letter needs (the victim's name, the place and date, the summary). The staff page
@@ -272,11 +279,11 @@ def case_prefill(case: Case, recipient: Recipient) -> dict[str, str]:
         "recipient_address": recipient.address,
         "applicant_name": case.organisation.name,
         "victim_name": ", ".join(p.full_name for p in people),
-        "events_date": case.events_from.strftime("%d.%m.%Y") if case.events_from else "",
+        "events_date": letter_date(case.events_from),
         "place": case.facility.name if case.facility is not None else "",
         "facts": case.summary,
         "country": case.country,
-        "date": timezone.localdate().strftime("%d.%m.%Y"),
+        "date": letter_date(timezone.localdate()),
     }
 
 

@@ -21,7 +21,7 @@ from himoya.accounts.models import User
 from himoya.api import services as token_services
 from himoya.api.models import ApiToken
 from himoya.cases import services
-from himoya.cases.models import Case, CaseStatus
+from himoya.cases.models import Case, CaseStatus, Task
 from himoya.core.idempotency import new_token
 from himoya.core.models import AuditEvent
 from tests.api.world import (
@@ -420,12 +420,12 @@ def test_status_change_and_its_rules(world: World) -> None:
         client, "POST", url, {"version": version, "status": "closed", "outcome": "refused"}
     )
     assert not_here.status_code == 422 and "outcome" in not_here.json()["errors"]
-    closed = send(
-        client,
-        "POST",
-        url,
-        {"version": version, "status": "closed", "outcome": "registration_refused"},
-    )
+    closing = {"version": version, "status": "closed", "outcome": "registration_refused"}
+    # the case has an open task: closing says so until told what becomes of it
+    undecided = send(client, "POST", url, closing)
+    assert undecided.status_code == 422 and f"task_{world.task.pk}" in undecided.json()["errors"]
+    closed = send(client, "POST", url, {**closing, "open_tasks": "keep"})
+    assert Task.objects.get(pk=world.task.pk).kept_after_closing
     assert closed.status_code == 200 and closed.json()["closed_on"] == str(timezone.localdate())
     assert closed.json()["outcome"] == "registration_refused"
     version = closed.json()["version"]

@@ -129,6 +129,10 @@ def test_a_lawyer_works_a_case_from_the_appeal_to_closing(page, live_server, org
     shoot(page, "cases-detail-close-error")
     page.select_option("#status-outcome", "investigation_started")
     _submit(page, "#status form.form")
+    # the open task and the coming hearing are asked about first
+    page.select_option("#close-all_tasks", "done")
+    page.select_option("#close-all_hearings", "keep")
+    _submit(page, "#closing")
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     assert case.outcome is not None and case.outcome.code == "investigation_started"
@@ -148,6 +152,7 @@ def test_a_lawyer_works_a_case_from_the_appeal_to_closing(page, live_server, org
         "referral.add",
         "case.status",
         "case.status",
+        "case.close_work",
     ]
     timeline = page.inner_text("#timeline")
     assert "Юрист Браузерный" in timeline

@@ -152,6 +152,7 @@ def test_every_object_url_is_covered():
         "detail",
         "edit",
         "status",
+        "close",
         "assign",
         "take",
         "share",

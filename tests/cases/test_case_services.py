@@ -387,13 +387,20 @@ def test_reminders_alert_and_mail_once(org, lawyer, django_capture_on_commit_cal
     assert case.number in mail.outbox[0].body
     assert "Секретная" not in mail.outbox[0].body + mail.outbox[0].subject
     assert AuditEvent.objects.filter(action="task.remind").count() == 2
-    # tasks of a closed case are not reminded
-    services.task_add(actor=lawyer, case=case, title="После закрытия", due_on=today)
-    services.case_change_status(
-        actor=lawyer, case=case, status="closed", outcome="other", expected_version=None
+    # tasks of a closed case are not reminded, unless closing kept them open
+    dropped = services.task_add(actor=lawyer, case=case, title="После закрытия", due_on=today)
+    kept = services.task_add(actor=lawyer, case=case, title="Оставлена", due_on=today)
+    done = services.TaskDecision(services.TaskDecision.DONE)
+    decisions = {t.pk: done for t in case.tasks.filter(done_at__isnull=True)}
+    decisions[kept.pk] = services.TaskDecision(services.TaskDecision.KEEP)
+    services.case_close(
+        actor=lawyer, case=case, outcome="other", expected_version=None, tasks=decisions
     )
+    # a case closed before closing asked about its tasks: they stay out of the reminders
+    Task.objects.filter(pk=dropped.pk).update(done_at=None)
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_reminders(today=today) == 0
+        assert send_reminders(today=today) == 1
+    assert set(Task.objects.filter(reminded_at__isnull=False)) == {due, early, kept}
 
 
 def test_rotate_keys_reindex_rebuilds_the_case_search_index(org, lawyer, settings):

@@ -49,6 +49,7 @@ def test_doctor_marks_findings_on_the_body_and_downloads_the_report(page, live_s
     case = open_case(
         lawyer, victim=case_services.PersonInput(full_name="Ҳакимов Ҷамшед"), team=team.pk
     )
+    case_services.clinician_assign(actor=lawyer, case=case, clinician=doctor)
     today = dt.date.today()  # noqa: DTZ011
     services.consent_record(
         actor=lawyer,

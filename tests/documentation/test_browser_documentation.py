@@ -55,6 +55,7 @@ def test_lawyer_documents_in_russian_and_doctor_evaluates_in_kazakh(page, live_s
     case = open_case(
         lawyer, victim=services.PersonInput(full_name="Документов Ерлан"), team=team.pk
     )
+    services.clinician_assign(actor=lawyer, case=case, clinician=doctor)
     today = dt.date.today()  # noqa: DTZ011
     base = live_server.url
     guard = PageGuard(page, base)

@@ -155,7 +155,9 @@ def test_who_may_not_download_the_report(staff, evaluated, who):
     assert type(exc.value).__name__ == "PermissionDenied"
 
 
-def test_a_report_is_not_stored(staff, evaluated, settings):
+def test_a_report_is_not_stored(staff, evaluated, settings, tmp_path):
+    # A media root of the test's own: other tests running beside it store files.
+    settings.MEDIA_ROOT = tmp_path / "media"
     before = {p for p in settings.MEDIA_ROOT.rglob("*")} if settings.MEDIA_ROOT.exists() else set()
     report.evaluation_report(actor=staff.doctor, evaluation=evaluated, format="pdf", language="ru")
     after = {p for p in settings.MEDIA_ROOT.rglob("*")} if settings.MEDIA_ROOT.exists() else set()

@@ -114,6 +114,9 @@ def test_litigation_outcomes_and_the_week_in_ru_and_tg(page, live_server, org):
     assert "criminal_case_opened" not in offered and "refused" not in offered
     page.select_option("#status-outcome", "investigation_started")
     _submit(page, "#status form.form")
+    # the coming hearing is asked about first: kept
+    page.select_option("#close-all_hearings", "keep")
+    _submit(page, "#closing")
     case.refresh_from_db()
     assert case.outcome is not None and case.outcome.code == "investigation_started"
     assert "Тафтишоти пеш аз судӣ оғоз шуд" in page.inner_text("#status")

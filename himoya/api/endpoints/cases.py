@@ -138,12 +138,19 @@ def case_change_status(request: HttpRequest, case_id: int, payload: s.StatusIn) 
     reopening a closed case is the coordinators'."""
     user = current_user(request)
     case = selectors.access_case(user, case_id)
+    work = selectors.open_work(case)
+    tasks = {}
+    if payload.open_tasks:
+        tasks = {t.pk: services.TaskDecision(payload.open_tasks) for t in work.tasks}
+    hearings = {h.pk: payload.coming_hearings for h in work.hearings if payload.coming_hearings}
     services.case_change_status(
         actor=user,
         case=case,
         status=payload.status,
         outcome=payload.outcome,
         expected_version=payload.version,
+        tasks=tasks,
+        hearings=hearings,
     )
     return _detail(_fresh(user, case_id))
 

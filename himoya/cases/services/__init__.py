@@ -24,6 +24,14 @@ from himoya.cases.services.cases import (
     case_update,
 )
 from himoya.cases.services.clinicians import clinician_assign, clinician_unassign
+from himoya.cases.services.closing import (
+    Closing,
+    HearingDecision,
+    TaskDecision,
+    case_close,
+    closed_since,
+    tasks_move,
+)
 from himoya.cases.services.common import (
     age_on,
     check_birth_date,
@@ -46,6 +54,7 @@ from himoya.cases.services.referrals import (
     referral_add,
     referral_close,
 )
+from himoya.cases.services.reopen import closed_case_alert
 from himoya.cases.services.search import (
     case_search_items,
     case_search_texts,
@@ -71,6 +80,9 @@ __all__ = [
     "AppealInput",
     "AppealSnapshot",
     "CaseChanges",
+    "Closing",
+    "HearingDecision",
+    "TaskDecision",
     "ConcurrentEdit",
     "PersonInput",
     "age_on",
@@ -79,6 +91,9 @@ __all__ = [
     "appeal_register",
     "case_assign",
     "case_change_status",
+    "case_close",
+    "closed_case_alert",
+    "closed_since",
     "case_search_items",
     "case_search_texts",
     "case_share",
@@ -107,6 +122,7 @@ __all__ = [
     "search_texts",
     "task_add",
     "task_complete",
+    "tasks_move",
     "violation_add",
     "violation_mask",
 ]

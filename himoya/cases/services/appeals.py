@@ -35,6 +35,7 @@ from himoya.cases.services.common import (
     user_of,
 )
 from himoya.cases.services.persons import PersonInput, person_create
+from himoya.cases.services.reopen import closed_case_alert, needs_reopen_alert
 from himoya.cases.services.search import reindex_case
 from himoya.cases.services.urgent import emergency_alert, needs_duty_alert
 from himoya.cases.snapshot import AppealSnapshot, rehabilitation_errors
@@ -322,5 +323,7 @@ def appeal_register(
         )
         if needs_duty_alert(appeal):
             emergency_alert(actor=actor, appeal=appeal)
+        if needs_reopen_alert(appeal, opened_case=opened):
+            closed_case_alert(actor=actor, appeal=appeal)
         reindex_case(case)
     return appeal

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from himoya.cases.models import (
     Case,
     CaseStatus,
 )
+from himoya.cases.services.closing import TaskDecision, case_close, tasks_move
 from himoya.cases.services.common import (
     not_in_future,
     user_of,
@@ -30,7 +32,6 @@ from himoya.core.formats import show_datetime
 from himoya.core.policies import can, require
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
-from himoya.reference.selectors import terms_for_country
 from himoya.reference.services import retired_place, retired_region, term_for
 
 if TYPE_CHECKING:
@@ -155,9 +156,12 @@ def case_change_status(
     status: str,
     outcome: str = "",
     expected_version: int | None,
+    tasks: Mapping[int, TaskDecision] | None = None,
+    hearings: Mapping[int, str] | None = None,
 ) -> Case:
     """Moves a case along new → in review → in progress ⇄ awaiting answer → closed.
-    Closing needs an outcome; reopening a closed case is the coordinators'."""
+    Closing needs an outcome and a decision on each open task and coming hearing
+    (``case_close``); reopening a closed case is the coordinators'."""
     require(actor, "case.edit", case)
     if status not in CaseStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -172,16 +176,21 @@ def case_change_status(
         )
     if case.status == CaseStatus.CLOSED:
         require(actor, "case.manage", case)
-    term = None
     if status == CaseStatus.CLOSED:
-        # The outcomes of the case's country (vocab_data.OUTCOMES): procedure differs.
-        term = terms_for_country(vocab.OUTCOME, case.country).filter(code=outcome).first()
-        if term is None:
-            raise ValidationError({"outcome": _("Choose the outcome to close the case.")})
+        # One way to close: open tasks and coming hearings must be decided on first.
+        case_close(
+            actor=actor,
+            case=case,
+            outcome=outcome,
+            expected_version=expected_version,
+            tasks=tasks,
+            hearings=hearings,
+        )
+        return case
     old = case.status
     case.status = status
-    case.outcome = term
-    case.closed_on = timezone.localdate() if status == CaseStatus.CLOSED else None
+    case.outcome = None
+    case.closed_on = None
     with transaction.atomic():
         bump(case, actor, expected_version, ["status", "outcome", "closed_on"])
         record_event(
@@ -190,7 +199,7 @@ def case_change_status(
             obj=case,
             organisation=case.organisation,
             case=case,
-            data={"from": old, "to": status, "outcome": term.code if term else ""},
+            data={"from": old, "to": status, "outcome": ""},
         )
     return case
 
@@ -202,7 +211,10 @@ def case_assign(
     lawyer: User | None,
     team: Team | None,
     expected_version: int | None = None,
+    move_tasks: bool = False,
 ) -> Case:
+    """Sets the case's lawyer and team. ``move_tasks``: the previous lawyer's open
+    tasks on the case (those nobody has, if it had no lawyer) go to the new lawyer."""
     # A lawyer on duty may take an urgent case: assign themselves, the team unchanged.
     taking = (
         lawyer is not None
@@ -221,6 +233,7 @@ def case_assign(
         raise ValidationError({"lawyer": _("Choose an active staff member of this organisation.")})
     if team is not None and team.organisation_id != case.organisation_id:
         raise ValidationError({"team": _("Choose a team of this organisation.")})
+    previous = case.lawyer
     case.lawyer = lawyer
     case.team = team
     with transaction.atomic():
@@ -233,4 +246,6 @@ def case_assign(
             case=case,
             data={"lawyer": lawyer.pk if lawyer else None, "team": team.pk if team else None},
         )
+        if move_tasks and lawyer is not None and lawyer != previous:
+            tasks_move(actor=actor, case=case, previous=previous, to=lawyer)
     return case

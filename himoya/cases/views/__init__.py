@@ -25,6 +25,7 @@ from himoya.cases.views.clinicians import (
     clinician_assign,
     clinician_unassign,
 )
+from himoya.cases.views.closing import case_close
 from himoya.cases.views.dashboard import (
     alert_read,
     dashboard,
@@ -59,6 +60,7 @@ __all__ = [
     "appeal_letter",
     "appeal_new",
     "case_assign",
+    "case_close",
     "case_take",
     "case_detail",
     "case_edit",

@@ -108,6 +108,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
             lawyer=data["lawyer"],
             team=data["team"],
             expected_version=data["version"],
+            move_tasks=data["move_tasks"],
         )
 
     form = AssignForm(request.POST, organisation=action.case.organisation)

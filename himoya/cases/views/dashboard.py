@@ -47,6 +47,10 @@ def _alert_text(alert: Alert, names: dict[Any, str], places: dict[Any, str]) -> 
         return _("An emergency appeal in case %(number)s has no lawyer yet.") % {
             "number": alert.case.number
         }
+    if alert.kind == Alert.Kind.CLOSED_CASE_APPEAL:
+        return _("A new appeal came into the closed case %(number)s.") % {
+            "number": alert.case.number
+        }
     return _("Alert in case %(number)s.") % {"number": alert.case.number}
 
 
@@ -69,6 +73,8 @@ def _dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
         Alert.objects.filter(recipient=user, read_at__isnull=True, case__in=visible)
         # An emergency alert is over once a lawyer has taken the case.
         .exclude(kind=Alert.Kind.URGENT_APPEAL, case__lawyer__isnull=False)
+        # and one about a closed case's new appeal, once the case is reopened.
+        .exclude(Q(kind=Alert.Kind.CLOSED_CASE_APPEAL) & ~Q(case__status=CaseStatus.CLOSED))
         .select_related("case")
         .order_by("-created_at")[:50]
     )

@@ -166,7 +166,10 @@ def status(request: HttpRequest, case: Case, forms: Forms) -> Context:
 def assignment(request: HttpRequest, case: Case, forms: Forms) -> Context:
     initial = {"version": case.version, "lawyer": case.lawyer_id, "team": case.team_id}
     form = forms.get("assign_form") or AssignForm(initial=initial, organisation=case.organisation)
-    return {"assign_form": form}
+    # What "move the open tasks" would move (services.tasks_move): the lawyer's, or nobody's.
+    movable = case.tasks.filter(done_at__isnull=True, assignee_id=case.lawyer_id).count()
+    form.fields["move_tasks"].help_text = _("Open tasks: %(count)s") % {"count": movable}
+    return {"assign_form": form, "movable_tasks": movable}
 
 
 def sharing(request: HttpRequest, case: Case, forms: Forms) -> Context:

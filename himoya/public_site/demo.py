@@ -1,0 +1,42 @@
+"""Demo content of the public site: the home page in the four languages (fictional
+organisation). The other pages (seven steps, rights, about, contacts, privacy) are
+still to be written for the demo."""
+
+from __future__ import annotations
+
+from himoya.core.demo_loader import DemoContext
+from himoya.public_site import content
+
+HOME = {
+    "ru": (
+        "Помощь людям, пострадавшим от пыток",
+        "<p>Если вас или вашего родственника пытали, избивали или запугивали в полиции, "
+        "изоляторе или колонии, юристы и врачи демо-организации помогут бесплатно.</p>",
+    ),
+    "kk": (
+        "Азаптаудан зардап шеккендерге көмек",
+        "<p>Егер сізді немесе туысыңызды полицияда, изоляторда немесе колонияда азаптаса, "
+        "ұрып-соқса не қорқытса, демо-ұйымның заңгерлері мен дәрігерлері тегін көмектеседі.</p>",
+    ),
+    "tg": (
+        "Ёрӣ ба одамоне, ки аз шиканҷа осеб дидаанд",
+        "<p>Агар шумо ё хешованди шуморо дар милиса, тавқифгоҳ ё колония шиканҷа карда, "
+        "латукӯб ё тарсонда бошанд, ҳуқуқшиносон ва табибони ташкилоти намоишӣ ройгон ёрӣ "
+        "мерасонанд.</p>",
+    ),
+    "en": (
+        "Help for people who suffered torture",
+        "<p>If you or a relative were tortured, beaten or threatened by the police, in a "
+        "detention centre or a colony, the demo organisation's lawyers and doctors help "
+        "free of charge.</p>",
+    ),
+}
+
+
+def load(ctx: DemoContext) -> None:
+    title, intro = HOME["ru"]
+    home = content.home_page(title=title, intro=intro)
+    for code in ("kk", "tg", "en"):
+        title, intro = HOME[code]
+        if home.get_translation_or_none(content.locale(code)) is None:
+            content.translation(home, code, title=title, intro=intro)
