@@ -5,6 +5,7 @@ downloads, and the operations in the OpenAPI document."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -139,6 +140,12 @@ def test_other_organisations_get_404_and_roles_that_may_not_get_403(staff, shipp
     assert api_client().get(f"{API}/letters/{pk}").status_code == 401
 
 
+def _no_key_twice(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [key for key, _ in pairs]
+    assert len(keys) == len(set(keys)), keys
+    return dict(pairs)
+
+
 def test_the_letters_operations_are_in_the_openapi_document(staff, shipped):
     schema = openapi(api_client(staff.lawyer))
     ops = {
@@ -158,5 +165,8 @@ def test_the_letters_operations_are_in_the_openapi_document(staff, shipped):
     ):
         assert name in ops, name
     assert "application/pdf" in ops["letter_pdf"][2]["responses"]["200"]["content"]
+    # Each response once: a JSON document with a key twice is refused by Swagger UI.
+    raw = api_client(staff.lawyer).get(f"{API}/openapi.json").content.decode()
+    json.loads(raw, object_pairs_hook=_no_key_twice)
     body = ops["letter_dispatch"][2]["requestBody"]["content"]["multipart/form-data"]
     assert {"sent_on", "channel", "proof"} <= set(body["schema"]["properties"])

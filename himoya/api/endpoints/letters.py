@@ -83,9 +83,11 @@ class LetterIn(Schema):
 
 
 def _with_files(description: str, content_type: str) -> dict[str, Any]:
+    # The key is the number, as ninja keeps its own responses: "200" beside 200 would be
+    # two keys "200" in the JSON document, which Swagger UI refuses.
     return {
         "responses": {
-            "200": {
+            200: {
                 "description": description,
                 "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
             }
