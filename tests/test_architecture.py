@@ -42,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "imports",
         "stats",
         "evidence",
+        "letters",
     },
     # The public site renders no case data: it registers help requests through
     # ``cases.services.appeal_register`` and reads the public offices of ``outreach``.

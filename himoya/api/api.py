@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from himoya.api import errors
 from himoya.api.auth import SessionAuth, TokenAuth
 from himoya.api.docs import LocalSwagger
-from himoya.api.endpoints import appeals, cases, evidence, persons, reference
+from himoya.api.endpoints import appeals, cases, evidence, letters, persons, reference
 from himoya.api.entry import require_caller
 
 DESCRIPTION = """\
@@ -52,3 +52,4 @@ api.add_router("", cases.router)
 api.add_router("", appeals.router)
 api.add_router("", persons.router)
 api.add_router("", evidence.router)
+api.add_router("", letters.router)

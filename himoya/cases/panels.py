@@ -24,7 +24,14 @@ redirects to the panel's anchor, or shows the page again with the failed form.
 
 from __future__ import annotations
 
+from typing import Any
+
 from himoya.cases.models import Case
 from himoya.core.panels import PanelRegistry
 
 case_page: PanelRegistry[Case] = PanelRegistry("case page", columns=("main", "side"))
+
+# The dashboard's sections from other apps (letters' overdue answers), the same way: a
+# panel's object is the reader (``visible(user, user)``, ``context(request, user, {})``);
+# they come after the alerts, before the reader's cases.
+dashboard: PanelRegistry[Any] = PanelRegistry("dashboard")

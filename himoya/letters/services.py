@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,11 +26,13 @@ from himoya.cases.models import Case
 from himoya.cases.services.common import not_in_future, user_of
 from himoya.core import uploads
 from himoya.core.audit import audit_record
+from himoya.core.countries import country_error, normalise_country
 from himoya.core.events import record_event
+from himoya.core.formats import DAY_FIRST_DATE
 from himoya.core.policies import require
 from himoya.core.tasks import enqueue_on_commit
 from himoya.documentation.models import ConsentKind
-from himoya.documentation.services import require_consent
+from himoya.documentation.services import require_consent, victims
 from himoya.letters import rendering
 from himoya.letters.deadlines import answer_due
 from himoya.letters.models import (
@@ -88,6 +91,18 @@ def current_templates() -> list[LetterTemplate]:
 # ---------------------------------------------------------------- reference data
 
 
+# ISO 639-1: the languages a recipient accepts are stored as "ru,kk".
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+def language_codes(value: str) -> str:
+    """``value`` as stored: lower-case two-letter codes joined by commas."""
+    codes = [c.strip().lower() for c in value.split(",") if c.strip()]
+    if not codes or any(not LANGUAGE_CODE.match(c) for c in codes):
+        raise ValidationError(_("Name the languages as two-letter codes, e.g. ru,kk."))
+    return ",".join(codes)
+
+
 RECIPIENT_FIELDS = (
     "kind",
     "country",
@@ -119,6 +134,16 @@ def recipient_save(*, actor: Any, recipient: Recipient | None = None, **values: 
         errors["day_kind"] = _("Choose how the days are counted.")
     if not str(values.get("name", recipient.name if recipient else "")).strip():
         errors["name"] = _("Enter the name.")
+    if values.get("country"):
+        message = country_error(str(values["country"]))
+        if message is not None:
+            errors["country"] = message
+        values["country"] = normalise_country(str(values["country"]))
+    if "languages" in values:
+        try:
+            values["languages"] = language_codes(str(values["languages"]))
+        except ValidationError as exc:
+            errors["languages"] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -239,6 +264,30 @@ def letter_create(
             },
         )
     return letter
+
+
+def letter_date(value: dt.date | None) -> str:
+    """A date as letters to the authorities of Kazakhstan and Tajikistan write it
+    (day first, ``core.formats``), whatever the language of the staff page."""
+    return dateformat.format(value, DAY_FIRST_DATE) if value is not None else ""
+
+
+def case_prefill(case: Case, recipient: Recipient) -> dict[str, str]:
+    """What the case already says, for the lawyer to check and complete: only what a
+    letter needs (the victim's name, the place and date, the summary). The staff page
+    shows it in the form; the API fills the fields its caller left out."""
+    people = victims(case)
+    return {
+        "recipient_name": recipient.name,
+        "recipient_address": recipient.address,
+        "applicant_name": case.organisation.name,
+        "victim_name": ", ".join(p.full_name for p in people),
+        "events_date": letter_date(case.events_from),
+        "place": case.facility.name if case.facility is not None else "",
+        "facts": case.summary,
+        "country": case.country,
+        "date": letter_date(timezone.localdate()),
+    }
 
 
 def letter_data(letter: Letter) -> dict[str, str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from himoya.letters import views
+from himoya.letters import staff_views, views
 
 app_name = "letters"
 
@@ -8,6 +8,10 @@ app_name = "letters"
 urlpatterns = [
     path("", views.deadlines, name="deadlines"),
     path("recipients/", views.recipients, name="recipients"),
+    path("recipients/new/", staff_views.recipient_new, name="recipient_new"),
+    path("recipients/<int:pk>/", staff_views.recipient_edit, name="recipient_edit"),
+    path("templates/new/", staff_views.template_upload, name="template_upload"),
+    path("templates/<int:pk>/file/", staff_views.template_download, name="template_download"),
     path("case/<int:pk>/new/", views.letter_new, name="new"),
     path("<int:pk>/", views.letter_detail, name="detail"),
     path("<int:pk>/sign/", views.letter_sign, name="sign"),

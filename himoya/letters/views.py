@@ -11,46 +11,20 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from himoya.cases import selectors as case_selectors
 from himoya.cases.forms import add_service_errors
-from himoya.cases.models import Case
 from himoya.core import uploads
-from himoya.core.formats import DAY_FIRST_DATE
 from himoya.core.idempotency import submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_user
-from himoya.documentation.services import victims
 from himoya.letters import rendering, selectors, services
 from himoya.letters.forms import AnswerForm, ComposeForm, DispatchForm, StartForm
 from himoya.letters.models import Letter, LetterTemplate, Recipient
-
-
-def letter_date(value: dt.date | None) -> str:
-    """A date as letters to the authorities of Kazakhstan and Tajikistan write it
-    (day first, ``core.formats``), whatever the language of the staff page."""
-    return dateformat.format(value, DAY_FIRST_DATE) if value is not None else ""
-
-
-def initial_data(case: Case, recipient: Recipient, user: Any) -> dict[str, str]:
-    """What the case already says, for the lawyer to check and complete: only what a
-    letter needs (the victim's name, the place and date, the summary)."""
-    people = victims(case)
-    return {
-        "recipient_name": recipient.name,
-        "recipient_address": recipient.address,
-        "applicant_name": case.organisation.name,
-        "victim_name": ", ".join(p.full_name for p in people),
-        "events_date": letter_date(case.events_from),
-        "place": case.facility.name if case.facility is not None else "",
-        "facts": case.summary,
-        "country": case.country,
-        "date": letter_date(timezone.localdate()),
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,7 +48,7 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
             if "preview" in request.POST:
                 try:
                     generated = rendering.render_docx(bytes(template.content), data)
-                    preview = mark_safe(rendering.docx_html(generated))  # noqa: S308
+                    preview = mark_safe(rendering.preview_html(generated))  # noqa: S308
                 except ValidationError as exc:
                     add_service_errors(form, exc)
             else:
@@ -95,7 +69,7 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The letter is made. A lawyer signs it off."))
                     return redirect("letters:detail", made.pk)
     else:
-        form = ComposeForm(fields=fields, initial=initial_data(case, recipient, user))
+        form = ComposeForm(fields=fields, initial=services.case_prefill(case, recipient))
     return render(
         request,
         "letters/compose.html",
@@ -253,9 +227,14 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def recipients(request: HttpRequest) -> HttpResponse:
-    staff_user(request)
+    user = staff_user(request)
     return render(
         request,
         "letters/recipients.html",
-        {"recipients": Recipient.objects.all(), "templates": services.current_templates()},
+        {
+            "recipients": Recipient.objects.order_by("-active", "country", "kind", "name"),
+            "templates": services.current_templates(),
+            "can_manage_recipients": can(user, "letters.recipient.manage", None),
+            "can_manage_templates": can(user, "letters.template.manage", None),
+        },
     )

@@ -22,9 +22,15 @@ from himoya.accounts.models import User
 from himoya.cases import services
 from himoya.cases.models import Appeal, Case, CaseParty, Note, Task
 from himoya.core.models import AuditEvent
+from himoya.documentation.models import ConsentKind
+from himoya.documentation.services import consent_record
+from himoya.letters import services as letter_services
+from himoya.letters.models import Letter, LetterTemplate, Recipient
+from himoya.letters.shipped import load_shipped
 from tests.api.world import (
     A_SECRETS,
     API,
+    TODAY,
     World,
     api_client,
     appeal_body,
@@ -40,7 +46,26 @@ DENIED = {401, 403, 404}
 PARAM = re.compile(r"\{(\w+)\}")
 # Path parameters that name one of A's protected records; the others (a facility, a
 # vocabulary) name shared reference data every staff member may read.
-PROTECTED_PARAMS = {"case_id", "person_id", "appeal_id", "task_id"}
+PROTECTED_PARAMS = {"case_id", "person_id", "appeal_id", "task_id", "letter_id"}
+
+
+def a_letter(w: World) -> Letter:
+    """A draft letter of A's case, made as the staff page makes it."""
+    load_shipped(Recipient, LetterTemplate)
+    consent_record(
+        actor=w.a_lawyer,
+        case=w.case,
+        person=w.victim,
+        kind=ConsentKind.SHARING,
+        given_on=TODAY(),
+        recipients="Прокуратура (тест)",
+    )
+    recipient = Recipient.objects.get(country="KZ", kind="prosecutor_general")
+    template = LetterTemplate.objects.get(code="torture-statement-prosecutor", version=1)
+    data = {**letter_services.case_prefill(w.case, recipient), "place": "ИВС тестовый"}
+    return letter_services.letter_create(
+        actor=w.a_lawyer, case=w.case, recipient=recipient, template=template, data=data
+    )
 
 
 def path_values(w: World) -> dict[str, Any]:
@@ -53,6 +78,7 @@ def path_values(w: World) -> dict[str, Any]:
         "task_id": w.task.pk,
         "facility_id": w.facility.pk,
         "name": "violation",
+        "letter_id": a_letter(w).pk,
     }
 
 
@@ -75,6 +101,9 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
             "document_number": "ID-A-7788",
         },
         "facility_create": {"name": "Место, внесённое B (тест)", "country": "TJ"},
+        "letter_create": {"recipient": 1, "template": 1, "data": {"facts": "B was here"}},
+        "letter_dispatch": {"sent_on": str(TODAY()), "channel": "post"},
+        "letter_answer": {"answered_on": str(TODAY()), "outcome": "accepted"},
     }
 
 
@@ -102,6 +131,7 @@ def snapshot(w: World) -> dict[str, Any]:
         "appeals": Appeal.objects.filter(case=case).count(),
         "parties": CaseParty.objects.filter(person=w.victim).count(),
         "victim": (w.victim.full_name, w.victim.notes),
+        "letters": list(Letter.objects.filter(case=case).values_list("pk", "status")),
     }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from himoya.accounts.models import User
-from himoya.cases import agenda, selectors, services
+from himoya.cases import agenda, panels, selectors, services
 from himoya.cases.models import (
     Alert,
     CaseStatus,
@@ -54,7 +54,7 @@ def _alert_text(alert: Alert, names: dict[Any, str], places: dict[Any, str]) -> 
     return _("Alert in case %(number)s.") % {"number": alert.case.number}
 
 
-def _dashboard_context(user: User) -> dict[str, Any]:
+def _dashboard_context(request: HttpRequest, user: User) -> dict[str, Any]:
     visible = selectors.visible_cases(user)
     today = timezone.localdate()
     mine = (
@@ -103,6 +103,7 @@ def _dashboard_context(user: User) -> dict[str, Any]:
         "week": week,
         "alerts": [{"alert": a, "text": _alert_text(a, names, places)} for a in alerts],
         "can_register": can(user, "appeal.register", user.organisation),
+        "more": panels.dashboard.render(request, user, user=user, shared={"today": today}),
         **urgent_context(user),
     }
 
@@ -111,7 +112,7 @@ def _dashboard_context(user: User) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The case part of the home page (loaded into it by htmx; a page of its own
     without scripts)."""
-    context = _dashboard_context(staff_user(request))
+    context = _dashboard_context(request, staff_user(request))
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/_dashboard.html", context)
     return render(request, "cases/dashboard.html", context)
@@ -126,6 +127,6 @@ def alert_read(request: HttpRequest, pk: int) -> HttpResponse:
     )
     services.alert_mark_read(actor=user, alert=alert)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "cases/_dashboard.html", _dashboard_context(user))
+        return render(request, "cases/_dashboard.html", _dashboard_context(request, user))
     messages.success(request, _("The alert is marked as read."))
     return redirect("staff:home")

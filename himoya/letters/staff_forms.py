@@ -1,0 +1,82 @@
+"""Forms of the pages where stewards keep the recipients and coordinators upload
+template versions. The services check everything again; these only shape the input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from himoya.core.idempotency import OnceFormMixin
+from himoya.letters.models import Channel, DayKind, RecipientKind
+from himoya.reference.forms import CountryField, country_choices
+
+
+class RecipientForm(OnceFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=RecipientKind.choices)
+    country = CountryField(label=_("country"), required=False)
+    name = forms.CharField(label=_("name"), max_length=300)
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    address = forms.CharField(
+        label=_("address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    languages = forms.CharField(
+        label=_("languages accepted"),
+        max_length=40,
+        help_text=_("Two-letter language codes separated by commas, e.g. ru,kk."),
+    )
+    answer_days = forms.IntegerField(
+        label=_("answer within (days)"), required=False, min_value=1, max_value=365
+    )
+    day_kind = forms.ChoiceField(label=_("counted in"), choices=DayKind.choices)
+    legal_basis = forms.CharField(label=_("legal basis"), required=False, max_length=300)
+    source = forms.CharField(label=_("source"), required=False, max_length=300)
+    verified = forms.BooleanField(label=_("verified"), required=False)
+    active = forms.BooleanField(label=_("in use"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        # An empty country is an international body (the UN mechanisms).
+        self.fields["country"].choices = [  # type: ignore[attr-defined]
+            ("", _("international (no country)")),
+            *country_choices(),
+        ]
+
+    def clean_languages(self) -> str:
+        from himoya.letters.services import language_codes
+
+        return language_codes(self.cleaned_data["languages"])
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "form_token"}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [(code, name) for code, name in settings.LANGUAGES]
+
+
+class TemplateUploadForm(OnceFormMixin, forms.Form):
+    code = forms.SlugField(
+        label=_("code"),
+        max_length=60,
+        help_text=_("The same code and language make the next version of a template."),
+    )
+    language = forms.ChoiceField(label=_("language"), choices=language_choices)
+    title = forms.CharField(label=_("title"), max_length=300)
+    recipient_kinds = forms.MultipleChoiceField(
+        label=_("for recipients"),
+        choices=RecipientKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_list = forms.CharField(
+        label=_("fields"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "One field a line: name|label|1 for a required field, name|label|0 otherwise. "
+            "The document names them as {{ name }}."
+        ),
+    )
+    document = forms.FileField(label=_("Word document (.docx)"))
+    source = forms.CharField(label=_("source"), required=False, max_length=300)
