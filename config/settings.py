@@ -183,6 +183,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "staff:home"
+# Signing out ends on the staff sign-in page (which says so), not on the public site.
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 # django-allauth: staff accounts only, by invitation; no public sign-up.
 ACCOUNT_ADAPTER = "himoya.accounts.adapters.AccountAdapter"

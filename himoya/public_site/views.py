@@ -17,7 +17,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from wagtail import views as wagtail_views
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from himoya.public_site import i18n, spam
 from himoya.public_site.forms import HelpRequestForm
@@ -136,6 +136,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Wagtail's page view, which says so when a page exists only in other languages
     and links to them (404, so that search engines do not index the notice)."""
+    site = Site.find_for_request(request)
+    if site is None or site.root_page.specific_class is Page:
+        # Wagtail's installation page ("Welcome to your new Wagtail site!") until the
+        # organisation's content is made: not a page of ours to show anyone.
+        raise Http404
     try:
         return wagtail_views.serve(request, path)
     except Http404:

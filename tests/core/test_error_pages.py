@@ -16,7 +16,8 @@ from tests.factories import UserFactory
 
 
 def _get(client: Client, url: str, lang: str) -> tuple[int, str]:
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+    # A public path without a language is redirected to the visitor's (/kk/...) first.
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang, follow=True)
     return response.status_code, response.content.decode()
 
 

@@ -40,6 +40,9 @@ def coordinator(org: Any) -> Any:
 
 
 def pages(coordinator: Any) -> list[tuple[str, Any]]:
+    from himoya.public_site.content import home_page
+
+    home_page(title="Himoya")  # the public site's home, as the demo or an editor makes it
     anonymous = Client()
     staff = make_client(coordinator)
     return [
