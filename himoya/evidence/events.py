@@ -87,3 +87,25 @@ register(
     _l("Evidence failed verification"),
     _l("Evidence item E-%(item)s does not match its recorded SHA-256 (%(problem)s)."),
 )
+
+
+def _packaged(d: Data, names: Names) -> str | None:
+    if "sha256" not in d:
+        return None
+    return _(
+        "Made an evidence package of %(files)s files (%(language)s, %(purpose)s), "
+        "SHA-256 %(sha256)s."
+    ) % {
+        "files": d.get("files", 0),
+        "language": d.get("language", ""),
+        "purpose": _purpose(d),
+        "sha256": d["sha256"],
+    }
+
+
+register(
+    "evidence.package",
+    _l("Evidence package made"),
+    _packaged,
+    timeline=True,
+)

@@ -50,9 +50,7 @@ def test_the_command_sweeps_without_a_worker(media: Path, capsys: Any) -> None:
 
 
 @with_tasks
-def test_the_daily_sweep_is_queued_once_a_day_and_run_by_a_worker(
-    media: Path, capsys: Any
-) -> None:
+def test_the_daily_sweep_is_queued_once_a_day_and_run_by_a_worker(media: Path, capsys: Any) -> None:
     old = _part(media, "old", 26)
     fresh = _part(media, "fresh", 1)
     call_command("sweep_evidence_parts", "--enqueue")
