@@ -109,3 +109,16 @@ register(
     _packaged,
     timeline=True,
 )
+
+
+def _finding_photos(d: Data, names: Names) -> str | None:
+    if "finding" not in d:
+        return None
+    return _("Photographs of finding %(finding)s: linked %(added)s, unlinked %(removed)s.") % {
+        "finding": d["finding"],
+        "added": ", ".join(f"E-{pk}" for pk in d.get("added", [])) or "—",
+        "removed": ", ".join(f"E-{pk}" for pk in d.get("removed", [])) or "—",
+    }
+
+
+register("finding.photos", _l("Photographs of a finding changed"), _finding_photos)
