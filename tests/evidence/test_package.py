@@ -211,6 +211,7 @@ def test_a_body_named_in_words_and_the_report_in_tajik(documented: Any, tmp_path
     client = make_client(documented.lawyer)
     page = client.get(reverse("cases:detail", args=[documented.case.pk]))
     form = page.context["package_form"]
+    assert f'name="contents" value="o{documented.photo.pk}"' in page.content.decode()
     value = next(v for v, label in form.fields["recipient"].choices if "СММ" in label)
     response = _post(
         client,
