@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -327,7 +327,7 @@ def test_another_cases_item_cannot_be_slipped_in(documented: Any) -> None:
     )
     response = _post(make_client(documented.lawyer), documented, contents=[f"o{stranger.pk}"])
     assert response.status_code == 400
-    with pytest.raises(Exception, match="this case"):
+    with translation.override("en"), pytest.raises(ValidationError, match="this case"):
         package.evidence_package(
             actor=documented.lawyer,
             case=documented.case,
