@@ -299,6 +299,7 @@ def evidence_package(ctx: Any) -> dict[str, Any]:
         baseline = time.perf_counter() - started
     before = _rss_kib("VmRSS")
     reset = _reset_peak()
+    tracemalloc.start()
     started = time.perf_counter()
     made = make_package(
         actor=lawyer,
@@ -314,6 +315,8 @@ def evidence_package(ctx: Any) -> dict[str, Any]:
     for piece in made.stream():
         sent += len(piece)
     second = time.perf_counter() - started
+    py_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     peak = _rss_kib("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert sent == made.size
     return {
@@ -325,5 +328,8 @@ def evidence_package(ctx: Any) -> dict[str, Any]:
             "sha256_only_s": round(baseline, 2),
             "ratio_both_builds_to_sha256": round((first + second) / baseline, 2),
             "rss_peak_over_start_mb": round((peak - before) / 1024, 1),
+            # Python's own allocations over both builds (traced, so the times above
+            # include tracemalloc's overhead).
+            "python_peak_mb": round(py_peak / 1e6, 1),
         }
     }
