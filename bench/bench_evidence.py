@@ -254,3 +254,82 @@ def evidence_verify(ctx: Any) -> dict[str, Any]:
             "mb_per_s": round(report.bytes / 1e6 / seconds, 1),
         }
     }
+
+
+@benchmark("evidence_package")
+def evidence_package(ctx: Any) -> dict[str, Any]:
+    """A package of one large item (``HIMOYA_BENCH_EVIDENCE_MB``, default 200): the
+    service's build into a hash (in its transaction) and the response's second build,
+    each timed, with the process's peak resident memory over the start, against
+    ``hashlib.sha256`` of the plaintext read from disk (the least any package costs)."""
+    from himoya.accounts.models import User
+    from himoya.documentation import services as documentation
+    from himoya.documentation.models import Consent, ConsentKind
+    from himoya.evidence import services
+    from himoya.evidence.package import Recipient
+    from himoya.evidence.package import evidence_package as make_package
+    from himoya.reference.models import Partner
+
+    size = int(os.environ.get("HIMOYA_BENCH_EVIDENCE_MB", "200")) * 1_000_000
+    case, _token = _case_and_token()
+    lawyer = User.objects.get(email="bench-evidence@bench.invalid")
+    partner, _ = Partner.objects.get_or_create(
+        organisation_id=case.organisation_id, name="Прокуратура (бенчмарк)"
+    )
+    victim = documentation.victims(case)[0]
+    if not Consent.objects.filter(case=case, partner=partner, revoked_at__isnull=True).exists():
+        documentation.consent_record(
+            actor=lawyer,
+            case=case,
+            person=victim,
+            kind=ConsentKind.SHARING,
+            given_on=case.opened_on,
+            partner=partner,
+        )
+    with tempfile.TemporaryDirectory(prefix="himoya-bench-") as tmp:
+        path = Path(tmp) / "video.mp4"
+        _fictional_file(path, size)
+        with open(path, "rb") as source:
+            item = services.evidence_receive(actor=lawyer, case=case, source=source)
+        started = time.perf_counter()
+        digest = hashlib.sha256()
+        with open(path, "rb") as source:
+            while piece := source.read(1 << 20):
+                digest.update(piece)
+        baseline = time.perf_counter() - started
+    before = _rss_kib("VmRSS")
+    reset = _reset_peak()
+    tracemalloc.start()
+    started = time.perf_counter()
+    made = make_package(
+        actor=lawyer,
+        case=case,
+        chosen=[item],
+        recipient=Recipient(partner=partner),
+        purpose="prosecutor",
+        language="ru",
+    )
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    sent = 0
+    for piece in made.stream():
+        sent += len(piece)
+    second = time.perf_counter() - started
+    py_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    peak = _rss_kib("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert sent == made.size
+    return {
+        "evidence_package": {
+            "file_mb": size / 1e6,
+            "build_and_log_s": round(first, 2),
+            "stream_s": round(second, 2),
+            "stream_mb_s": round(size / 1e6 / second, 1),
+            "sha256_only_s": round(baseline, 2),
+            "ratio_both_builds_to_sha256": round((first + second) / baseline, 2),
+            "rss_peak_over_start_mb": round((peak - before) / 1024, 1),
+            # Python's own allocations over both builds (traced, so the times above
+            # include tracemalloc's overhead).
+            "python_peak_mb": round(py_peak / 1e6, 1),
+        }
+    }

@@ -27,7 +27,8 @@ ALLOWED: dict[str, set[str]] = {
     "cases": {"core", "accounts", "reference", "search", "duty"},
     "litigation": {"core", "accounts", "reference", "cases"},
     "documentation": {"core", "accounts", "reference", "cases"},
-    "evidence": {"core", "accounts", "reference", "cases"},
+    # The evidence package needs the sharing consent and the medical report.
+    "evidence": {"core", "accounts", "reference", "cases", "documentation"},
     "letters": {"core", "accounts", "reference", "cases", "documentation", "litigation"},
     "outreach": {"core", "accounts", "reference"},
     "imports": {"core", "accounts", "reference", "search", "cases", "outreach"},

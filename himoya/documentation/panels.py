@@ -16,7 +16,7 @@ from himoya.cases.models import Case, PartyRole, Person
 from himoya.cases.panels import case_page
 from himoya.core.panels import Panel
 from himoya.core.policies import can
-from himoya.documentation import body
+from himoya.documentation import body, photos
 from himoya.documentation.forms import ConsentForm, EvaluationForm, FindingForm, InterviewForm
 from himoya.documentation.models import (
     EVALUATION_SECTIONS,
@@ -88,6 +88,10 @@ def evaluations(request: HttpRequest, case: Case, forms: Mapping[str, Any]) -> d
             if getattr(evaluation, name)
         ]
         findings = list(evaluation.findings.all())
+        linked = photos.linked(case, findings)
+        for finding in findings:
+            finding.photos = linked.get(finding.pk, [])  # type: ignore[attr-defined]
+            finding.photos_url = photos.link_url(case, finding)  # type: ignore[attr-defined]
         evaluation.finding_rows = list(enumerate(findings, start=1))  # type: ignore[attr-defined]
         evaluation.marks = body.marks(findings)  # type: ignore[attr-defined]
         evaluation.diagrams = body.diagrams(evaluation.marks)  # type: ignore[attr-defined]

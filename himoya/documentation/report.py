@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from himoya.core.events import record_event
 from himoya.core.policies import require
-from himoya.documentation import body
+from himoya.documentation import body, photos
 from himoya.documentation.models import (
     EVALUATION_SECTIONS,
     Consent,
@@ -62,6 +62,8 @@ class FindingRow:
     age_estimate: str
     description: str
     rating: str
+    # Linked photographs, by item and SHA-256 prefix: "E-12 (SHA-256 3f2a9c1d0e4b…)".
+    photographs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -80,6 +82,11 @@ class ReportData:
     truthful: bool
     generated_on: dt.date
     labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pictured(self) -> list[FindingRow]:
+        """The findings with photographs linked, for the list after the table."""
+        return [row for row in self.findings if row.photographs]
 
 
 def _date(value: dt.date | None) -> str:
@@ -121,6 +128,7 @@ def report_data(evaluation: Evaluation) -> ReportData:
     """Builds the report's content under the active language (``translation.override``)."""
     findings = list(evaluation.findings.order_by("pk"))
     marks = body.marks(findings)
+    linked = photos.linked(evaluation.case, findings)
     values = {name: getattr(evaluation, name) for name, _label in EVALUATION_SECTIONS}
     if evaluation.kind == EvaluationKind.PSYCHOLOGICAL:
         title = _("Psychological evaluation report")
@@ -155,6 +163,10 @@ def report_data(evaluation: Evaluation) -> ReportData:
             age_estimate=f.age_estimate or "—",
             description=f.description or "—",
             rating=f.get_rating_display(),
+            photographs=[
+                _("%(item)s (SHA-256 %(prefix)s…)") % {"item": p.label, "prefix": p.short_hash}
+                for p in linked.get(f.pk, [])
+            ],
         )
         for number, f in enumerate(findings, start=1)
     ]
@@ -170,6 +182,7 @@ def report_data(evaluation: Evaluation) -> ReportData:
         "diagrams": _("Body diagrams"),
         "diagrams_note": _("The numbers on the diagrams are those of the findings below."),
         "findings": _("Findings"),
+        "photographs": _("Photographs of the findings"),
         "no_findings": _("No findings recorded."),
         "overall": _("Overall conclusion"),
         "truthful": _(
@@ -258,6 +271,10 @@ def render_docx(data: ReportData) -> bytes:
                 cell.text = str(getattr(row, name))
     else:
         document.add_paragraph(data.labels["no_findings"])
+    if data.pictured:
+        document.add_heading(data.labels["photographs"], level=2)
+        for row in data.pictured:
+            document.add_paragraph(f"{row.number}: {', '.join(row.photographs)}")
     for label, text in data.closing:
         document.add_heading(label, level=2)
         document.add_paragraph(text)

@@ -8,4 +8,8 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence")
 
     def ready(self) -> None:
+        from himoya.documentation import photos
         from himoya.evidence import events, panels, policies  # noqa: F401
+        from himoya.evidence.findings import SOURCE
+
+        photos.register(SOURCE)

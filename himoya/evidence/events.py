@@ -87,3 +87,38 @@ register(
     _l("Evidence failed verification"),
     _l("Evidence item E-%(item)s does not match its recorded SHA-256 (%(problem)s)."),
 )
+
+
+def _packaged(d: Data, names: Names) -> str | None:
+    if "sha256" not in d:
+        return None
+    return _(
+        "Made an evidence package of %(files)s files (%(language)s, %(purpose)s), "
+        "SHA-256 %(sha256)s."
+    ) % {
+        "files": d.get("files", 0),
+        "language": d.get("language", ""),
+        "purpose": _purpose(d),
+        "sha256": d["sha256"],
+    }
+
+
+register(
+    "evidence.package",
+    _l("Evidence package made"),
+    _packaged,
+    timeline=True,
+)
+
+
+def _finding_photos(d: Data, names: Names) -> str | None:
+    if "finding" not in d:
+        return None
+    return _("Photographs of finding %(finding)s: linked %(added)s, unlinked %(removed)s.") % {
+        "finding": d["finding"],
+        "added": ", ".join(f"E-{pk}" for pk in d.get("added", [])) or "—",
+        "removed": ", ".join(f"E-{pk}" for pk in d.get("removed", [])) or "—",
+    }
+
+
+register("finding.photos", _l("Photographs of a finding changed"), _finding_photos)

@@ -179,6 +179,16 @@ def stale_parts(now: float | None = None) -> Iterator[Path]:
             yield path
 
 
+def sweep_stale_parts(now: float | None = None) -> int:
+    """Removes the ``.part`` files older than a day; returns how many. A write still
+    under way is younger than that (an upload is refused long before a day passes)."""
+    removed = 0
+    for path in list(stale_parts(now)):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 @dataclass(frozen=True)
 class Sealed:
     """A file already sealed under ``name`` for the row ``pk`` (the upload handler's

@@ -140,3 +140,25 @@ class WorkingCopy(models.Model):
 
     def __str__(self) -> str:
         return f"E-{self.item_id}/{self.kind}-{self.pk}"
+
+
+class FindingPhoto(models.Model):
+    """A photograph (an evidence item of the same case) linked to a finding of a medical
+    or psychological evaluation. Kept here, not in documentation, which evidence builds
+    on; the evaluation page and the report read it through ``documentation.photos``."""
+
+    finding = models.ForeignKey("documentation.Finding", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="findings")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "item"], name="finding_photo_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"finding {self.finding_id}: E-{self.item_id}"

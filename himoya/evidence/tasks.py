@@ -1,8 +1,9 @@
-"""Background work on evidence (run by ``himoya worker``)."""
+"""Background work on evidence (run by ``himoya worker``): working copies, and the
+daily sweep of files a killed process left half written."""
 
 from __future__ import annotations
 
-from himoya.core.tasks import task
+from himoya.core.tasks import enqueue_once_a_day, task
 from himoya.evidence import files, imaging, kinds
 from himoya.evidence.models import CopyKind, CopyProblem, CopyState, EvidenceItem
 from himoya.evidence.services import item_aad, mark_failed, save_copies
@@ -41,3 +42,16 @@ def derive_working_copies(item_id: int) -> str:
         return "failed"
     save_copies(item, made, CopyState.READY)
     return "ready"
+
+
+@task()
+def stale_parts_sweep() -> int:
+    """Deletes the ``.part`` files older than a day (``files.stale_parts``): what a
+    process killed in the middle of sealing left. Idempotent; returns how many."""
+    return files.sweep_stale_parts()
+
+
+def stale_parts_enqueue_daily() -> bool:
+    """Queues ``stale_parts_sweep`` unless it was queued today (``enqueue_once_a_day``);
+    returns whether it did."""
+    return enqueue_once_a_day(stale_parts_sweep)
