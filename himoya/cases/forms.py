@@ -23,12 +23,14 @@ from himoya.accounts.models import Organisation, Team, User
 from himoya.cases import selectors
 from himoya.cases.limits import STORY_MAX_CHARS, SUMMARY_MAX_CHARS, MaxChars
 from himoya.cases.models import CaseStatus, ReferralKind, Sex, Urgency
+from himoya.cases.office_forms import office_choices, office_field
 from himoya.cases.policies import CASE_WORKERS
 from himoya.cases.services.common import check_consent
 from himoya.core import folding, phones
 from himoya.core.forms import add_service_errors as _add_service_errors
 from himoya.core.idempotency import OnceFormMixin
 from himoya.core.widgets import QuickSelect
+from himoya.outreach.selectors import default_office
 from himoya.reference import vocab
 from himoya.reference.forms import (
     DATE,
@@ -173,6 +175,7 @@ class AppealForm(OnceFormMixin):
     channel = forms.ChoiceField(label=_("Channel"))
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    office = office_field()
     content = forms.CharField(
         label=_("Content of the appeal"),
         required=False,
@@ -277,6 +280,7 @@ class AppealForm(OnceFormMixin):
         self.phone_region = (org.country if org else "") or phones.DEFAULT_REGION
         none = str(_("not known"))
         self.fields["channel"].choices = term_choices(vocab.CHANNEL, blank="—")  # type: ignore[attr-defined]
+        self.fields["office"].choices = office_choices(org.pk if org else None)  # type: ignore[attr-defined]
         self.fields["agency"].choices = term_choices(vocab.AGENCY)  # type: ignore[attr-defined]
         self.fields["violations"].choices = term_choices(vocab.VIOLATION)  # type: ignore[attr-defined]
         self.fields["country"].choices = country_choices([org.country if org else ""])  # type: ignore[attr-defined]
@@ -305,6 +309,8 @@ class AppealForm(OnceFormMixin):
             self.initial.setdefault("received_on", timezone.localdate())
             self.initial.setdefault("country", org.country if org else "")
             self.initial.setdefault("agency", "unknown")
+            head = default_office(org.pk if org else None)
+            self.initial.setdefault("office", head.pk if head else None)
             if getattr(user, "role", "") == "lawyer":
                 self.initial.setdefault("lawyer", user.pk)
             own_teams = [t.pk for t in teams if t.members.filter(pk=user.pk).exists()]

@@ -31,6 +31,7 @@ from himoya.cases.forms import (
     ViolationForm,
 )
 from himoya.cases.models import Case, CaseParty, CaseStatus, CustodyRecord
+from himoya.cases.office_forms import AppealOfficeForm
 from himoya.cases.panels import case_page
 from himoya.cases.person_forms import PartyForm
 from himoya.cases.views import clinicians
@@ -66,8 +67,16 @@ def persons(request: HttpRequest, case: Case, forms: Forms) -> Context:
 
 def appeals(request: HttpRequest, case: Case, forms: Forms) -> Context:
     user = staff_user(request)
+    items = list(selectors.case_appeals(case))
+    # A failed office correction shows its form again on the appeal it was for.
+    failed = forms.get("failed_appeal")
+    if can(user, "case.edit", case):
+        for appeal in items:
+            form = forms.get("appeal_office_form") if appeal.pk == failed else None
+            appeal.office_form = form or AppealOfficeForm(appeal=appeal)  # type: ignore[attr-defined]
     return {
-        "appeals": list(selectors.case_appeals(case)),
+        "appeals": items,
+        "failed_appeal": failed,
         "can_register": can(user, "appeal.register", user.organisation),
     }
 
