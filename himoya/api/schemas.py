@@ -452,7 +452,7 @@ class AppealOut(Schema):
 
     @staticmethod
     def resolve_office(obj: Any) -> int | None:
-        return obj.office_id  # type: ignore[no-any-return]
+        return obj.office_id
 
 
 # ---------------------------------------------------------------- cases

@@ -24,6 +24,7 @@ from himoya.cases import selectors
 from himoya.cases.limits import STORY_MAX_CHARS, SUMMARY_MAX_CHARS, MaxChars
 from himoya.cases.models import CaseStatus, ReferralKind, Sex, Urgency
 from himoya.cases.office_forms import office_choices, office_field
+from himoya.cases.person_forms import BIRTH_HELP
 from himoya.cases.policies import CASE_WORKERS
 from himoya.cases.services.common import check_consent
 from himoya.core import folding, phones
@@ -45,7 +46,7 @@ from himoya.reference.models import Facility, Partner, Region
 from himoya.reference.selectors import (
     facilities,
     offered_facilities,
-    terms,
+    offered_terms,
     terms_for_country,
 )
 
@@ -200,7 +201,7 @@ class AppealForm(OnceFormMixin):
         label=_("Date or year of birth"),
         required=False,
         max_length=10,
-        help_text=_("YYYY-MM-DD, or the year alone as YYYY."),
+        help_text=BIRTH_HELP,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     victim_is_minor = forms.BooleanField(
@@ -413,16 +414,30 @@ class CaseFactsForm(forms.Form):
         return data
 
 
+def own_outcome(case: Any) -> str:
+    """The code of the outcome ``case`` carries ("" for none): offered by ``StatusForm``
+    and accepted by the service even when retired."""
+    return case.outcome.code if case.outcome_id else ""
+
+
 class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=CaseStatus.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
 
-    def __init__(self, *args: Any, country: str | None = None, **kwargs: Any) -> None:
-        """Offers the outcomes of the case's ``country`` (every outcome without one)."""
+    def __init__(
+        self, *args: Any, country: str | None = None, outcome: str = "", **kwargs: Any
+    ) -> None:
+        """Offers the outcomes of the case's ``country`` (every outcome without one), and
+        the case's own ``outcome`` even when it is retired since (``offerable``)."""
         kwargs.setdefault("auto_id", "status-%s")
         super().__init__(*args, **kwargs)
-        outcomes = terms_for_country(vocab.OUTCOME, country) if country else terms(vocab.OUTCOME)
+        keep = [outcome]
+        outcomes = (
+            terms_for_country(vocab.OUTCOME, country, keep=keep)
+            if country
+            else offered_terms(vocab.OUTCOME, keep=keep)
+        )
         self.fields["outcome"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *((t.code, t.label) for t in outcomes),

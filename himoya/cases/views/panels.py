@@ -29,6 +29,7 @@ from himoya.cases.forms import (
     StatusForm,
     TaskForm,
     ViolationForm,
+    own_outcome,
 )
 from himoya.cases.models import Case, CaseParty, CaseStatus, CustodyRecord
 from himoya.cases.office_forms import AppealOfficeForm
@@ -163,12 +164,15 @@ def _transitions(case: Case, user: User) -> list[tuple[str, str]]:
 
 def status(request: HttpRequest, case: Case, forms: Forms) -> Context:
     version = {"version": case.version}
+    offer = {"country": case.country, "outcome": own_outcome(case)}
     return {
         "transitions": _transitions(case, staff_user(request)),
-        "status_form": forms.get("status_form")
-        or StatusForm(initial=version, country=case.country),
+        "status_form": forms.get("status_form") or StatusForm(initial=version, **offer),
         "close_form": forms.get("close_form")
-        or StatusForm(initial={**version, "status": CaseStatus.CLOSED}, country=case.country),
+        or StatusForm(
+            initial={**version, "status": CaseStatus.CLOSED, "outcome": offer["outcome"]},
+            **offer,
+        ),
     }
 
 
