@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_person_name_skeleton_phone_e164'),
+        ('cases', '0015_task_kept_hearing_cancelled_closed_alert'),
         ('outreach', '0002_trainings_offices'),
     ]
 
