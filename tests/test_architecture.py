@@ -24,7 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "reference": {"core", "accounts"},
     # The duty roster: the bot and the web form will read it too, through ``cases``.
     "duty": {"core", "accounts", "reference"},
-    "cases": {"core", "accounts", "reference", "search", "duty"},
+    # ``outreach`` for the office that received an appeal (``Appeal.office``); outreach
+    # itself imports only core, accounts and reference, so no cycle.
+    "cases": {"core", "accounts", "reference", "search", "duty", "outreach"},
     "litigation": {"core", "accounts", "reference", "cases"},
     "documentation": {"core", "accounts", "reference", "cases"},
     # The evidence package needs the sharing consent and the medical report.

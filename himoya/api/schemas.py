@@ -428,6 +428,9 @@ class AppealIn(InputSchema):
     team: Id | None = None
     lawyer: Id | None = None
     external_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+    office: Id | None = Field(
+        None, description="id of the organisation's open office that received the appeal"
+    )
 
 
 class AppealOut(Schema):
@@ -444,7 +447,12 @@ class AppealOut(Schema):
     legal_aid: bool
     rehabilitation: str
     rehabilitation_started_on: dt.date | None
+    office: int | None = Field(None, description="id of the office that received it")
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_office(obj: Any) -> int | None:
+        return obj.office_id
 
 
 # ---------------------------------------------------------------- cases

@@ -12,6 +12,8 @@ from himoya.cases import services
 from himoya.cases.clinicians import CaseClinician
 from himoya.cases.models import Appeal, Case, CaseStatus, Rehabilitation, Urgency
 from himoya.core.demo_loader import DemoContext
+from himoya.outreach.demo import demo_offices
+from himoya.outreach.models import Office
 from himoya.reference import vocab
 from himoya.reference.models import Facility
 from himoya.reference.selectors import terms_for_country
@@ -61,9 +63,11 @@ def load(ctx: DemoContext) -> None:
     facilities: dict[str, list[Facility]] = ctx.objects["demo_facilities"]
     rng = random.Random(2026)  # noqa: S311  (deterministic fictional data)
     today = timezone.localdate()
+    offices = demo_offices(ctx)
     for slug, country in (("demo-kz", "KZ"), ("demo-tj", "TJ")):
         org = ctx.objects[f"org:{slug}"]
         if Case.objects.filter(organisation=org).exists():
+            _spread_offices(ctx, org, offices[slug])
             continue
         lawyer = ctx.objects[f"user:{slug}:lawyer"]
         team = lawyer.teams.first()
@@ -110,6 +114,7 @@ def load(ctx: DemoContext) -> None:
                 rehabilitation_started_on=received if i % 4 == 0 else None,
                 team=team.pk if team else None,
                 lawyer=lawyer.pk,
+                office=_office_of(i, offices[slug]),
             )
             appeal = services.appeal_register(actor=ctx.actor, organisation=org, data=data)
             case = appeal.case
@@ -173,6 +178,24 @@ def load(ctx: DemoContext) -> None:
     _assign_clinicians(ctx)
 
 
+def _office_of(i: int, offices: list[Office]) -> int | None:
+    """Most appeals reach the head office, some the branch, and one in seven has none
+    recorded, so the statistics page shows all three kinds of row."""
+    pick = (0, 1, 0, None, 1, 0, 0)[i % 7]  # 0: the head office, 1: the branch
+    return None if pick is None else offices[pick].pk
+
+
+def _spread_offices(ctx: DemoContext, org: Organisation, offices: list[Office]) -> None:
+    """A demo loaded before appeals recorded their office gets them now, once."""
+    appeals = Appeal.objects.filter(organisation=org).select_related("case").order_by("id")
+    if appeals.filter(office__isnull=False).exists():
+        return
+    for i, appeal in enumerate(appeals):
+        office = _office_of(i, offices)
+        if office is not None:
+            services.appeal_change_office(actor=ctx.actor, appeal=appeal, office=office)
+
+
 def _emergency(ctx: DemoContext, org: Organisation, country: str, facility: Facility) -> None:
     """An emergency appeal taken by intake with no lawyer yet: it alerts the lawyer on
     duty (the duty demo runs first) and waits in the dashboards' urgent queue until
@@ -198,6 +221,7 @@ def _emergency(ctx: DemoContext, org: Organisation, country: str, facility: Faci
         violations=["torture"],
         events_from=today,
         summary="Задержан ночью, угроза пыток в ИВС (вымышленная история для демонстрации)",
+        office=demo_offices(ctx)[org.slug][0].pk,
     )
     services.appeal_register(actor=ctx.actor, organisation=org, data=data)
 

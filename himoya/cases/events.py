@@ -208,6 +208,14 @@ def _dashboard(d: Data, names: Names) -> str | None:
     }
 
 
+def _appeal_office(d: Data, names: Names) -> str:
+    values = {
+        "received": show_stored(d.get("received_on", "")),
+        "office": names.get("office", d.get("office"), _("no office recorded")),
+    }
+    return _("Recorded that the appeal of %(received)s was received by: %(office)s.") % values
+
+
 def _write_timeline(*, case: Case, code: str, actor: Any, data: dict[str, Any]) -> None:
     from himoya.accounts.models import User
 
@@ -242,6 +250,13 @@ register(
     _appeal,
     timeline=True,
     refs={"channel": f"term:{vocab.CHANNEL}"},
+)
+register(
+    "appeal.office",
+    _l("Appeal's office changed"),
+    _appeal_office,
+    timeline=True,
+    refs={"office": "office"},
 )
 register("case.update", _l("Case facts changed"), _updated, timeline=True)
 register(

@@ -23,12 +23,15 @@ from himoya.accounts.models import Organisation, Team, User
 from himoya.cases import selectors
 from himoya.cases.limits import STORY_MAX_CHARS, SUMMARY_MAX_CHARS, MaxChars
 from himoya.cases.models import CaseStatus, ReferralKind, Sex, Urgency
+from himoya.cases.office_forms import office_choices, office_field
+from himoya.cases.person_forms import BIRTH_HELP
 from himoya.cases.policies import CASE_WORKERS
 from himoya.cases.services.common import check_consent
 from himoya.core import folding, phones
 from himoya.core.forms import add_service_errors as _add_service_errors
 from himoya.core.idempotency import OnceFormMixin
 from himoya.core.widgets import QuickSelect
+from himoya.outreach.selectors import default_office
 from himoya.reference import vocab
 from himoya.reference.forms import (
     DATE,
@@ -43,7 +46,7 @@ from himoya.reference.models import Facility, Partner, Region
 from himoya.reference.selectors import (
     facilities,
     offered_facilities,
-    terms,
+    offered_terms,
     terms_for_country,
 )
 
@@ -173,6 +176,7 @@ class AppealForm(OnceFormMixin):
     channel = forms.ChoiceField(label=_("Channel"))
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    office = office_field()
     content = forms.CharField(
         label=_("Content of the appeal"),
         required=False,
@@ -197,7 +201,7 @@ class AppealForm(OnceFormMixin):
         label=_("Date or year of birth"),
         required=False,
         max_length=10,
-        help_text=_("YYYY-MM-DD, or the year alone as YYYY."),
+        help_text=BIRTH_HELP,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     victim_is_minor = forms.BooleanField(
@@ -277,6 +281,7 @@ class AppealForm(OnceFormMixin):
         self.phone_region = (org.country if org else "") or phones.DEFAULT_REGION
         none = str(_("not known"))
         self.fields["channel"].choices = term_choices(vocab.CHANNEL, blank="—")  # type: ignore[attr-defined]
+        self.fields["office"].choices = office_choices(org.pk if org else None)  # type: ignore[attr-defined]
         self.fields["agency"].choices = term_choices(vocab.AGENCY)  # type: ignore[attr-defined]
         self.fields["violations"].choices = term_choices(vocab.VIOLATION)  # type: ignore[attr-defined]
         self.fields["country"].choices = country_choices([org.country if org else ""])  # type: ignore[attr-defined]
@@ -305,6 +310,8 @@ class AppealForm(OnceFormMixin):
             self.initial.setdefault("received_on", timezone.localdate())
             self.initial.setdefault("country", org.country if org else "")
             self.initial.setdefault("agency", "unknown")
+            head = default_office(org.pk if org else None)
+            self.initial.setdefault("office", head.pk if head else None)
             if getattr(user, "role", "") == "lawyer":
                 self.initial.setdefault("lawyer", user.pk)
             own_teams = [t.pk for t in teams if t.members.filter(pk=user.pk).exists()]
@@ -407,16 +414,30 @@ class CaseFactsForm(forms.Form):
         return data
 
 
+def own_outcome(case: Any) -> str:
+    """The code of the outcome ``case`` carries ("" for none): offered by ``StatusForm``
+    and accepted by the service even when retired."""
+    return case.outcome.code if case.outcome_id else ""
+
+
 class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=CaseStatus.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
 
-    def __init__(self, *args: Any, country: str | None = None, **kwargs: Any) -> None:
-        """Offers the outcomes of the case's ``country`` (every outcome without one)."""
+    def __init__(
+        self, *args: Any, country: str | None = None, outcome: str = "", **kwargs: Any
+    ) -> None:
+        """Offers the outcomes of the case's ``country`` (every outcome without one), and
+        the case's own ``outcome`` even when it is retired since (``offerable``)."""
         kwargs.setdefault("auto_id", "status-%s")
         super().__init__(*args, **kwargs)
-        outcomes = terms_for_country(vocab.OUTCOME, country) if country else terms(vocab.OUTCOME)
+        keep = [outcome]
+        outcomes = (
+            terms_for_country(vocab.OUTCOME, country, keep=keep)
+            if country
+            else offered_terms(vocab.OUTCOME, keep=keep)
+        )
         self.fields["outcome"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *((t.code, t.label) for t in outcomes),

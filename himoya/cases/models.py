@@ -319,6 +319,16 @@ class Appeal(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Which of the organisation's offices received it (statistics by office and region);
+    # unknown for the register import and older appeals.
+    office = models.ForeignKey(
+        "outreach.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("office"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from himoya.cases.models import PartyRole, Person, Sex
 from himoya.cases.services import PersonInput
+from himoya.core.formats import show_date, show_stored
 from himoya.core.idempotency import OnceFormMixin
+
+
+def _birth_help() -> str:
+    # The example follows the reader's date rule (core.formats): 25.03.1990 in ru, kk
+    # and tg, 1990-03-25 in en; the field reads both and a year alone.
+    return gettext("For example %(date)s, or the year alone: %(year)s.") % {
+        "date": show_date(dt.date(1990, 3, 25)),
+        "year": "1990",
+    }
+
+
+# The birth date's help text, in the language of the request that shows it.
+BIRTH_HELP = lazy(_birth_help, str)()
 
 PERSON_FIELDS = (
     "full_name",
@@ -30,7 +47,7 @@ class PersonForm(forms.Form):
         label=_("Date or year of birth"),
         required=False,
         max_length=10,
-        help_text=_("YYYY-MM-DD, or the year alone as YYYY."),
+        help_text=BIRTH_HELP,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     phone = forms.CharField(
@@ -50,7 +67,10 @@ class PersonForm(forms.Form):
 
     @classmethod
     def initial_of(cls, person: Person) -> dict[str, Any]:
-        return {name: getattr(person, name) for name in PERSON_FIELDS}
+        initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+        # Shown as the help text says, in the reader's rule (a year stays a year).
+        initial["birth_date"] = show_stored(person.birth_date)
+        return initial
 
     def person_input(self) -> PersonInput:
         return PersonInput(**{name: self.cleaned_data[name] or "" for name in PERSON_FIELDS})

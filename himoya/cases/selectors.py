@@ -513,7 +513,9 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
 
 
 def case_appeals(case: Case) -> QuerySet[Appeal]:
-    return case.appeals.select_related("channel", "applicant", "victim").order_by("-received_on")
+    return case.appeals.select_related("channel", "applicant", "victim", "office").order_by(
+        "-received_on"
+    )
 
 
 def case_parties(case: Case) -> QuerySet[CaseParty]:

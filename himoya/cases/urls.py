@@ -40,4 +40,5 @@ urlpatterns = [
     path("<int:pk>/persons/", views.party_add, name="party_add"),
     path("<int:pk>/persons/<int:person_pk>/edit/", views.person_edit, name="person_edit"),
     path("<int:pk>/appeals/<int:appeal_pk>/letter/", views.appeal_letter, name="appeal_letter"),
+    path("<int:pk>/appeals/<int:appeal_pk>/office/", views.appeal_office, name="appeal_office"),
 ]

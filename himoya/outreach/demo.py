@@ -51,19 +51,29 @@ OFFICES = [
 ]
 
 
-def load(ctx: DemoContext) -> None:
+def demo_offices(ctx: DemoContext) -> dict[str, list[Office]]:
+    """The demo offices by organisation slug (head office first), added if missing. The
+    cases demo, which runs before this app's, calls it to spread its appeals across
+    them."""
+    found: dict[str, list[Office]] = {}
     for slug, name, kind, country, region, address, hotlines in OFFICES:
         org = ctx.objects[f"org:{slug}"]
-        if Office.objects.filter(organisation=org, name=name).exists():
-            continue
-        office_create(
-            actor=ctx.actor,
-            organisation=org,
-            name=name,
-            kind=kind,
-            country=country,
-            region=Region.objects.filter(country=country, name_ru=region).first(),
-            address=address,
-            hotlines=hotlines,
-        )
+        office = Office.objects.filter(organisation=org, name=name).first()
+        if office is None:
+            office = office_create(
+                actor=ctx.actor,
+                organisation=org,
+                name=name,
+                kind=kind,
+                country=country,
+                region=Region.objects.filter(country=country, name_ru=region).first(),
+                address=address,
+                hotlines=hotlines,
+            )
+        found.setdefault(slug, []).append(office)
+    return found
+
+
+def load(ctx: DemoContext) -> None:
+    demo_offices(ctx)
     ctx.lines.append("Demo offices: a head office and a branch per organisation, with hotlines.")

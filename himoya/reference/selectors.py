@@ -41,9 +41,13 @@ def terms(vocabulary: str, *, active_only: bool = True) -> QuerySet[Term]:
     return offered_terms(vocabulary) if active_only else Term.objects.filter(vocabulary=vocabulary)
 
 
-def terms_for_country(vocabulary: str, country: str) -> QuerySet[Term]:
-    """The active terms of ``vocabulary`` that apply in ``country``."""
-    return offered_terms(vocabulary).filter(Q(countries=[]) | Q(countries__contains=[country]))
+def terms_for_country(vocabulary: str, country: str, *, keep: Iterable[str] = ()) -> QuerySet[Term]:
+    """The active terms of ``vocabulary`` that apply in ``country``, plus the codes in
+    ``keep`` (a record's own value, retired or not)."""
+    kept = [k for k in keep if k]
+    return offered_terms(vocabulary, keep=kept).filter(
+        Q(countries=[]) | Q(countries__contains=[country]) | Q(code__in=kept)
+    )
 
 
 def facilities(country: str = "") -> QuerySet[Facility]:

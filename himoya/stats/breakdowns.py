@@ -1,5 +1,5 @@
 """Parts of the yearly report kept apart from its one statement (``report.py``):
-trainings, and appeals by place of detention.
+trainings, appeals by place of detention, and appeals by office and its region.
 
 Trainings (``shared/interchange.md``: the ``trainings`` block) are counted by ``held_on``
 through the ``training_org_date`` index; a training counts once under each audience it
@@ -42,6 +42,17 @@ LEFT JOIN cases_term t ON t.id = f.type_id
 WHERE a.organisation_id = ANY(%(orgs)s) AND a.received_on >= %(start)s
   AND a.received_on < %(end)s
 GROUP BY f.id, f.name, f.country, t.code, f.holds_men, f.holds_women, f.holds_minors
+"""
+
+# Offices: one row per (office, its region), the appeals without an office as the row
+# whose office is NULL. Read through ``appeal_org_received`` like the places.
+_OFFICES_SQL = """
+SELECT a.office_id, o.region_id, COUNT(*)
+FROM cases_appeal a
+LEFT JOIN outreach_office o ON o.id = a.office_id
+WHERE a.organisation_id = ANY(%(orgs)s) AND a.received_on >= %(start)s
+  AND a.received_on < %(end)s
+GROUP BY a.office_id, o.region_id
 """
 
 HELD = ("men", "women", "minors")
@@ -101,4 +112,35 @@ def places_block(org_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[s
         "by_held": _sorted(by_held),
         "by_type_held": _sorted(by_type_held),
         "by_place": _sorted(by_place),
+    }
+
+
+# The keys of ``offices_block`` for the rows without an office or without a region.
+NO_OFFICE = "none"
+NO_REGION = "no-region"
+
+
+def offices_block(org_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Appeals received in [start, end) by the office that received them (``by_office``,
+    office id -> count) and by that office's region as it is now (``by_region``, region
+    id -> count); the appeals with no office recorded count under ``NO_OFFICE`` in both,
+    an office without a region under ``NO_REGION`` in ``by_region`` apart from them, so
+    each map partitions the year's appeals. Keyed by id (names are the page's to show in
+    its reader's language); on the page and outside the contract's JSON, like places."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OFFICES_SQL, {"orgs": list(org_ids), "start": start, "end": end})
+        rows = cursor.fetchall()
+    by_office: Counter[str] = Counter()
+    by_region: Counter[str] = Counter()
+    for office_id, region_id, count in rows:
+        if office_id is None:
+            by_office[NO_OFFICE] += count
+            by_region[NO_OFFICE] += count
+            continue
+        by_office[str(office_id)] += count
+        by_region[NO_REGION if region_id is None else str(region_id)] += count
+    return {
+        "total": sum(by_office.values()),
+        "by_office": _sorted(by_office),
+        "by_region": _sorted(by_region),
     }

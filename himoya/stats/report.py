@@ -15,8 +15,8 @@ index-only scan); publications read ``pub_org_date``; the vocabulary's codes com
 same round trip. ``himoya stats-rebuild [--check]`` compares the counts with the appeals
 and recomputes them (after a data-only restore or SQL run with triggers disabled).
 
-Trainings and the optional appeals by place of detention are counted by their own small
-statements (``breakdowns.py``).
+Trainings and the optional appeals by place of detention and by office are counted by
+their own small statements (``breakdowns.py``).
 
 The tests compare it with an independent oracle: one ORM aggregate per breakdown over the
 appeals (``tests/stats/oracle.py``).
@@ -45,7 +45,7 @@ from django.db import connection
 from himoya.accounts.models import Organisation
 from himoya.core.policies import SystemActor, can, require
 from himoya.reference import vocab
-from himoya.stats.breakdowns import places_block, trainings_block
+from himoya.stats.breakdowns import offices_block, places_block, trainings_block
 
 Report = dict[str, Any]
 
@@ -65,15 +65,23 @@ def stats_organisations(actor: Any, organisation: Organisation | None = None) ->
 
 
 def yearly_stats(
-    *, actor: Any, year: int, organisation: Organisation | None = None, places: bool = False
+    *,
+    actor: Any,
+    year: int,
+    organisation: Organisation | None = None,
+    places: bool = False,
+    offices: bool = False,
 ) -> Report:
     """The yearly report for the organisations ``actor`` may see (see the module doc);
-    ``places`` adds the appeals by place of detention (``breakdowns.places_block``)."""
+    ``places`` adds the appeals by place of detention (``breakdowns.places_block``),
+    ``offices`` those by office and region (``breakdowns.offices_block``)."""
     org_ids = stats_organisations(actor, organisation)
     report = _report(year, org_ids)
     report["trainings"] = trainings_block(org_ids, *_bounds(year))
     if places:
         report["places"] = places_block(org_ids, *_bounds(year))
+    if offices:
+        report["offices"] = offices_block(org_ids, *_bounds(year))
     return report
 
 
@@ -279,7 +287,7 @@ def appeal_counts_differences() -> tuple[int, int]:
 def report_rows(report: Report) -> list[tuple[str, str, int]]:
     """The report as a flat table of (section, key, value)."""
     rows: list[tuple[str, str, int]] = [("year", "", report["year"])]
-    for section in ("appeals", "rehabilitation", "publications", "trainings", "places"):
+    for section in ("appeals", "rehabilitation", "publications", "trainings", "places", "offices"):
         for key, value in report.get(section, {}).items():
             if isinstance(value, dict):
                 rows += [(f"{section}.{key}", sub, n) for sub, n in value.items()]

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET
 
 from himoya.cases.models import Sex
 from himoya.core.views import staff_organisation
-from himoya.outreach.models import Audience
+from himoya.outreach.models import Audience, Office
 from himoya.reference.forms import country_label
-from himoya.reference.models import Term
+from himoya.reference.models import Region, Term
 from himoya.stats import report as stats
+from himoya.stats.breakdowns import NO_OFFICE, NO_REGION
 
 LANGUAGE_NAMES = {
     "ru": gettext_lazy("Russian"),
@@ -34,11 +35,16 @@ def _year(request: HttpRequest) -> int:
     return year if 1900 <= year <= 2999 else timezone.localdate().year
 
 
-def _report(request: HttpRequest, year: int, *, places: bool = False) -> stats.Report:
+def _report(request: HttpRequest, year: int, *, page: bool = False) -> stats.Report:
     """Only the user's own organisation: ``stats.view`` refuses any other. The downloads
-    are the contract's report; the page adds the appeals by place of detention."""
+    are the contract's report (shared/interchange.md: CSV and XLSX are "the same
+    report"); the page adds the appeals by place of detention and by office."""
     return stats.yearly_stats(
-        actor=request.user, year=year, organisation=staff_organisation(request), places=places
+        actor=request.user,
+        year=year,
+        organisation=staff_organisation(request),
+        places=page,
+        offices=page,
     )
 
 
@@ -62,7 +68,28 @@ def _labelled(report: stats.Report) -> dict[str, Any]:
             report["publications"]["by_language"], lambda k: LANGUAGE_NAMES.get(k, k)
         ),
         **_outreach_and_places(report, terms),
+        **_offices(report),
     }
+
+
+def _offices(report: stats.Report) -> dict[str, Any]:
+    """The appeals by office (head office first, as the offices are listed) and by the
+    office's region (by name), each with its "not recorded" rows last."""
+    block = report.get("offices", {})
+    by_office, by_region = block.get("by_office", {}), block.get("by_region", {})
+    none = str(gettext_lazy("no office recorded"))
+    offices = Office.objects.filter(pk__in=[int(k) for k in by_office if k.isdigit()])
+    office_rows = [(o.name, by_office[str(o.pk)]) for o in offices]
+    regions = Region.objects.filter(pk__in=[int(k) for k in by_region if k.isdigit()])
+    region_rows = sorted((str(r), by_region[str(r.pk)]) for r in regions)
+    if NO_REGION in by_region:
+        region_rows.append(
+            (str(gettext_lazy("office's region not recorded")), by_region[NO_REGION])
+        )
+    for rows, counts in ((office_rows, by_office), (region_rows, by_region)):
+        if NO_OFFICE in counts:
+            rows.append((none, counts[NO_OFFICE]))
+    return {"by_office": office_rows, "by_office_region": region_rows}
 
 
 def _outreach_and_places(report: stats.Report, terms: dict[tuple[str, str], str]) -> dict[str, Any]:
@@ -95,7 +122,7 @@ def _outreach_and_places(report: stats.Report, terms: dict[tuple[str, str], str]
 @require_GET
 def stats_page(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    report = _report(request, year, places=True)
+    report = _report(request, year, page=True)
     context = {"report": report, "tables": _labelled(report), "year": year}
     return render(request, "stats/stats.html", context)
 

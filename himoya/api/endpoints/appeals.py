@@ -56,6 +56,7 @@ def appeal_register(request: HttpRequest, payload: s.AppealIn) -> Any:
         team=payload.team,
         lawyer=payload.lawyer,
         external_id=payload.external_id,
+        office=payload.office,
     )
     appeal = services.appeal_register(
         actor=user, organisation=user.organisation, data=data, case=case

@@ -9,6 +9,7 @@ name is re-exported here.
 """
 
 from himoya.cases.services.appeal_facts import appeal_facts_refresh
+from himoya.cases.services.appeal_office import appeal_change_office
 from himoya.cases.services.appeals import (
     AppealInput,
     appeal_register,
@@ -88,6 +89,7 @@ __all__ = [
     "PersonInput",
     "age_on",
     "alert_mark_read",
+    "appeal_change_office",
     "appeal_facts_refresh",
     "appeal_register",
     "case_assign",

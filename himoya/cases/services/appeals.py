@@ -42,6 +42,8 @@ from himoya.cases.snapshot import AppealSnapshot, rehabilitation_errors
 from himoya.core.countries import country_code
 from himoya.core.events import record_event
 from himoya.core.policies import require
+from himoya.outreach.models import Office
+from himoya.outreach.selectors import offered_offices
 from himoya.reference import vocab
 from himoya.reference.models import Facility, Region
 from himoya.reference.services import retired_place, retired_region, term_for
@@ -80,6 +82,8 @@ class AppealInput:
     team: int | None = None
     lawyer: int | None = None
     external_id: str | None = None
+    # the office that received it (the organisation's own, open)
+    office: int | None = None
 
 
 def reserve_case_numbers(organisation: Organisation, year: int, count: int) -> list[str]:
@@ -96,6 +100,18 @@ def reserve_case_numbers(organisation: Organisation, year: int, count: int) -> l
 def next_case_number(organisation: Organisation, year: int) -> str:
     """Hands out K-<year>-<n> numbers without gaps under concurrency (row lock)."""
     return reserve_case_numbers(organisation, year, 1)[0]
+
+
+def office_for(organisation: Organisation, pk: int, *, keep: int | None = None) -> Office:
+    """The office ``pk`` if an appeal of ``organisation`` may name it: one of its open
+    offices, or ``keep`` (the one the appeal already names, closed since). Another
+    organisation's office reads as unknown, as a missing one does."""
+    office = offered_offices(organisation.pk, keep=[keep]).filter(pk=pk).first()
+    if office is not None:
+        return office
+    if Office.objects.filter(pk=pk, organisation=organisation).exists():
+        raise ValidationError(_("This office is closed; choose an open one."))
+    raise ValidationError(_("Unknown office."))
 
 
 def _validate_appeal(organisation: Organisation, data: AppealInput) -> dict[str, Any]:
@@ -142,7 +158,7 @@ def _validate_appeal(organisation: Organisation, data: AppealInput) -> dict[str,
         )
     elif data.victim_is_minor is not None:
         minor = data.victim_is_minor
-    region = facility = team = lawyer = None
+    region = facility = team = lawyer = office = None
     if data.region:
         region = Region.objects.filter(pk=data.region).first()
         if region is None:
@@ -165,9 +181,15 @@ def _validate_appeal(organisation: Organisation, data: AppealInput) -> dict[str,
         ).first()
         if lawyer is None:
             errors.setdefault("lawyer", []).append(_("Unknown staff member."))
+    if data.office:
+        try:
+            office = office_for(organisation, data.office)
+        except ValidationError as exc:
+            errors.setdefault("office", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     return {
+        "office": office,
         "channel": channel,
         "agency": agency,
         "violations": violations,
@@ -287,6 +309,7 @@ def appeal_register(
             consent_processing=data.consent_processing,
             consent_representation=data.consent_representation,
             registered_by=user_of(actor),
+            office=facts["office"],
             **snapshot.values(),
         )
         if attachment is not None:
@@ -319,6 +342,7 @@ def appeal_register(
                 "channel": data.channel,
                 "urgency": data.urgency,
                 "opened_case": opened,
+                "office": appeal.office_id,
             },
         )
         if needs_duty_alert(appeal):

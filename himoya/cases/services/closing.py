@@ -76,7 +76,9 @@ def case_close(
     require(actor, "case.edit", case)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError({"status": _("The case is already closed.")})
-    term = terms_for_country(vocab.OUTCOME, case.country).filter(code=outcome).first()
+    # The case's own outcome stays acceptable when retired since (as the form offers).
+    own = [case.outcome.code] if case.outcome_id and case.outcome else []
+    term = terms_for_country(vocab.OUTCOME, case.country, keep=own).filter(code=outcome).first()
     if term is None:
         raise ValidationError({"outcome": _("Choose the outcome to close the case.")})
     tasks = tasks or {}

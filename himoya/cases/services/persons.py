@@ -17,6 +17,7 @@ from himoya.cases.models import (
 )
 from himoya.cases.services.common import (
     check_birth_date,
+    parse_birth,
     user_of,
 )
 from himoya.cases.services.search import reindex_case
@@ -66,6 +67,11 @@ def _clean(data: PersonInput) -> dict[str, str]:
     for name in PERSON_FIELDS:
         if name != "notes":
             values[name] = values[name].strip()
+    # Typed as shown (25.03.1990) or as ISO, kept as ISO or a year alone: the exports,
+    # the API and the minor check read one form (checked by ``check_person`` first).
+    birth, year_only = parse_birth(values["birth_date"])
+    if birth is not None:
+        values["birth_date"] = str(birth.year) if year_only else birth.isoformat()
     return values
 
 

@@ -19,6 +19,7 @@ from himoya.cases.views.actions import (
 from himoya.cases.views.appeals import (
     appeal_letter,
     appeal_new,
+    appeal_office,
     duplicate_hints,
 )
 from himoya.cases.views.clinicians import (
@@ -59,6 +60,7 @@ __all__ = [
     "alert_read",
     "appeal_letter",
     "appeal_new",
+    "appeal_office",
     "case_assign",
     "case_close",
     "case_take",

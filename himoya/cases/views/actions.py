@@ -17,6 +17,7 @@ from himoya.cases.forms import (
     ShareForm,
     StatusForm,
     add_service_errors,
+    own_outcome,
 )
 from himoya.cases.models import CaseStatus
 from himoya.cases.views.case_action import CaseAction, Data
@@ -92,7 +93,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     # Closing has its own form on the page (it asks for the outcome).
     closing = request.POST.get("status") == CaseStatus.CLOSED
     name = "close_form" if closing else "status_form"
-    form = StatusForm(request.POST, country=action.case.country)
+    form = StatusForm(request.POST, country=action.case.country, outcome=own_outcome(action.case))
     return action.submit(form, name, perform, success)
 
 

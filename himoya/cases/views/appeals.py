@@ -25,6 +25,8 @@ from himoya.cases.forms import (
 from himoya.cases.models import (
     Case,
 )
+from himoya.cases.office_forms import AppealOfficeForm
+from himoya.cases.views.case_action import CaseAction, Data
 from himoya.core import uploads
 from himoya.core.access import access_object
 from himoya.core.audit import audit_record
@@ -83,6 +85,7 @@ def _appeal_input(data: dict[str, Any]) -> services.AppealInput:
         summary=data.get("summary") or "",
         team=data.get("team"),
         lawyer=data.get("lawyer"),
+        office=data.get("office"),
     )
 
 
@@ -265,3 +268,22 @@ def appeal_letter(request: HttpRequest, pk: int, appeal_pk: int) -> FileResponse
         content_type=content_type,
     )
     return response
+
+
+@require_POST
+def appeal_office(request: HttpRequest, pk: int, appeal_pk: int) -> HttpResponse:
+    """Corrects which office received an appeal of the case."""
+    action = CaseAction(request, pk, anchor="appeals")
+    appeal = action.item(action.case.appeals.all(), appeal_pk)
+
+    def perform(data: Data) -> None:
+        services.appeal_change_office(actor=action.user, appeal=appeal, office=data["office"])
+
+    form = AppealOfficeForm(request.POST, appeal=appeal)
+    return action.submit(
+        form,
+        "appeal_office_form",
+        perform,
+        _("The appeal's office is recorded."),
+        failed_appeal=appeal.pk,
+    )

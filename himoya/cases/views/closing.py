@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from himoya.cases import selectors, services
 from himoya.cases.closing_forms import ClosingForm
-from himoya.cases.forms import StatusForm, add_service_errors
+from himoya.cases.forms import StatusForm, add_service_errors, own_outcome
 from himoya.cases.models import Appeal, Case, CaseStatus
 from himoya.cases.panels import case_page
 from himoya.cases.views.case_action import CaseAction
@@ -42,7 +42,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     confirming = request.method == "POST" and CONFIRM in request.POST
     if request.method == "POST" and not confirming:
         # From the case page: a wrong outcome is shown there, as before.
-        first = StatusForm(request.POST, country=case.country)
+        first = StatusForm(request.POST, country=case.country, outcome=own_outcome(case))
         if not first.is_valid() or not first.cleaned_data["outcome"]:
             if first.is_valid():
                 first.add_error("outcome", _("Choose the outcome to close the case."))
@@ -95,6 +95,7 @@ def _form(case: Case, work: selectors.OpenWork, **kwargs: Any) -> ClosingForm:
         kwargs.pop("data", None),
         initial=initial,
         country=case.country,
+        outcome=own_outcome(case),
         work=work,
         workers=selectors.case_workers(case),
     )

@@ -29,8 +29,10 @@ from himoya.cases.forms import (
     StatusForm,
     TaskForm,
     ViolationForm,
+    own_outcome,
 )
 from himoya.cases.models import Case, CaseParty, CaseStatus, CustodyRecord
+from himoya.cases.office_forms import AppealOfficeForm
 from himoya.cases.panels import case_page
 from himoya.cases.person_forms import PartyForm
 from himoya.cases.views import clinicians
@@ -66,8 +68,16 @@ def persons(request: HttpRequest, case: Case, forms: Forms) -> Context:
 
 def appeals(request: HttpRequest, case: Case, forms: Forms) -> Context:
     user = staff_user(request)
+    items = list(selectors.case_appeals(case))
+    # A failed office correction shows its form again on the appeal it was for.
+    failed = forms.get("failed_appeal")
+    if can(user, "case.edit", case):
+        for appeal in items:
+            form = forms.get("appeal_office_form") if appeal.pk == failed else None
+            appeal.office_form = form or AppealOfficeForm(appeal=appeal)  # type: ignore[attr-defined]
     return {
-        "appeals": list(selectors.case_appeals(case)),
+        "appeals": items,
+        "failed_appeal": failed,
         "can_register": can(user, "appeal.register", user.organisation),
     }
 
@@ -154,12 +164,15 @@ def _transitions(case: Case, user: User) -> list[tuple[str, str]]:
 
 def status(request: HttpRequest, case: Case, forms: Forms) -> Context:
     version = {"version": case.version}
+    offer = {"country": case.country, "outcome": own_outcome(case)}
     return {
         "transitions": _transitions(case, staff_user(request)),
-        "status_form": forms.get("status_form")
-        or StatusForm(initial=version, country=case.country),
+        "status_form": forms.get("status_form") or StatusForm(initial=version, **offer),
         "close_form": forms.get("close_form")
-        or StatusForm(initial={**version, "status": CaseStatus.CLOSED}, country=case.country),
+        or StatusForm(
+            initial={**version, "status": CaseStatus.CLOSED, "outcome": offer["outcome"]},
+            **offer,
+        ),
     }
 
 

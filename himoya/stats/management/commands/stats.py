@@ -29,6 +29,12 @@ class Command(BaseCommand):
             action="store_true",
             help="add appeals by place of detention (the key 'places', outside the contract)",
         )
+        parser.add_argument(
+            "--offices",
+            action="store_true",
+            help="add appeals by office and its region, by id (the key 'offices', outside the "
+            "contract)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["format"] == "pdf":
@@ -52,6 +58,7 @@ class Command(BaseCommand):
             year=options["year"],
             organisation=organisation,
             places=options["places"],
+            offices=options["offices"],
         )
         if options["format"] == "xlsx":
             data = report_xlsx(report)
