@@ -105,7 +105,7 @@ def _make(ctx: DemoContext, lawyer: Any, case: Case, recipient: Recipient, code:
     template = LetterTemplate.objects.filter(code=code, language="ru").order_by("-version")[0]
     data = services.case_prefill(case, recipient)
     data["place"] = data["place"] or "ИВС районного отдела полиции (вымышленный)"
-    data["events_date"] = data["events_date"] or (case.opened_on.strftime("%d.%m.%Y"))
+    data["events_date"] = data["events_date"] or services.letter_date(case.opened_on)
     data["facts"] = data["facts"] or FACTS
     data["victim_name"] = data["victim_name"] or "Пострадавший (вымышленный)"
     data["city"] = "Алматы" if case.country == "KZ" else "Душанбе"

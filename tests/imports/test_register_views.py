@@ -179,8 +179,9 @@ def test_analyst_sees_only_own_organisation_statistics(org: Any, other_org: Any)
     )
     year = 2022
     own = yearly_stats(actor=system, year=year, organisation=org)
-    # The page adds the appeals by place of detention; the download is the contract's.
-    with_places = yearly_stats(actor=system, year=year, organisation=org, places=True)
+    # The page adds the appeals by place of detention and by office; the download is the
+    # contract's.
+    with_places = yearly_stats(actor=system, year=year, organisation=org, places=True, offices=True)
     analyst = make_client(user(org, Role.ANALYST))
     with translation.override("en"):
         page = analyst.get(reverse("stats:report"), {"year": year})
