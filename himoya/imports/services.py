@@ -51,7 +51,7 @@ from himoya.imports.rules import (
     parse,
     publication_row,
 )
-from himoya.imports.writing import CaseWriter, Places, assign, bulk_update, index_cases
+from himoya.imports.writing import CaseWriter, Places, index_cases
 from himoya.outreach.models import Publication
 
 
@@ -235,61 +235,21 @@ def import_publications(
 ) -> ImportResult:
     """Imports the register of publications (interchange.md); all or nothing, a known
     external_id updates that publication."""
-    require(actor, "imports.run", organisation)
-    rows, rules = parse(source, PUBLICATION_COLUMNS, publication_row, progress, max_errors)
-    if rules.error_count:
-        raise ImportInvalid(
-            sorted(rules.errors, key=lambda e: e.line), rows=len(rows), count=rules.error_count
-        )
-    result = ImportResult(kind="publications", rows=len(rows), dry_run=dry_run)
-    known = {
-        p.external_id: p
-        for p in Publication.objects.filter(
-            organisation=organisation, external_id__in=[r.external_id for r in rows]
-        )
-    }
-    create: list[Publication] = []
-    update: list[Publication] = []
-    audit: list[tuple[str, Any, dict[str, Any] | None]] = []
-    for row in rows:
-        values = {
-            "published_on": row.published_on,
-            "language": row.language,
-            "title": row.title,
-            "kind": row.kind,
-            "url": row.url,
-        }
-        existing = known.get(row.external_id)
-        if existing is None:
-            create.append(
-                Publication(organisation=organisation, external_id=row.external_id, **values)
-            )
-            continue
-        fields = assign(existing, **values)
-        if fields:
-            update.append(existing)
-            audit.append(("publication.import", existing, {"created": False, "fields": fields}))
-    result.created, result.updated = len(create), len(update)
-    result.unchanged = len(rows) - len(create) - len(update)
-    if dry_run:
-        return result
-    job_id = job.pk if job else None
-    with transaction.atomic():
-        created = Publication.objects.bulk_create(create, batch_size=BATCH)
-        bulk_update(Publication, update, ["published_on", "language", "title", "kind", "url"])
-        audit_record_many(
-            actor=actor,
-            organisation=organisation,
-            entries=[
-                *(("publication.import", p, {"created": True, "job": job_id}) for p in created),
-                *audit,
-                (
-                    "register.import",
-                    job,
-                    {"kind": "publications", "job": job_id, **result.counts()},
-                ),
-            ],
-        )
-        if progress:
-            progress("write", len(rows), len(rows))
-    return result
+    # Imported here: keyed.py builds on this module's ImportResult.
+    from himoya.imports.keyed import import_keyed
+
+    return import_keyed(
+        actor=actor,
+        organisation=organisation,
+        source=source,
+        kind="publications",
+        model=Publication,
+        columns=PUBLICATION_COLUMNS,
+        row_rule=publication_row,
+        fields=["published_on", "language", "title", "kind", "url"],
+        event="publication.import",
+        dry_run=dry_run,
+        job=job,
+        progress=progress,
+        max_errors=max_errors,
+    )

@@ -11,25 +11,19 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from himoya.accounts.models import Organisation
-from himoya.core.audit import audit_record_many
-from himoya.core.policies import require
+from himoya.imports.keyed import import_keyed
 from himoya.imports.models import ImportJob
-from himoya.imports.reading import ImportInvalid
 from himoya.imports.rules import (
-    BATCH,
     MAX_LENGTH,
     PUBLICATION_LANGUAGES,
     Progress,
     Rules,
-    parse,
     url_validator,
 )
 from himoya.imports.services import ImportResult
-from himoya.imports.writing import assign, bulk_update
 from himoya.outreach.models import Audience, Training
 
 TRAINING_COLUMNS: dict[str, bool] = {
@@ -119,51 +113,18 @@ def import_trainings(
     external_id updates that training. Used by ``himoya import-trainings`` and by the
     staff page's import jobs alike. Raises ``ImportInvalid`` listing every bad row (the
     first ``max_errors`` of them, if given; nothing written)."""
-    require(actor, "imports.run", organisation)
-    rows, rules = parse(source, TRAINING_COLUMNS, training_row, progress, max_errors)
-    if rules.error_count:
-        raise ImportInvalid(
-            sorted(rules.errors, key=lambda e: e.line), rows=len(rows), count=rules.error_count
-        )
-    result = ImportResult(kind="trainings", rows=len(rows), dry_run=dry_run)
-    known = {
-        t.external_id: t
-        for t in Training.objects.filter(
-            organisation=organisation, external_id__in=[r.external_id for r in rows]
-        )
-    }
-    create: list[Training] = []
-    update: list[Training] = []
-    audit: list[tuple[str, Any, dict[str, Any] | None]] = []
-    for row in rows:
-        values = {name: getattr(row, name) for name in FIELDS}
-        existing = known.get(row.external_id)
-        if existing is None:
-            create.append(
-                Training(organisation=organisation, external_id=row.external_id, **values)
-            )
-            continue
-        fields = assign(existing, **values)
-        if fields:
-            update.append(existing)
-            audit.append(("training.import", existing, {"created": False, "fields": fields}))
-    result.created, result.updated = len(create), len(update)
-    result.unchanged = len(rows) - len(create) - len(update)
-    if dry_run:
-        return result
-    job_id = job.pk if job else None
-    with transaction.atomic():
-        created = Training.objects.bulk_create(create, batch_size=BATCH)
-        bulk_update(Training, update, FIELDS)
-        audit_record_many(
-            actor=actor,
-            organisation=organisation,
-            entries=[
-                *(("training.import", t, {"created": True, "job": job_id}) for t in created),
-                *audit,
-                ("register.import", job, {"kind": "trainings", "job": job_id, **result.counts()}),
-            ],
-        )
-        if progress:
-            progress("write", len(rows), len(rows))
-    return result
+    return import_keyed(
+        actor=actor,
+        organisation=organisation,
+        source=source,
+        kind="trainings",
+        model=Training,
+        columns=TRAINING_COLUMNS,
+        row_rule=training_row,
+        fields=FIELDS,
+        event="training.import",
+        dry_run=dry_run,
+        job=job,
+        progress=progress,
+        max_errors=max_errors,
+    )
