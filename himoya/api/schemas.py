@@ -581,39 +581,3 @@ class StatusIn(InputSchema):
     coming_hearings: Literal["cancel", "keep"] | None = Field(
         None, description="when closing: cancel every coming hearing, or keep them"
     )
-
-
-class NoteIn(InputSchema):
-    text: Annotated[str, StringConstraints(min_length=1, max_length=20000)]
-
-
-class NoteOut(Schema):
-    id: int
-    text: str
-    author: StaffRef | None
-    created_at: dt.datetime
-
-
-class TaskIn(InputSchema):
-    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    due_on: IsoDate | None = None
-    remind_on: IsoDate | None = None
-    assignee: Id | None = None
-
-
-class TaskOut(Schema):
-    id: int
-    title: str
-    due_on: dt.date | None
-    remind_on: dt.date | None
-    assignee: StaffRef | None
-    done_at: dt.datetime | None
-    created_at: dt.datetime
-
-
-class EventOut(Schema):
-    id: int
-    kind: str
-    at: dt.datetime
-    actor: StaffRef | None
-    data: dict[str, object]

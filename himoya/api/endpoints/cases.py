@@ -17,6 +17,7 @@ from ninja import Query, Router
 
 from himoya.accounts.models import User
 from himoya.api import schemas as s
+from himoya.api import schemas_work as w
 from himoya.api.common import (
     SearchInUrl,
     audit_list,
@@ -168,7 +169,7 @@ def case_appeals(request: HttpRequest, case_id: int) -> QuerySet[Appeal]:
 
 @router.get(
     "/cases/{int:case_id}/notes",
-    response={200: list[s.NoteOut], **s.ERRORS},
+    response={200: list[w.NoteOut], **s.ERRORS},
     operation_id="notes_list",
 )
 def notes_list(request: HttpRequest, case_id: int) -> QuerySet[Note]:
@@ -178,9 +179,9 @@ def notes_list(request: HttpRequest, case_id: int) -> QuerySet[Note]:
 
 
 @router.post(
-    "/cases/{int:case_id}/notes", response={201: s.NoteOut, **s.ERRORS}, operation_id="note_add"
+    "/cases/{int:case_id}/notes", response={201: w.NoteOut, **s.ERRORS}, operation_id="note_add"
 )
-def note_add(request: HttpRequest, case_id: int, payload: s.NoteIn) -> Any:
+def note_add(request: HttpRequest, case_id: int, payload: w.NoteIn) -> Any:
     user = current_user(request)
     case = selectors.access_case(user, case_id)
     note = services.note_add(actor=user, case=case, text=payload.text)
@@ -189,7 +190,7 @@ def note_add(request: HttpRequest, case_id: int, payload: s.NoteIn) -> Any:
 
 @router.get(
     "/cases/{int:case_id}/tasks",
-    response={200: list[s.TaskOut], **s.ERRORS},
+    response={200: list[w.TaskOut], **s.ERRORS},
     operation_id="tasks_list",
 )
 def tasks_list(request: HttpRequest, case_id: int) -> QuerySet[Task]:
@@ -199,9 +200,9 @@ def tasks_list(request: HttpRequest, case_id: int) -> QuerySet[Task]:
 
 
 @router.post(
-    "/cases/{int:case_id}/tasks", response={201: s.TaskOut, **s.ERRORS}, operation_id="task_add"
+    "/cases/{int:case_id}/tasks", response={201: w.TaskOut, **s.ERRORS}, operation_id="task_add"
 )
-def task_add(request: HttpRequest, case_id: int, payload: s.TaskIn) -> Any:
+def task_add(request: HttpRequest, case_id: int, payload: w.TaskIn) -> Any:
     user = current_user(request)
     case = selectors.access_case(user, case_id)
     assignee = None
@@ -225,7 +226,7 @@ def task_add(request: HttpRequest, case_id: int, payload: s.TaskIn) -> Any:
 
 @router.post(
     "/cases/{int:case_id}/tasks/{int:task_id}/complete",
-    response={200: s.TaskOut, **s.ERRORS},
+    response={200: w.TaskOut, **s.ERRORS},
     operation_id="task_complete",
 )
 def task_complete(request: HttpRequest, case_id: int, task_id: int) -> Task:
@@ -239,7 +240,7 @@ def task_complete(request: HttpRequest, case_id: int, task_id: int) -> Task:
 
 @router.get(
     "/cases/{int:case_id}/timeline",
-    response={200: list[s.EventOut], **s.ERRORS},
+    response={200: list[w.EventOut], **s.ERRORS},
     operation_id="case_timeline",
 )
 def case_timeline(
