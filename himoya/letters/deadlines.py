@@ -4,7 +4,17 @@ legal basis) counted from a date in a country's calendar of working days.
 Working days are Monday to Friday, less the country's public holidays and the days off
 moved onto weekdays, plus the weekend days made working in exchange. The calendars come
 from the ``holidays`` package (its KZ and TJ data, with the transferred days off it
-records as ``weekend_workdays``); docs/letters.md says which years were checked.
+records as ``weekend_workdays``, version 0.84). Checked, and against what (details in
+docs/letters.md, tests in tests/letters/test_deadlines.py):
+
+* KZ 2024-2025 against the package, and the 2025 New Year transfer (Friday 3 January
+  off, Sunday 5 January working, the Labour Ministry's order) and Nauryz 21-25 March 2025
+  also against the press reports of that order and calendar (Kazinform, inform.kz;
+  zakon.kz), not against the order's text on adilet.zan.kz.
+* TJ 2025 (Navruz 21-24 March, Independence Day 9 September) against the package and
+  a published holiday calendar (trek.zone); no official Tajik decree was read. That
+  calendar also lists Monday 10 March and Monday 31 March 2025 as days off, which the
+  package lacks: a TJ due date across them may come a day early (the safe side).
 
 The day counted from is not itself counted: a rule of 15 working days from a letter sent
 on a Monday ends on the fifteenth working day after it. Calendar days are added as they

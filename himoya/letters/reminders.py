@@ -1,6 +1,8 @@
-"""Overdue answers remind the lawyer: once per clock (a forwarding restarts the clock and
-clears the mark), by an audited event and an e-mail to the case's lawyer, or to whoever
-made the letter when the case has none."""
+"""Overdue answers remind the lawyer once a day while they stay overdue (``reminded_on``
+holds the last day reminded, so a second run on the same day, or two workers at once,
+send nothing more; a forwarding restarts the clock and clears it), by an audited event
+and an e-mail to the case's lawyer, or to whoever made the letter when the case has
+none. The dashboard lists each overdue answer once, whatever the reminders did."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,12 +27,14 @@ log = logging.getLogger(__name__)
 
 def overdue_unreminded(today: dt.date) -> Any:
     return Letter.objects.filter(
-        status=LetterStatus.SENT, due_on__lt=today, reminded_on__isnull=True
+        Q(reminded_on__isnull=True) | Q(reminded_on__lt=today),
+        status=LetterStatus.SENT,
+        due_on__lt=today,
     )
 
 
 def remind_overdue(*, today: dt.date | None = None, actor: Any = None, base_url: str = "") -> int:
-    """Reminds every overdue answer not reminded yet; returns how many."""
+    """Reminds every overdue answer not reminded today; returns how many."""
     today = today or timezone.localdate()
     actor = actor or SystemActor("letter-reminders")
     count = 0

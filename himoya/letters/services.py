@@ -316,8 +316,15 @@ def letter_sign(*, actor: Any, letter: Letter) -> Letter:
     return locked
 
 
-def _due(recipient: Recipient, start: dt.date, case: Case) -> dt.date | None:
-    return answer_due(recipient.rule, start, recipient.country or case.country)
+def start_clock(letter: Letter, body: Recipient, start: dt.date) -> None:
+    """Sets where and from when the answer's clock runs, and the due date by ``body``'s
+    rule in its country (the case's for the UN bodies). Dispatch starts it at the
+    recipient; a forwarding restarts it at the new body, and a new clock is not yet
+    reminded of. The caller saves the letter."""
+    letter.clock_at = body
+    letter.clock_from = start
+    letter.due_on = answer_due(body.rule, start, body.country or letter.case.country)
+    letter.reminded_on = None
 
 
 def letter_dispatch(
@@ -343,9 +350,7 @@ def letter_dispatch(
         locked.sent_on = sent_on
         locked.channel = channel
         locked.outgoing_number = outgoing_number.strip()
-        locked.clock_at = locked.recipient
-        locked.clock_from = sent_on
-        locked.due_on = _due(locked.recipient, sent_on, case)
+        start_clock(locked, locked.recipient, sent_on)
         if proof is not None:
             accepted = uploads.check_upload(proof, PROOF)
             locked.proof.save(accepted.name, accepted.file, save=False)
@@ -407,10 +412,7 @@ def letter_answer(
             enqueue_on_commit(letter_answer_read, locked.pk)
         if outcome == Outcome.FORWARDED:
             assert forwarded_to is not None
-            locked.clock_at = forwarded_to
-            locked.clock_from = answered_on
-            locked.due_on = _due(forwarded_to, answered_on, case)
-            locked.reminded_on = None
+            start_clock(locked, forwarded_to, answered_on)
         else:
             locked.status = LetterStatus.ANSWERED
         locked.save()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from himoya.letters import services
 from himoya.letters.deadlines import (
     DeadlineRule,
     add_working_days,
@@ -15,6 +17,8 @@ from himoya.letters.deadlines import (
     is_working_day,
     working_days_between,
 )
+from himoya.letters.models import Recipient
+from tests.letters.test_letters import _letter
 
 D = dt.date
 FIFTEEN = DeadlineRule(15, "working", "APK art. 76")
@@ -80,3 +84,47 @@ def test_more_days_never_ends_earlier_and_holidays_only_delay(start, n, country)
         # Transferred working weekends can pull a date earlier by at most a few days;
         # holidays otherwise only push it later.
         assert with_holidays >= add_working_days(start, n, "XX") - dt.timedelta(days=3)
+
+
+@pytest.mark.django_db
+def test_a_sent_letters_due_day_crosses_kz_holidays_and_a_transferred_day_off(staff, shipped):
+    """Through the service, as a lawyer records it. Sent Monday 30 December 2024 to a KZ
+    body (15 working days): 1-2 January are holidays, Friday 3 January the day off moved
+    from Sunday 5 January, which works; 7 January is Christmas. Working days: 31 Dec,
+    5, 6, 8, 9, 10, 13-17, 20-23 January: the 15th is Thursday 23 January 2025 (with
+    weekends only it would be 20 January)."""
+    letter = services.letter_sign(actor=staff.lawyer, letter=_letter(staff))
+    sent = services.letter_dispatch(
+        actor=staff.lawyer, letter=letter, sent_on=D(2024, 12, 30), channel="post"
+    )
+    assert sent.recipient.rule == DeadlineRule(15, "working", sent.recipient.legal_basis, True)
+    assert sent.due_on == D(2025, 1, 23)
+    assert answer_due(sent.recipient.rule, D(2024, 12, 30), "XX") == D(2025, 1, 20)
+
+
+@pytest.mark.django_db
+def test_forwarded_to_a_tj_body_the_clock_restarts_across_tajik_holidays(staff, shipped):
+    """The forwarding restarts the clock at the new body, in its country's calendar. A
+    Tajik body given a rule of 10 working days here (TJ rules ship unset: VERIFY in
+    domain.md). Forwarded on Monday 1 September 2025: Tuesday 9 September is Independence
+    Day, so the 10th working day is Tuesday 16 September (15th without the holiday). A
+    second forwarding on Monday 17 March 2025 crosses Navruz (21-24 March): 5 working
+    days end on Wednesday 26 March."""
+    tj = Recipient.objects.filter(country="TJ").first()
+    Recipient.objects.filter(pk=tj.pk).update(answer_days=10, day_kind="working")
+    tj.refresh_from_db()
+    letter = services.letter_sign(actor=staff.lawyer, letter=_letter(staff))
+    letter = services.letter_dispatch(
+        actor=staff.lawyer, letter=letter, sent_on=D(2025, 8, 1), channel="post"
+    )
+    forwarded = services.letter_answer(
+        actor=staff.lawyer,
+        letter=letter,
+        answered_on=D(2025, 9, 1),
+        outcome="forwarded",
+        forwarded_to=tj,
+    )
+    assert (forwarded.clock_at, forwarded.clock_from) == (tj, D(2025, 9, 1))
+    assert forwarded.due_on == D(2025, 9, 16)
+    assert answer_due(tj.rule, D(2025, 9, 1), "XX") == D(2025, 9, 15)
+    assert answer_due(DeadlineRule(5, "working"), D(2025, 3, 17), "TJ") == D(2025, 3, 26)

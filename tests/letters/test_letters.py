@@ -272,22 +272,3 @@ def test_downloads_are_audited_and_other_readers_get_404(staff, shipped):
         403,
     )
     assert Letter.objects.get(pk=letter.pk).status == LetterStatus.DRAFT
-
-
-def test_an_overdue_answer_reminds_the_lawyer_once(
-    staff, shipped, mailoutbox, django_capture_on_commit_callbacks
-):
-    from himoya.letters.reminders import remind_overdue
-
-    staff.case.lawyer = staff.lawyer
-    staff.case.save(update_fields=["lawyer"])
-    letter = services.letter_sign(actor=staff.lawyer, letter=_letter(staff))
-    services.letter_dispatch(
-        actor=staff.lawyer, letter=letter, sent_on=dt.date(2025, 3, 19), channel="post"
-    )
-    assert remind_overdue(today=dt.date(2025, 4, 14)) == 0  # due that day, not overdue
-    with django_capture_on_commit_callbacks(execute=True):
-        assert remind_overdue(today=dt.date(2025, 4, 15)) == 1
-    assert remind_overdue(today=dt.date(2025, 4, 16)) == 0
-    assert AuditEvent.objects.filter(action="letter.remind").count() == 1
-    assert [m.to for m in mailoutbox] == [[staff.lawyer.email]]
