@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.core.idempotency import OnceFormMixin
 from himoya.letters.models import Channel, LetterTemplate, Outcome, Recipient
@@ -47,10 +48,19 @@ class ComposeForm(OnceFormMixin, forms.Form):
 
 
 class DispatchForm(forms.Form):
-    sent_on = forms.DateField(label=_("sent on"), widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
-    outgoing_number = forms.CharField(label=_("outgoing number"), required=False, max_length=100)
-    proof = forms.FileField(label=_("proof of sending"), required=False)
+    sent_on = forms.DateField(
+        label=pgettext_lazy("letter dispatch", "sent on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("letter dispatch", "channel"), choices=Channel.choices
+    )
+    outgoing_number = forms.CharField(
+        label=pgettext_lazy("letter dispatch", "outgoing number"), required=False, max_length=100
+    )
+    proof = forms.FileField(
+        label=pgettext_lazy("letter dispatch", "proof of sending"), required=False
+    )
 
 
 class AnswerForm(forms.Form):

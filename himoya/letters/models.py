@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.cases.models import Case
 from himoya.core.fields import EncryptedCharField, EncryptedTextField, SealedAutoField
@@ -38,10 +39,10 @@ class RecipientKind(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    POST = "post", _("post")
-    EMAIL = "email", _("e-mail")
-    PORTAL = "portal", _("e-government portal")
-    IN_PERSON = "in_person", _("in person")
+    POST = "post", pgettext_lazy("letter dispatch", "post")
+    EMAIL = "email", pgettext_lazy("letter dispatch", "e-mail")
+    PORTAL = "portal", pgettext_lazy("letter dispatch", "e-government portal")
+    IN_PERSON = "in_person", pgettext_lazy("letter dispatch", "in person")
 
 
 class DayKind(models.TextChoices):
@@ -58,7 +59,9 @@ class Recipient(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=RecipientKind.choices)
     country = models.CharField(_("country"), max_length=2, blank=True)
     name = models.CharField(_("name"), max_length=300)
-    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("letter dispatch", "channel"), max_length=12, choices=Channel.choices
+    )
     address = models.TextField(_("address"), blank=True)
     # ISO 639-1 codes separated by commas ("ru,kk").
     languages = models.CharField(_("languages accepted"), max_length=40, default="ru")
@@ -183,10 +186,15 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
-    sent_on = models.DateField(_("sent on"), null=True, blank=True)
-    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, blank=True)
+    sent_on = models.DateField(pgettext_lazy("letter dispatch", "sent on"), null=True, blank=True)
+    channel = models.CharField(
+        pgettext_lazy("letter dispatch", "channel"),
+        max_length=12,
+        choices=Channel.choices,
+        blank=True,
+    )
     outgoing_number = EncryptedCharField(
-        _("outgoing number"), max_length=100, blank=True, default=""
+        pgettext_lazy("letter dispatch", "outgoing number"), max_length=100, blank=True, default=""
     )
     proof = BoundFileField(upload_to=letter_path, blank=True)
     # Where the clock runs: the recipient, or the body the appeal was forwarded to.

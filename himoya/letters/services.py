@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from himoya.cases.models import Case
 from himoya.cases.services.common import not_in_future, user_of
@@ -129,7 +129,7 @@ def recipient_save(*, actor: Any, recipient: Recipient | None = None, **values: 
     if values.get("kind", recipient.kind if recipient else "") not in RecipientKind.values:
         errors["kind"] = _("Choose the kind of recipient.")
     if values.get("channel", recipient.channel if recipient else "") not in Channel.values:
-        errors["channel"] = _("Choose the channel.")
+        errors["channel"] = pgettext("letter dispatch", "Choose the channel.")
     if values.get("day_kind", DayKind.WORKING) not in DayKind.values:
         errors["day_kind"] = _("Choose how the days are counted.")
     if not str(values.get("name", recipient.name if recipient else "")).strip():
@@ -340,7 +340,7 @@ def letter_dispatch(
     case = letter.case
     require(actor, "case.edit", case)
     if channel not in Channel.values:
-        raise ValidationError({"channel": _("Choose the channel.")})
+        raise ValidationError({"channel": pgettext("letter dispatch", "Choose the channel.")})
     not_in_future(sent_on, field_name="sent_on")
     with transaction.atomic():
         locked = Letter.objects.select_for_update().get(pk=letter.pk)

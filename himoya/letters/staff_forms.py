@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.core.idempotency import OnceFormMixin
 from himoya.letters.models import Channel, DayKind, RecipientKind
@@ -18,7 +19,9 @@ class RecipientForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=RecipientKind.choices)
     country = CountryField(label=_("country"), required=False)
     name = forms.CharField(label=_("name"), max_length=300)
-    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("letter dispatch", "channel"), choices=Channel.choices
+    )
     address = forms.CharField(
         label=_("address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
