@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from himoya.core.events import Names, register
-from himoya.letters.models import Outcome
+from himoya.letters.models import Outcome, RemedyFault
 
 Data = Mapping[str, Any]
 
@@ -59,4 +59,24 @@ register("letter.remind", _l("Overdue answer reminded"), _l("Reminded of an over
 register("letter.recipient.save", _l("Recipient saved"), _l("Saved a recipient of letters."))
 register(
     "letter.template.upload", _l("Letter template uploaded"), _l("Uploaded a letter template.")
+)
+
+
+def _remedy(d: Data, names: Names) -> str:
+    return _("Recorded that a domestic remedy was %(fault)s since %(date)s.") % {
+        "fault": _fault(d.get("fault", "")),
+        "date": show_stored(d.get("since", "")),
+    }
+
+
+def _fault(code: str) -> str:
+    return str(RemedyFault(code).label) if code in RemedyFault.values else code
+
+
+register("letter.remedy.record", _l("Ineffective remedy recorded"), _remedy, timeline=True)
+register(
+    "letter.remedy.withdraw",
+    _l("Ineffective remedy withdrawn"),
+    _l("Withdrew the finding that a domestic remedy was ineffective."),
+    timeline=True,
 )

@@ -20,6 +20,7 @@ from himoya.cases.models import Case
 from himoya.core.fields import EncryptedCharField, EncryptedTextField, SealedAutoField
 from himoya.core.filefields import BoundFileField
 from himoya.letters.deadlines import DeadlineRule
+from himoya.letters.route_data import REMEDY_CHOICES
 
 
 class RecipientKind(models.TextChoices):
@@ -227,3 +228,46 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"letter {self.pk}"
+
+
+class RemedyFault(models.TextChoices):
+    """Why a domestic remedy need not be exhausted before a UN communication."""
+
+    INEFFECTIVE = "ineffective", _("ineffective: unlikely to bring effective relief")
+    UNAVAILABLE = "unavailable", _("not available")
+    PROLONGED = "prolonged", _("unreasonably prolonged")
+
+
+class IneffectiveRemedy(models.Model):
+    """The case lawyer's finding that one domestic remedy (a step of the route, or the
+    courts: ``route_data.REMEDIES``) was ineffective, unavailable or unreasonably
+    prolonged, since ``since``, and why. The escalation route reads it as a fact the
+    admissibility of a UN communication rests on. ``reason`` tells the case, so it is
+    sealed. A finding found wrong is withdrawn, never deleted: the route stops using it
+    and the record of who said what stays."""
+
+    id = SealedAutoField(primary_key=True)
+    encryption_scope = ("case_id",)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ineffective_remedies")
+    remedy = models.CharField(_("remedy"), max_length=20, choices=REMEDY_CHOICES)
+    fault = models.CharField(
+        _("what was wrong with it"), max_length=12, choices=RemedyFault.choices
+    )
+    reason = EncryptedTextField(_("why, in plain words"))
+    since = models.DateField(_("since"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["since", "id"]
+        verbose_name = _("ineffective remedy")
+        verbose_name_plural = _("ineffective remedies")
+
+    def __str__(self) -> str:
+        return f"ineffective remedy {self.pk}"

@@ -8,6 +8,8 @@
   upload is a new version; letters keep the version they were made from.
 * A letter is case work (``case.edit``). Signing it off is a lawyer's act: the
   organisation's lawyers who may work on the case (``letters.sign``).
+* That a domestic remedy was ineffective (for the escalation route) is recorded and
+  withdrawn by the case's lawyer only (``letters.remedy.record``).
 """
 
 from __future__ import annotations
@@ -32,3 +34,15 @@ def template_manage(user: Any, obj: Any) -> bool:
 @policy("letters.sign")
 def letter_sign(user: Any, case: Any) -> bool:
     return user.role == Role.LAWYER and can(user, "case.edit", case)
+
+
+@policy("letters.remedy.record")
+def remedy_record(user: Any, case: Any) -> bool:
+    """That a remedy was ineffective is a legal judgement the UN communication will be
+    argued on: the case's own lawyer makes it (and withdraws it), nobody else."""
+    return (
+        user.role == Role.LAWYER
+        and case is not None
+        and case.lawyer_id == user.pk
+        and can(user, "case.edit", case)
+    )

@@ -6,7 +6,10 @@ facts it rests on.
 Everything is derived from records: the case's appeals, its documentation, the letters
 it sent (a letter counts once it was sent) and their recipients' kinds, and its court
 decisions (``litigation``; a decision the lawyer marked final is the final domestic
-decision). The steps, mechanisms, time limits and acceptances are data
+decision), and the case lawyer's findings that a domestic remedy was ineffective,
+unavailable or unreasonably prolonged (``remedies.py``): without a final decision, such
+a finding is what lets a communication go ahead, on the grounds the treaty's text gives
+(``Mechanism.exceptions``). The steps, mechanisms, time limits and acceptances are data
 (``route_data.py``, from domain.md). Nothing is stored: the panel computes it on reading.
 """
 
@@ -21,10 +24,12 @@ from django.utils.translation import gettext as _
 
 from himoya.cases.models import Case
 from himoya.documentation.models import Evaluation, Interview
-from himoya.letters.models import Letter, Outcome
+from himoya.letters.models import IneffectiveRemedy, Letter, Outcome, RemedyFault
+from himoya.letters.remedies import remedies_in_force
 from himoya.letters.route_data import (
     MECHANISMS,
     ONE_COMMITTEE_ONLY,
+    REMEDY_CHOICES,
     ROUTE_COUNTRIES,
     STEPS,
     Mechanism,
@@ -76,6 +81,7 @@ class Route:
     admissibility: list[Admissibility]
     final_decision: CourtDecision | None
     country_note: str
+    remedies: list[IneffectiveRemedy] = field(default_factory=list)
 
 
 def _letter_fact(letter: Letter) -> str:
@@ -94,6 +100,19 @@ def _letter_fact(letter: Letter) -> str:
     return fact
 
 
+def remedy_fact(finding: IneffectiveRemedy) -> str:
+    """A finding in plain words, with who made it."""
+    return _(
+        "“%(remedy)s”: %(fault)s since %(date)s (recorded by %(lawyer)s). The reason: %(reason)s"
+    ) % {
+        "remedy": dict(REMEDY_CHOICES).get(finding.remedy, finding.remedy),
+        "fault": RemedyFault(finding.fault).label,
+        "date": _d(finding.since),
+        "lawyer": finding.recorded_by,
+        "reason": finding.reason,
+    }
+
+
 def _takes(step: Step, letter: Letter) -> bool:
     if letter.recipient.kind not in step.recipient_kinds:
         return False
@@ -103,7 +122,7 @@ def _takes(step: Step, letter: Letter) -> bool:
     return any(word in name for word in step.name_words)
 
 
-def _steps(case: Case, sent: list[Letter]) -> list[StepState]:
+def _steps(case: Case, sent: list[Letter], remedies: list[IneffectiveRemedy]) -> list[StepState]:
     states = []
     for step in STEPS:
         state = StepState(step, done=False)
@@ -130,6 +149,8 @@ def _steps(case: Case, sent: list[Letter]) -> list[StepState]:
                 if _takes(step, letter):
                     state.done = True
                     state.facts.append(_letter_fact(letter))
+        # A finding on a step is shown there; it does not take the step.
+        state.facts.extend(remedy_fact(f) for f in remedies if f.remedy == step.code)
         states.append(state)
     return states
 
@@ -168,6 +189,7 @@ def _admissibility(
     sent: list[Letter],
     final: CourtDecision | None,
     today: dt.date,
+    remedies: list[IneffectiveRemedy],
 ) -> Admissibility:
     reasons: list[str] = []
     facts: list[str] = []
@@ -196,12 +218,23 @@ def _admissibility(
                 _("That this state accepts such communications is not verified: check it.")
             )
     # Domestic remedies.
-    if final is None:
+    if final is None and remedies:
+        excused_check = _not_exhausted_but_excused(
+            mechanism, remedies, today, reasons, facts, sources
+        )
+        check = check or excused_check
+    elif final is None:
         blocked = True
         reasons.append(
             _(
                 "Domestic remedies are not exhausted: no court decision is recorded as final "
                 "(mark the last decision as final in Litigation once no ordinary remedy is left)."
+            )
+        )
+        reasons.append(
+            _(
+                "If a remedy was ineffective, not available or unreasonably prolonged, the "
+                "case's lawyer can record that below, with the reason."
             )
         )
         refusals = [
@@ -252,6 +285,8 @@ def _admissibility(
                     "since the final decision is shown, none is computed."
                 )
             )
+    if final is not None:
+        facts.extend(remedy_fact(f) for f in remedies)
     # The same matter before another international body.
     for other in MECHANISMS:
         if other.kind == mechanism.kind or not used[other.kind]:
@@ -279,6 +314,64 @@ def _admissibility(
     return Admissibility(mechanism, answer, reasons, facts, [s for s in sources if s])
 
 
+def _not_exhausted_but_excused(
+    mechanism: Mechanism,
+    remedies: list[IneffectiveRemedy],
+    today: dt.date,
+    reasons: list[str],
+    facts: list[str],
+    sources: list[str],
+) -> bool:
+    """No decision is final, but the lawyer found remedies ineffective, unavailable or
+    prolonged. Adds the reasons and facts; True when a lawyer must still check (a
+    ground the treaty's text does not name, or a time limit with no date to count
+    from)."""
+    check = False
+    facts.extend(remedy_fact(f) for f in remedies)
+    named = [f for f in remedies if f.fault in mechanism.exceptions]
+    sources.append(mechanism.exception_rule)
+    if named:
+        first = named[0]
+        reasons.append(
+            _(
+                "Domestic remedies need not be exhausted: “%(remedy)s”, %(fault)s since "
+                "%(date)s, as the case's lawyer recorded. The reason: %(reason)s"
+            )
+            % {
+                "remedy": dict(REMEDY_CHOICES).get(first.remedy, first.remedy),
+                "fault": RemedyFault(first.fault).label,
+                "date": _d(first.since),
+                "reason": first.reason,
+            }
+        )
+    else:
+        check = True
+        reasons.append(
+            _(
+                "No court decision is final. The lawyer recorded a remedy as %(fault)s, a "
+                "ground this committee's text does not name: a lawyer decides whether its "
+                "case law accepts it."
+            )
+            % {"fault": RemedyFault(remedies[0].fault).label}
+        )
+    if mechanism.limit_years is not None:
+        check = True
+        start = (named or remedies)[0].since
+        ends = _add_years(start, mechanism.limit_years)
+        sources.append(f"{mechanism.limit_rule} ({mechanism.source})")
+        reasons.append(
+            _(
+                "The time limit of %(years)s years runs from the exhaustion of remedies, and "
+                "none is final: counted from %(date)s, the date the lawyer recorded, it ends "
+                "on %(end)s. Check the date it runs from."
+            )
+            % {"years": mechanism.limit_years, "date": _d(start), "end": _d(ends)}
+        )
+        if today > ends:
+            reasons.append(_("Counted so, that limit has passed."))
+    return check
+
+
 def case_route(case: Case, today: dt.date | None = None) -> Route:
     today = today or timezone.localdate()
     sent = list(
@@ -286,12 +379,15 @@ def case_route(case: Case, today: dt.date | None = None) -> Route:
         .select_related("recipient")
         .order_by("sent_on", "pk")
     )
-    steps = _steps(case, sent)
+    remedies = list(remedies_in_force(case))
+    steps = _steps(case, sent, remedies)
     used = {m.kind: [x for x in sent if x.recipient.kind == m.kind] for m in MECHANISMS}
     mechanisms = [MechanismState(m, used[m.kind]) for m in MECHANISMS]
     final = final_decision(case)
     admissibility = [
-        _admissibility(case, m, used, sent, final, today) for m in MECHANISMS if m.communication
+        _admissibility(case, m, used, sent, final, today, remedies)
+        for m in MECHANISMS
+        if m.communication
     ]
     next_step = next((s for s in steps if not s.done), None)
     next_text = _next_text(next_step, admissibility)
@@ -301,7 +397,7 @@ def case_route(case: Case, today: dt.date | None = None) -> Route:
             "The route is seed 001's, written by a Kazakh organisation; steps that name "
             "Kazakh bodies stand for their counterparts here."
         )
-    return Route(steps, mechanisms, next_step, next_text, admissibility, final, note)
+    return Route(steps, mechanisms, next_step, next_text, admissibility, final, note, remedies)
 
 
 def _next_text(next_step: StepState | None, admissibility: list[Admissibility]) -> str:

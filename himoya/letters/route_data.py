@@ -64,6 +64,16 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 
+# The domestic remedies a lawyer may find ineffective (``models.IneffectiveRemedy``): the
+# route's steps that are remedies (the NGO steps are not), and the courts, which the
+# route reaches through the prosecutor's refusals.
+REMEDY_STEPS = ("prosecutor", "ombudsman")
+COURTS = "court"
+REMEDY_CHOICES: tuple[tuple[str, Promise], ...] = (
+    *((s.code, s.title) for s in STEPS if s.code in REMEDY_STEPS),
+    (COURTS, _("The courts (a complaint against a decision, an appeal)")),
+)
+
 # Seed 001 is a Kazakh organisation's route; elsewhere it is shown as it is, with a note.
 ROUTE_COUNTRIES = ("KZ",)
 
@@ -81,6 +91,11 @@ class Mechanism:
     limit_years: int | None
     limit_rule: str
     source: str = UN_SOURCE
+    # The grounds (``models.RemedyFault``) on which the treaty's own text lets a remedy
+    # go unexhausted, and where it says so. domain.md does not give them yet; these are
+    # the treaty texts' words.
+    exceptions: tuple[str, ...] = ()
+    exception_rule: str = ""
 
 
 MECHANISMS: tuple[Mechanism, ...] = (
@@ -91,6 +106,9 @@ MECHANISMS: tuple[Mechanism, ...] = (
         needs_exhaustion=True,
         limit_years=None,
         limit_rule="",
+        exceptions=("ineffective", "unavailable", "prolonged"),
+        exception_rule="CAT art. 22(5)(b): all available domestic remedies, except where "
+        "their application is unreasonably prolonged or unlikely to bring effective relief",
     ),
     Mechanism(
         "hrc",
@@ -100,6 +118,9 @@ MECHANISMS: tuple[Mechanism, ...] = (
         limit_years=5,
         limit_rule="HRC: abuse of the right if filed over 5 years after exhausting domestic "
         "remedies",
+        exceptions=("unavailable", "prolonged"),
+        exception_rule="ICCPR OP1 art. 5(2)(b): all available domestic remedies, except where "
+        "their application is unreasonably prolonged",
     ),
     Mechanism(
         "sr_torture",

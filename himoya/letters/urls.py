@@ -1,6 +1,6 @@
 from django.urls import path
 
-from himoya.letters import staff_views, views
+from himoya.letters import route_panel, staff_views, views
 
 app_name = "letters"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("templates/new/", staff_views.template_upload, name="template_upload"),
     path("templates/<int:pk>/file/", staff_views.template_download, name="template_download"),
     path("case/<int:pk>/new/", views.letter_new, name="new"),
+    path("case/<int:pk>/remedies/", route_panel.remedy_record, name="remedy_record"),
+    path(
+        "case/<int:pk>/remedies/<int:finding_pk>/withdraw/",
+        route_panel.remedy_withdraw,
+        name="remedy_withdraw",
+    ),
     path("<int:pk>/", views.letter_detail, name="detail"),
     path("<int:pk>/sign/", views.letter_sign, name="sign"),
     path("<int:pk>/dispatch/", views.letter_dispatch, name="dispatch"),
