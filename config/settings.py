@@ -400,6 +400,8 @@ HIMOYA_PUBLIC_ORGANISATION = ENV.text("HIMOYA_PUBLIC_ORGANISATION", "" if PRODUC
 HIMOYA_HELP_MIN_SECONDS = ENV.integer("HIMOYA_HELP_MIN_SECONDS", 3)
 HIMOYA_HELP_MAX_SECONDS = ENV.integer("HIMOYA_HELP_MAX_SECONDS", 4 * 3600)
 HIMOYA_HELP_RATE_LIMIT = ENV.text("HIMOYA_HELP_RATE_LIMIT", "5/10m/key,20/1d/key")
+# Self-help letters (public_site/letters.py): each makes a PDF, so they are counted too.
+HIMOYA_LETTER_RATE_LIMIT = ENV.text("HIMOYA_LETTER_RATE_LIMIT", "10/10m/key,40/1d/key")
 # Wagtail: content in the four languages, its admin under /staff/cms/ behind the same
 # login and two-factor check as every staff page (StaffAccessMiddleware).
 WAGTAIL_SITE_NAME = "Himoya"

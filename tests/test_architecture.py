@@ -48,8 +48,9 @@ ALLOWED: dict[str, set[str]] = {
         "letters",
     },
     # The public site renders no case data: it registers help requests through
-    # ``cases.services.appeal_register`` and reads the public offices of ``outreach``.
-    "public_site": {"core", "accounts", "cases", "outreach"},
+    # ``cases.services.appeal_register``, reads the public offices of ``outreach`` and
+    # makes self-help letters through ``letters.selfhelp`` (no case, nothing stored).
+    "public_site": {"core", "accounts", "cases", "outreach", "letters"},
 }
 
 

@@ -80,3 +80,8 @@ register(
     _l("Withdrew the finding that a domestic remedy was ineffective."),
     timeline=True,
 )
+register(
+    "letter.template.public",
+    _l("Letter template put on or off the public site"),
+    _l("Put a letter template on the public site, or took it off."),
+)

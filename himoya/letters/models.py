@@ -112,6 +112,9 @@ class LetterTemplate(models.Model):
     fields = models.TextField(_("fields"))
     content = models.BinaryField(_("document"))
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Offered on the public site to people who write on their own (``selfhelp.py``):
+    # a coordinator marks a version; a newer upload is not public until marked.
+    public = models.BooleanField(_("on the public site"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

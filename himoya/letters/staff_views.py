@@ -1,6 +1,7 @@
 """Pages where the shared data of letters is kept: reference stewards add, correct and
 retire recipients (``letters.recipient.manage``); coordinators and stewards upload the
-next version of a template (``letters.template.manage``). Everyone else is refused
+next version of a template (``letters.template.manage``) and put a version on the public
+site or take it off. Everyone else is refused
 (403). Each write calls one service; a template the sandbox refuses is shown with the
 line it failed on."""
 
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from himoya.accounts.models import User
 from himoya.core import uploads
@@ -22,7 +23,7 @@ from himoya.core.forms import add_service_errors
 from himoya.core.idempotency import submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_user
-from himoya.letters import services
+from himoya.letters import selfhelp, services
 from himoya.letters.models import LetterTemplate, Recipient
 from himoya.letters.staff_forms import RecipientForm, TemplateUploadForm
 
@@ -178,3 +179,20 @@ def _upload(
         # A refused template names its line: shown above the form.
         add_service_errors(form, exc, {"fields": "field_list"})
         return None
+
+
+@require_POST
+def template_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """Puts a template version on the public site for people who write on their own, or
+    takes it off (``letters.template.manage``)."""
+    user = _allowed(request, "letters.template.manage")
+    template = get_object_or_404(LetterTemplate, pk=pk)
+    public = request.POST.get("public") == "1"
+    selfhelp.template_set_public(actor=user, template=template, public=public)
+    messages.success(
+        request,
+        _("The template is on the public site.")
+        if public
+        else _("The template is no longer on the public site."),
+    )
+    return redirect(f"{reverse('letters:recipients')}#template-{template.pk}")

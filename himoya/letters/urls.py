@@ -12,6 +12,7 @@ urlpatterns = [
     path("recipients/<int:pk>/", staff_views.recipient_edit, name="recipient_edit"),
     path("templates/new/", staff_views.template_upload, name="template_upload"),
     path("templates/<int:pk>/file/", staff_views.template_download, name="template_download"),
+    path("templates/<int:pk>/public/", staff_views.template_public, name="template_public"),
     path("case/<int:pk>/new/", views.letter_new, name="new"),
     path("case/<int:pk>/remedies/", route_panel.remedy_record, name="remedy_record"),
     path(

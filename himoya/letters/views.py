@@ -22,7 +22,7 @@ from himoya.core import uploads
 from himoya.core.idempotency import submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_user
-from himoya.letters import rendering, selectors, services
+from himoya.letters import rendering, selectors, selfhelp, services
 from himoya.letters.forms import AnswerForm, ComposeForm, DispatchForm, StartForm
 from himoya.letters.models import Letter, LetterTemplate, Recipient
 
@@ -225,6 +225,14 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _with_public_versions(templates: list[LetterTemplate]) -> list[LetterTemplate]:
+    """Each current template with the version the public site offers (``offered``)."""
+    offered = {(t.code, t.language): t for t in selfhelp.public_templates()}
+    for t in templates:
+        t.offered = offered.get((t.code, t.language))  # type: ignore[attr-defined]
+    return templates
+
+
 @require_GET
 def recipients(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
@@ -233,7 +241,7 @@ def recipients(request: HttpRequest) -> HttpResponse:
         "letters/recipients.html",
         {
             "recipients": Recipient.objects.order_by("-active", "country", "kind", "name"),
-            "templates": services.current_templates(),
+            "templates": _with_public_versions(services.current_templates()),
             "can_manage_recipients": can(user, "letters.recipient.manage", None),
             "can_manage_templates": can(user, "letters.template.manage", None),
         },

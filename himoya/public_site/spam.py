@@ -1,6 +1,7 @@
-"""Spam protection of the help form without any third-party service: a honeypot field,
-a signed time token (a form sent within seconds of being shown, or hours later, is
-refused and shown again with a fresh token) and a rate limit per client address.
+"""Spam protection of the public forms (help, self-help letters) without any
+third-party service: a honeypot field, a signed time token (a form sent within seconds
+of being shown, or hours later, is refused and shown again with a fresh token) and a
+rate limit per client address.
 
 The address is never stored: the limit counts a keyed hash of it (HMAC with the
 secret key, then allauth's own hash), so the cache cannot be read back into addresses."""
@@ -48,11 +49,12 @@ def address_key(request: HttpRequest) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-def rate_limited(request: HttpRequest) -> int:
-    """Counts this submission; the seconds to wait when over the limit, else 0."""
+def rate_limited(request: HttpRequest, *, action: str = RATE_ACTION, rates: str = "") -> int:
+    """Counts this submission of the form ``action`` (each form its own count); the
+    seconds to wait when over ``rates`` (the help form's by default), else 0."""
     return consume_keyed(
         request,
-        action=RATE_ACTION,
-        rates=settings.HIMOYA_HELP_RATE_LIMIT,
+        action=action,
+        rates=rates or settings.HIMOYA_HELP_RATE_LIMIT,
         key=address_key(request),
     )

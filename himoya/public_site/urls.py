@@ -1,6 +1,6 @@
 from django.urls import path
 
-from himoya.public_site import views
+from himoya.public_site import letters, views
 
 app_name = "public"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_request, name="help"),
     path("help/sent/<str:signed>/", views.help_sent, name="help_sent"),
+    path("letters/", letters.letter_list, name="letters"),
+    path("letters/<int:pk>/", letters.letter_form, name="letter"),
 ]
