@@ -258,8 +258,9 @@ class IneffectiveRemedy(models.Model):
     )
     reason = EncryptedTextField(_("why, in plain words"))
     since = models.DateField(_("since"))
+    # Empty when a command recorded it (the audit event names it).
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     withdrawn_by = models.ForeignKey(

@@ -108,7 +108,7 @@ def remedy_fact(finding: IneffectiveRemedy) -> str:
         "remedy": dict(REMEDY_CHOICES).get(finding.remedy, finding.remedy),
         "fault": RemedyFault(finding.fault).label,
         "date": _d(finding.since),
-        "lawyer": finding.recorded_by,
+        "lawyer": finding.recorded_by or "—",
         "reason": finding.reason,
     }
 
