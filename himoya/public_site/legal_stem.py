@@ -48,8 +48,11 @@ _KK_SLOTS: list[list[tuple[str, int]]] = [
     # possessive
     [
         *[(s, 3) for s in ("ымыз", "іміз", "ыңыз", "іңіз", "мыз", "міз", "ңыз", "ңіз")],
-        *[(s, 3) for s in ("сы", "сі", "ым", "ім", "ың", "ің")],
-        *[(s, 4) for s in ("ы", "і")],
+        # The agent suffix -шы/-ші sits here too, so that its vowel is not taken for a
+        # possessive one. First and second person singular (-ым, -ың) are left out: rare
+        # in legal texts, and they would cut words ending so ("шағым", complaint).
+        *[(s, 4) for s in ("шы", "ші")],
+        *[(s, 3) for s in ("сы", "сі", "ы", "і")],
     ],
     # plural
     [(s, 3) for s in ("лар", "лер", "дар", "дер", "тар", "тер")],
