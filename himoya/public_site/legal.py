@@ -18,8 +18,8 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.documents import get_document_model_string
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -71,13 +71,13 @@ class LegalTopic(models.Model):
         verbose_name = _("legal topic")
         verbose_name_plural = _("legal topics")
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, the Russian one when it has none."""
         return getattr(self, f"name_{get_language()}", "") or self.name_ru
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LegalIndexPage(PublicPage):
@@ -143,7 +143,11 @@ class LegalDocumentPage(PublicPage):
         *Page.content_panels,
         FieldRowPanel([FieldPanel("kind"), FieldPanel("country"), FieldPanel("document_language")]),
         MultiFieldPanel(
-            [FieldPanel("source_citation"), FieldPanel("source_url"), FieldPanel("source_link_text")],
+            [
+                FieldPanel("source_citation"),
+                FieldPanel("source_url"),
+                FieldPanel("source_link_text"),
+            ],
             heading=_("source"),
         ),
         FieldRowPanel(
@@ -181,6 +185,9 @@ class LegalSearchEntry(models.Model):
 
     class Meta:
         indexes = [GinIndex(fields=["legal_vector"], name="legal_search_vector")]
+
+    def __str__(self) -> str:
+        return f"search entry of page {self.page_id}"
 
 
 def _on_published(sender: Any, instance: Page, **kwargs: Any) -> None:

@@ -37,8 +37,9 @@ def index_documents(pages: Iterable[LegalDocumentPage]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         LegalSearchEntry.objects.filter(page_id__in=gone).delete()
         if rows:
+            # The literal is cast by PostgreSQL's tsvector input, not parsed as text.
             cursor.executemany(
-                f"INSERT INTO {LegalSearchEntry._meta.db_table} (page_id, legal_vector, text) "
+                "INSERT INTO public_site_legalsearchentry (page_id, legal_vector, text) "
                 "VALUES (%s, %s::tsvector, %s) ON CONFLICT (page_id) DO UPDATE "
                 "SET legal_vector = EXCLUDED.legal_vector, text = EXCLUDED.text",
                 rows,

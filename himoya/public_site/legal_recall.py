@@ -94,7 +94,8 @@ def table(figures: list[Figures]) -> str:
     lines = ["language  strategy       pairs  found  recall  false"]
     for f in figures:
         lines.append(
-            f"{f.language:<9} {f.strategy:<13} {f.pairs:>6} {f.found:>6}  {f.recall:>6.2f} {f.false:>6}"
+            f"{f.language:<9} {f.strategy:<13} {f.pairs:>6} {f.found:>6}  "
+            f"{f.recall:>6.2f} {f.false:>6}"
         )
     return "\n".join(lines)
 

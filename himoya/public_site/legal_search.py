@@ -33,8 +33,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import unescape
 
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from himoya.public_site.legal_stem import query_stems, stems
@@ -82,8 +83,7 @@ class ParsedQuery:
         parts = []
         for alternatives in self.terms:
             options = [
-                _lexeme(stem) + (":*" if len(stem) >= PREFIX_FROM else "")
-                for stem in alternatives
+                _lexeme(stem) + (":*" if len(stem) >= PREFIX_FROM else "") for stem in alternatives
             ]
             parts.append("(" + " | ".join(options) + ")")
         return " & ".join(parts)
@@ -143,7 +143,4 @@ def excerpt(text: str, query: ParsedQuery, language: str, width: int = 28) -> Sa
 
 def plain_text(html_parts: Iterable[str]) -> str:
     """Rich text as the words a reader sees (tags dropped, entities read)."""
-    from django.utils.html import strip_tags
-    from html import unescape
-
     return " ".join(unescape(strip_tags(part)) for part in html_parts if part).strip()

@@ -125,7 +125,7 @@ def browse(index_page: Any, params: Mapping[str, Any]) -> Browse:
         shown = paginator.get_page(number)
         results = [Result(page, SafeString("")) for page in shown]
 
-    def options(name: str, choices: list[tuple[str, str]]) -> list[Option]:
+    def options(name: str, choices: list[tuple[str, Any]]) -> list[Option]:
         chosen = current[name]
         return [Option("", "", _url(current, **{name: ""}), chosen == "")] + [
             Option(value, str(label), _url(current, **{name: value}), chosen == value)

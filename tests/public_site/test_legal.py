@@ -48,7 +48,10 @@ def test_search_finds_other_forms_of_the_word(client, legal, lang, query, expect
 
 def test_search_finds_only_documents_with_every_word(client, legal):
     found = titles(client.get("/ru/legal/", {"q": "пытки прокуратура"}).content.decode())
-    assert sorted(found) == ["Образец заявления о пытках в прокуратуру", "УК РТ, статья 143-1. Пытка"]
+    assert sorted(found) == [
+        "Образец заявления о пытках в прокуратуру",
+        "УК РТ, статья 143-1. Пытка",
+    ]
     assert titles(client.get("/ru/legal/", {"q": "пытки омлет"}).content.decode()) == []
 
 

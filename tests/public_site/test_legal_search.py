@@ -81,7 +81,9 @@ def test_any_text_makes_a_valid_query(text):
     _run(text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=300))
 def test_any_generated_text_makes_a_valid_query(text):
     _run(text)
