@@ -143,6 +143,7 @@ def _request(get: Any, params: dict[str, str]) -> Any:
 @benchmark("public_pages")
 def public_pages(ctx: Context) -> dict[str, Any]:
     from himoya.public_site.legal import LegalDocumentPage
+    from himoya.public_site.legal_selectors import browse
 
     legal = _site()
     ru_index = legal.localized if legal.locale.language_code != "ru" else legal
@@ -173,6 +174,6 @@ def public_pages(ctx: Context) -> dict[str, Any]:
     for params in QUERIES:
         label = "search " + " ".join(f"{k}={v}" for k, v in params.items())
         figures[label] = summary(timings(_request(get, params), ctx.runs))
-        found = client.get("/ru/legal/", params).context["browse"].paginator_page.paginator.count
+        found = browse(ru_index, params).paginator_page.paginator.count
         figures[label]["found"] = found
     return figures
