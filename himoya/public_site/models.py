@@ -113,3 +113,12 @@ class ContactsPage(PublicPage):
         context = super().get_context(request, *args, **kwargs)
         context["offices"] = public_offices(settings.HIMOYA_PUBLIC_ORGANISATION)
         return context
+
+
+# The legal database's models live in their own module; imported here so Django finds them.
+from himoya.public_site.legal import (  # noqa: E402, F401
+    LegalDocumentPage,
+    LegalIndexPage,
+    LegalSearchEntry,
+    LegalTopic,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from himoya.public_site import letters, views
+from himoya.public_site import legal_views, letters, views
 
 app_name = "public"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("help/sent/<str:signed>/", views.help_sent, name="help_sent"),
     path("letters/", letters.letter_list, name="letters"),
     path("letters/<int:pk>/", letters.letter_form, name="letter"),
+    path("legal-file/<int:page_id>/", legal_views.legal_file, name="legal_file"),
 ]
