@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from himoya.public_site.documents import serve_document
 from himoya.public_site.views import serve as serve_page
 
 admin.site.site_header = "Himoya"
@@ -23,7 +24,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("staff/cms/logout/", RedirectView.as_view(pattern_name="account_logout")),
     path("staff/cms/", include(wagtailadmin_urls)),
-    # Templates to download, read from our own storage by Wagtail's serving view.
+    # Templates to download and other documents of the public site: read through our
+    # storage (which decrypts) before Wagtail's own view, which would send ciphertext.
+    re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("staff/admin/", admin.site.urls),
     path("staff/accounts/", include("allauth.urls")),
