@@ -49,7 +49,9 @@ ALLOWED: dict[str, set[str]] = {
     },
     # The public site renders no case data: it registers help requests through
     # ``cases.services.appeal_register`` and reads the public offices of ``outreach``.
-    "public_site": {"core", "accounts", "cases", "outreach"},
+    # Stories need the publication consent (``documentation``); the reports page shows
+    # the yearly statistics (``stats``) with the vocabulary's labels (``reference``).
+    "public_site": {"core", "accounts", "reference", "cases", "outreach", "documentation", "stats"},
 }
 
 

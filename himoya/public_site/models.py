@@ -22,7 +22,7 @@ from wagtail.models import Page
 from himoya.public_site import i18n
 from himoya.public_site.selectors import public_offices
 
-TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+TEXT_FEATURES: list[str] = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
 class PublicPage(Page):
@@ -113,3 +113,8 @@ class ContactsPage(PublicPage):
         context = super().get_context(request, *args, **kwargs)
         context["offices"] = public_offices(settings.HIMOYA_PUBLIC_ORGANISATION)
         return context
+
+
+# Page models kept in their own modules, registered with the app through this import.
+from himoya.public_site.reports import ReportsPage  # noqa: E402,F401
+from himoya.public_site.stories import StoryIndexPage, StoryPage, StoryReview  # noqa: E402,F401

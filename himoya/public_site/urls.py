@@ -1,6 +1,6 @@
 from django.urls import path
 
-from himoya.public_site import views
+from himoya.public_site import publications, views
 
 app_name = "public"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_request, name="help"),
     path("help/sent/<str:signed>/", views.help_sent, name="help_sent"),
+    path("publications/", publications.publications, name="publications"),
 ]
