@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Locale
 
 from himoya.accounts.models import Organisation, Role, User
@@ -198,7 +199,8 @@ def stories_withdraw_for_case(*, actor: Any, case: Case) -> list[StoryReview]:
             locked.save(update_fields=["state", "withdrawn_at"])
             page = locked.page
             if page.live:
-                page.unpublish(user=user_of(actor), log_action=True)
+                # The consent's owner decides, not the page's editors: no page permission.
+                UnpublishPageAction(page, user=user_of(actor)).execute(skip_permission_checks=True)
             record_event(
                 actor=actor,
                 action="story.withdraw",
