@@ -140,9 +140,11 @@ def _stories(ctx: DemoContext, home: HomePage) -> None:
     organisation = ctx.objects.get(f"org:{SLUG}")
     lawyer = ctx.objects.get(f"user:{SLUG}:lawyer")
     coordinator = ctx.objects.get(f"user:{SLUG}:coordinator")
-    case = Case.objects.filter(organisation=organisation, lawyer=lawyer).order_by("pk").first()
-    if case is None or coordinator is None:
+    # Not the first of the lawyer's cases: documentation's demo documents that one.
+    cases = list(Case.objects.filter(organisation=organisation, lawyer=lawyer).order_by("pk")[:2])
+    if not cases or coordinator is None:
         return
+    case = cases[-1]
     given = timezone.localdate()
     for victim in documentation.victims(case):
         if not Consent.objects.filter(
