@@ -283,3 +283,19 @@ def test_the_review_page_lets_another_coordinator_approve_and_not_the_author(sta
     assert not StoryPage.objects.get(pk=review.page_id).live
     assert client.post(f"/staff/stories/{review.pk}/", checks).status_code == 302
     assert StoryPage.objects.get(pk=review.page_id).live
+
+
+def test_the_editor_offers_no_publish_button_for_a_story(staff, site):
+    from wagtail.admin.action_menu import PublishMenuItem, SaveDraftMenuItem
+
+    from himoya.public_site.stories import _no_publish_for_stories
+
+    _consent(staff)
+    review = _propose(staff)
+    items = [SaveDraftMenuItem(), PublishMenuItem()]
+    _no_publish_for_stories(items, None, {"page": review.page})
+    assert [item.name for item in items] == ["action-save-draft"]
+    # Other pages keep their button.
+    items = [SaveDraftMenuItem(), PublishMenuItem()]
+    _no_publish_for_stories(items, None, {"page": site["steps"]})
+    assert [item.name for item in items] == ["action-save-draft", "action-publish"]
