@@ -50,7 +50,18 @@ ALLOWED: dict[str, set[str]] = {
     # The public site renders no case data: it registers help requests through
     # ``cases.services.appeal_register``, reads the public offices of ``outreach`` and
     # makes self-help letters through ``letters.selfhelp`` (no case, nothing stored).
-    "public_site": {"core", "accounts", "cases", "outreach", "letters"},
+    # Stories need the publication consent (``documentation``); the reports page shows
+    # the yearly statistics (``stats``) with the vocabulary's labels (``reference``).
+    "public_site": {
+        "core",
+        "accounts",
+        "reference",
+        "cases",
+        "outreach",
+        "letters",
+        "documentation",
+        "stats",
+    },
 }
 
 

@@ -28,6 +28,7 @@ class PublicationForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", "—"), *Publication.Kind.choices]
     )
     url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    public = forms.BooleanField(label=_("Show on the public site"), required=False)
     external_id = forms.CharField(
         label=_("Register number"),
         required=False,

@@ -29,6 +29,8 @@ class Publication(models.Model):
     title = models.CharField(_("title"), max_length=500)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
+    # Listed on the public site only when staff say so (a register may hold internal items).
+    public = models.BooleanField(_("shown on the public site"), default=False)
 
     class Meta:
         db_table = "cases_publication"

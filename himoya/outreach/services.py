@@ -73,6 +73,7 @@ def publication_create(
     kind: str = "",
     url: str = "",
     external_id: str = "",
+    public: bool = False,
 ) -> Publication:
     require(actor, "outreach.manage", organisation)
     check_publication(published_on=published_on, language=language, title=title, kind=kind)
@@ -85,6 +86,7 @@ def publication_create(
             title=title.strip(),
             kind=kind,
             url=url,
+            public=public,
         )
         audit_record(
             actor=actor,
@@ -105,6 +107,7 @@ def publication_update(
     title: str,
     kind: str = "",
     url: str = "",
+    public: bool = False,
 ) -> Publication:
     require(actor, "outreach.manage", publication.organisation)
     check_publication(published_on=published_on, language=language, title=title, kind=kind)
@@ -116,6 +119,7 @@ def publication_update(
             "title": title.strip(),
             "kind": kind,
             "url": url,
+            "public": public,
         }
         save_changed(
             actor=actor,

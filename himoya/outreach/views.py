@@ -110,7 +110,8 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     publication = get_object_or_404(Publication, pk=pk, organisation=org)
     initial = {
-        f: getattr(publication, f) for f in ("title", "published_on", "language", "kind", "url")
+        f: getattr(publication, f)
+        for f in ("title", "published_on", "language", "kind", "url", "public")
     }
     form = PublicationForm(request.POST or None, initial=initial)
     del form.fields["external_id"]  # the register's key: an import matches by it

@@ -6,3 +6,9 @@ class PublicSiteConfig(AppConfig):
     name = "himoya.public_site"
     label = "public_site"
     verbose_name = _("Public site")
+
+    def ready(self) -> None:
+        from himoya.documentation.signals import consent_revoked
+        from himoya.public_site import events, panels, policies, story_services  # noqa: F401
+
+        consent_revoked.connect(story_services.on_consent_revoked, dispatch_uid="stories")

@@ -22,7 +22,7 @@ from wagtail.models import Page
 from himoya.public_site import i18n
 from himoya.public_site.selectors import public_offices
 
-TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+TEXT_FEATURES: list[str] = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
 class PublicPage(Page):
@@ -115,10 +115,13 @@ class ContactsPage(PublicPage):
         return context
 
 
-# The legal database's models live in their own module; imported here so Django finds them.
+# Page models kept in their own modules (the legal database, stories, reports): imported
+# here so Django registers them with the app.
 from himoya.public_site.legal import (  # noqa: E402, F401
     LegalDocumentPage,
     LegalIndexPage,
     LegalSearchEntry,
     LegalTopic,
 )
+from himoya.public_site.reports import ReportsPage  # noqa: E402, F401
+from himoya.public_site.stories import StoryIndexPage, StoryPage, StoryReview  # noqa: E402, F401

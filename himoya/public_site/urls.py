@@ -1,6 +1,6 @@
 from django.urls import path
 
-from himoya.public_site import legal_views, letters, views
+from himoya.public_site import legal_views, letters, publications, views
 
 app_name = "public"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("letters/", letters.letter_list, name="letters"),
     path("letters/<int:pk>/", letters.letter_form, name="letter"),
     path("legal-file/<int:page_id>/", legal_views.legal_file, name="legal_file"),
+    path("publications/", publications.publications, name="publications"),
 ]

@@ -23,6 +23,7 @@ from himoya.cases.services.common import not_in_future, user_of
 from himoya.core.events import record_event
 from himoya.core.policies import require
 from himoya.documentation.models import Consent, ConsentKind
+from himoya.documentation.signals import consent_revoked
 from himoya.reference.models import Partner
 
 
@@ -171,5 +172,6 @@ def consent_revoke(*, actor: Any, consent: Consent) -> Consent:
                 "kind": locked.kind,
             },
         )
+        consent_revoked.send(sender=Consent, consent=locked, actor=actor)
     consent.revoked_at, consent.revoked_by = locked.revoked_at, locked.revoked_by
     return consent
