@@ -10,14 +10,16 @@ the file through the storage, which decrypts a segment at a time."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.documents.models import document_served
 
 
-def serve_document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponse:
+def serve_document(
+    request: HttpRequest, document_id: str, document_filename: str
+) -> HttpResponseBase:
     document_model = get_document_model()
     doc = get_object_or_404(document_model, id=int(document_id))
     if doc.filename != document_filename:
