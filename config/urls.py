@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/cms/", include(wagtailadmin_urls)),
     # Templates to download, read from our own storage by Wagtail's serving view.
     path("documents/", include(wagtaildocs_urls)),
+    path("lesson-media/", include("himoya.public_site.media_urls")),
     path("staff/admin/", admin.site.urls),
     path("staff/accounts/", include("allauth.urls")),
     path("staff/cases/", include("himoya.reference.urls")),

@@ -5,7 +5,7 @@ still to be written for the demo."""
 from __future__ import annotations
 
 from himoya.core.demo_loader import DemoContext
-from himoya.public_site import content
+from himoya.public_site import content, lessons_demo
 
 HOME = {
     "ru": (
@@ -40,3 +40,4 @@ def load(ctx: DemoContext) -> None:
         title, intro = HOME[code]
         if home.get_translation_or_none(content.locale(code)) is None:
             content.translation(home, code, title=title, intro=intro)
+    lessons_demo.load(ctx, home)

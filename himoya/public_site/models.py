@@ -113,3 +113,13 @@ class ContactsPage(PublicPage):
         context = super().get_context(request, *args, **kwargs)
         context["offices"] = public_offices(settings.HIMOYA_PUBLIC_ORGANISATION)
         return context
+
+
+# The lesson models live in their own module; imported here so Django registers them.
+from himoya.public_site.lessons import (  # noqa: E402, F401
+    CoursePage,
+    CoursesPage,
+    LessonCaption,
+    LessonPage,
+    LessonVideo,
+)
