@@ -23,6 +23,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -36,12 +37,17 @@ from himoya.public_site import video_checks
 from himoya.public_site.models import TEXT_FEATURES, PublicPage
 
 
+class LessonStorage(FileSystemStorage):
+    """MEDIA_ROOT/lessons, followed when MEDIA_ROOT changes (as FileSystemStorage
+    follows it for its own default)."""
+
+    @cached_property
+    def base_location(self) -> str:
+        return str(Path(settings.MEDIA_ROOT) / "lessons")
+
+
 def lesson_storage() -> FileSystemStorage:
-    return FileSystemStorage(
-        location=Path(settings.MEDIA_ROOT) / "lessons",
-        file_permissions_mode=0o640,
-        directory_permissions_mode=0o750,
-    )
+    return LessonStorage(file_permissions_mode=0o640, directory_permissions_mode=0o750)
 
 
 def _video_name(instance: LessonVideo, filename: str) -> str:
@@ -266,12 +272,17 @@ class LessonPage(PublicPage):
 def lesson_video_create(*, title: str, video: File, captions: dict[str, File]) -> LessonVideo:
     """A video with its captions, checked as the editor's form checks them (the demo and
     tests add videos through this)."""
+    found = LessonVideo(title=title, file=video)
+    found.full_clean()
+    # Every file is checked before any is stored: a refused caption leaves no video behind.
+    checked = []
+    for language, file in captions.items():
+        caption = LessonCaption(language=language, file=file)
+        caption.full_clean(exclude=["video"])
+        checked.append(caption)
     with transaction.atomic():
-        found = LessonVideo(title=title, file=video)
-        found.full_clean()
         found.save()
-        for language, file in captions.items():
-            caption = LessonCaption(video=found, language=language, file=file)
-            caption.full_clean()
+        for caption in checked:
+            caption.video = found
             caption.save()
-        return found
+    return found
