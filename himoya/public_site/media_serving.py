@@ -56,11 +56,11 @@ def parse_range(header: str, size: int) -> list[tuple[int, int]] | None:
             ranges.append((max(size - length, 0), size - 1))
             continue
         start = int(first)
-        end = int(last) if last else size - 1
-        if end < start:
+        if last and int(last) < start:
             return None
         if start >= size:
             continue
+        end = int(last) if last else size - 1
         ranges.append((start, min(end, size - 1)))
     if not ranges:
         raise Unsatisfiable
