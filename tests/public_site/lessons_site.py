@@ -79,3 +79,7 @@ def build_lessons(home: Any) -> dict[str, Any]:
 def lesson_media_root(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+# A word of each language's second caption (lessons_demo.CAPTIONS), to tell the tracks apart.
+CAPTION_WORDS = {"ru": "врача", "kk": "Дәрігерден", "tg": "духтур", "en": "doctor"}
