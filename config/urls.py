@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # storage (which decrypts) before Wagtail's own view, which would send ciphertext.
     re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
+    path("lesson-media/", include("himoya.public_site.media_urls")),
     path("staff/admin/", admin.site.urls),
     path("staff/accounts/", include("allauth.urls")),
     path("staff/cases/", include("himoya.reference.urls")),

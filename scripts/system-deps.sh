@@ -3,7 +3,7 @@
 # says exactly what to install where it cannot. Idempotent. Usage: system-deps.sh run|test
 set -u
 want="${1:-run}"
-pkgs_run="gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 tesseract-ocr tesseract-ocr-rus tesseract-ocr-kaz tesseract-ocr-tgk"
+pkgs_run="gettext ffmpeg fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 tesseract-ocr tesseract-ocr-rus tesseract-ocr-kaz tesseract-ocr-tgk"
 pkgs_test="$pkgs_run chromium"
 pkgs=$([ "$want" = test ] && echo "$pkgs_test" || echo "$pkgs_run")
 
@@ -11,7 +11,7 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "himoya: not a Debian or Ubuntu system; install these yourself: $pkgs" >&2
-  echo "himoya: (Chromium, GNU gettext, DejaVu fonts, Pango, tesseract with rus/kaz/tgk data; PostgreSQL comes from a pip wheel)" >&2
+  echo "himoya: (Chromium, GNU gettext, ffmpeg (ffprobe checks lesson videos), DejaVu fonts, Pango, tesseract with rus/kaz/tgk data; PostgreSQL comes from a pip wheel)" >&2
   exit 0
 fi
 missing=""

@@ -5,7 +5,7 @@ still to be written for the demo."""
 from __future__ import annotations
 
 from himoya.core.demo_loader import DemoContext
-from himoya.public_site import content, legal_demo, stories_demo
+from himoya.public_site import content, legal_demo, lessons_demo, stories_demo
 
 HOME = {
     "ru": (
@@ -42,3 +42,4 @@ def load(ctx: DemoContext) -> None:
             content.translation(home, code, title=title, intro=intro)
     legal_demo.load(home)
     stories_demo.load(ctx)
+    lessons_demo.load(ctx, home)

@@ -115,13 +115,20 @@ class ContactsPage(PublicPage):
         return context
 
 
-# Page models kept in their own modules (the legal database, stories, reports): imported
-# here so Django registers them with the app.
+# Page models kept in their own modules (the legal database, stories, reports, video
+# lessons): imported here so Django registers them with the app.
 from himoya.public_site.legal import (  # noqa: E402, F401
     LegalDocumentPage,
     LegalIndexPage,
     LegalSearchEntry,
     LegalTopic,
+)
+from himoya.public_site.lessons import (  # noqa: E402, F401
+    CoursePage,
+    CoursesPage,
+    LessonCaption,
+    LessonPage,
+    LessonVideo,
 )
 from himoya.public_site.reports import ReportsPage  # noqa: E402, F401
 from himoya.public_site.stories import StoryIndexPage, StoryPage, StoryReview  # noqa: E402, F401
