@@ -41,7 +41,11 @@ def public_addresses() -> list[Address]:
         if not url or not url.startswith(f"/{lang}/"):
             continue
         found.append(Address(url, 200, type(page.specific).__name__))
-        have = set(page.get_translations(inclusive=True).live().values_list("locale__language_code", flat=True))
+        have = set(
+            page.get_translations(inclusive=True)
+            .live()
+            .values_list("locale__language_code", flat=True)
+        )
         for other in sorted(set(LANGS) - have):
             # The same path in a language the page was not translated to: the notice
             # that offers the languages it has (404, so that it is not indexed).
@@ -49,10 +53,19 @@ def public_addresses() -> list[Address]:
     return sorted(set(found), key=lambda a: a.path)
 
 
+def ensure_wagtail_root() -> None:
+    """Wagtail's root page comes from its migration; a transactional test that ran
+    earlier in the same process emptied the table, so it is made again when missing."""
+    if not Page.objects.filter(depth=1).exists():
+        root = Page(title="Root", slug="root", locale=locale(settings.LANGUAGE_CODE))
+        Page.add_root(instance=root)
+
+
 def publish_extra_pages() -> None:
     """A steps page in every language and a page in Russian and English only, under
     slugs no demo uses: so the walk always meets a content page, a steps page and the
     untranslated notice, whatever the demo publishes."""
+    ensure_wagtail_root()
     home = home_page(title="Главная (тест)", intro="<p>Помощь (тест)</p>")
     steps = child_page(
         home,
