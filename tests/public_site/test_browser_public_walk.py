@@ -70,6 +70,7 @@ def test_every_public_page_of_the_demo(browser, live_server, demo_site):
     failures = _walk_with_javascript(browser, live_server.url, demo_site, axe)
     failures += _walk_without_javascript(browser, live_server.url, demo_site)
     failures += _skip_link_first(browser, live_server.url)
+    failures += _home_weight(browser, live_server.url)
     assert failures == [], "\n".join(failures)
 
 
@@ -140,6 +141,29 @@ def _walk_without_javascript(browser: Any, base: str, addresses: list[Address]) 
                 failures.append(f"{address.path}: loads a script")
     finally:
         context.close()
+    return failures
+
+
+HOME_BUDGET = 200 * 1024  # issue 11: the home page under 200 KB, everything included
+
+
+def _home_weight(browser: Any, base: str) -> list[str]:
+    """Bytes over the wire (headers and bodies, as Chromium counts them) of a first visit
+    to each language's home page: HTML, CSS, scripts, fonts, images."""
+    failures = []
+    for lang in LANGS:
+        context = browser.new_context(locale="ru-RU")
+        page: Any = context.new_page()
+        requests: list[Any] = []
+        page.on("requestfinished", requests.append)
+        try:
+            page.goto(f"{base}/{lang}/", wait_until="networkidle")
+            sizes = [r.sizes() for r in requests]
+        finally:
+            context.close()
+        total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+        if not 0 < total < HOME_BUDGET:
+            failures.append(f"/{lang}/: home page weighs {total} bytes, budget {HOME_BUDGET}")
     return failures
 
 
