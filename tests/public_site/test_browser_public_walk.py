@@ -54,7 +54,18 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+# axe only asks for a review when aria-describedby names a missing element; a field
+# whose help or error text is not where it points is read without it.
+DANGLING_IDS = """() => [...document.querySelectorAll(
+    '[aria-describedby], [aria-labelledby], label[for]')]
+  .flatMap(e => ['aria-describedby', 'aria-labelledby', 'for']
+    .flatMap(a => (e.getAttribute(a) || '').split(/\\s+/))
+    .filter(id => id && !document.getElementById(id)))"""
+
+
 def _blocking_violations(page: Any, axe: str) -> list[str]:
+    if dangling := page.evaluate(DANGLING_IDS):
+        return [f"references to missing ids {dangling}"]
     page.evaluate(axe)
     result = page.evaluate(
         "() => axe.run(document, {resultTypes: ['violations']})"
@@ -116,6 +127,14 @@ def _walk_with_javascript(browser: Any, base: str, addresses: list[Address], axe
                 context.clear_cookies()
             for violation in _blocking_violations(page, axe):
                 failures.append(f"{address.path}: axe {violation}")
+        for lang in LANGS:
+            # The help form as it comes back with errors: messages, aria-invalid fields.
+            current["path"] = path = f"/{lang}/help/ (sent empty)"
+            page.goto(f"{base}/{lang}/help/")
+            page.locator("form.help-form [type=submit]").click()
+            if page.locator(".field.has-error").count() == 0:
+                failures.append(f"{path}: no field marked as wrong")
+            failures += [f"{path}: axe {v}" for v in _blocking_violations(page, axe)]
     finally:
         context.close()
     return failures
