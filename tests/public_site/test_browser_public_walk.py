@@ -174,7 +174,7 @@ def _home_weight(browser: Any, base: str) -> list[str]:
         context = browser.new_context(locale="ru-RU")
         page: Any = context.new_page()
         requests: list[Any] = []
-        page.on("requestfinished", requests.append)
+        page.on("requestfinished", lambda request, seen=requests: seen.append(request))
         try:
             page.goto(f"{base}/{lang}/", wait_until="networkidle")
             sizes = [r.sizes() for r in requests]
