@@ -8,19 +8,27 @@ HIMOYA := $(BIN)/himoya
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test setup setup-test system-deps system-deps-test messages lint typecheck \
-        pytest fuzz db-stop makemessages bench clean
+        pytest fuzz db-stop makemessages bench clean node-deps lighthouse
 
 # Migrate, load the demo, serve on PORT with one worker; Ctrl-C stops all and the database.
 run: system-deps setup messages
 	@$(BIN)/python scripts/run.py $(PORT)
 
-test: system-deps-test setup-test messages lint typecheck pytest
+test: system-deps-test setup-test node-deps messages lint typecheck pytest
 
 system-deps:
 	@scripts/system-deps.sh run
 
 system-deps-test:
 	@scripts/system-deps.sh test
+
+# axe-core (the browser tests' accessibility check) and Lighthouse (bench/lighthouse.sh),
+# pinned in package-lock.json; nothing from node_modules is ever served to visitors.
+node-deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	else echo "himoya: npm not found (apt-get install nodejs npm); the accessibility checks will be skipped"; fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,5 +80,9 @@ db-stop: | $(BIN)/python
 bench: setup-test
 	HIMOYA_ENV=test HIMOYA_VAR_DIR=var/bench $(BIN)/python -m bench.run
 
+# Lighthouse (mobile) on the demo's home page, a content page and the help form.
+lighthouse: setup node-deps
+	bench/lighthouse.sh
+
 clean:
-	rm -rf $(VENV) var/test var/bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var/test var/bench .pytest_cache .mypy_cache .ruff_cache

@@ -14,6 +14,8 @@ admin.site.site_title = "Himoya"
 
 # allauth answers its rate limits with this view: the 429 page says how long to wait.
 handler429 = "himoya.accounts.throttle.too_many_requests"
+# Outside /staff/ and /api/, the public layout: no cookie, no script (public_site.views).
+handler404 = "himoya.public_site.views.not_found"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),

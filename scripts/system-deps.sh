@@ -4,7 +4,8 @@
 set -u
 want="${1:-run}"
 pkgs_run="gettext ffmpeg fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 tesseract-ocr tesseract-ocr-rus tesseract-ocr-kaz tesseract-ocr-tgk"
-pkgs_test="$pkgs_run chromium"
+# Node.js runs axe-core and Lighthouse (package.json); NodeSource's nodejs brings npm along.
+pkgs_test="$pkgs_run chromium nodejs$(command -v npm >/dev/null 2>&1 || echo ' npm')"
 pkgs=$([ "$want" = test ] && echo "$pkgs_test" || echo "$pkgs_run")
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

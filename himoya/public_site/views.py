@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from wagtail import views as wagtail_views
 from wagtail.models import Locale, Page, Site
@@ -126,6 +127,19 @@ def help_sent(request: HttpRequest, signed: str) -> HttpResponse:
     offices = public_offices(settings.HIMOYA_PUBLIC_ORGANISATION)
     context = _context(request, reference=reference, offices=offices)
     return render(request, "public_site/help_sent.html", context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page (``handler404``). Outside /staff/ and /api/ it is a public page: the
+    staff layout would set a CSRF cookie and load scripts, and a visitor who mistyped an
+    address has used no form. Its language links lead to each language's home page."""
+    if request.path.startswith(("/staff/", "/api/")):
+        return defaults.page_not_found(request, exception)
+    context = _context(request)
+    context["alternates"] = i18n.alternates(
+        request, {code: f"/{code}/" for code, _name in settings.LANGUAGES}
+    )
+    return render(request, "public_site/404.html", context, status=404)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -57,7 +57,7 @@ def test_a_page_in_no_language_is_a_plain_404(client, site):
 
 
 @pytest.mark.parametrize(
-    "path", ["/ru/", "/kk/steps/", "/en/about/", "/tg/help/", "/kk/about/", "/"]
+    "path", ["/ru/", "/kk/steps/", "/en/about/", "/tg/help/", "/kk/about/", "/", "/en/nothing/"]
 )
 def test_plain_get_of_public_pages_sets_no_cookie(client, site, path):
     response = client.get(path)
@@ -72,7 +72,9 @@ EXTERNAL = re.compile(
 )
 
 
-@pytest.mark.parametrize("path", ["/ru/", "/kk/steps/", "/en/about/", "/tg/help/", "/kk/about/"])
+@pytest.mark.parametrize(
+    "path", ["/ru/", "/kk/steps/", "/en/about/", "/tg/help/", "/kk/about/", "/en/nothing/"]
+)
 def test_public_pages_load_nothing_from_another_host(client, site, path):
     html = client.get(path).content.decode()
     assert not EXTERNAL.search(html), EXTERNAL.search(html)
@@ -85,6 +87,15 @@ def test_the_external_resource_check_can_fail():
     assert EXTERNAL.search('<img src="https://cdn.example/x.png">')
     assert EXTERNAL.search('<link rel="stylesheet" href="//fonts.example/a.css">')
     assert not EXTERNAL.search('<a href="https://t.me/+99290000">Telegram</a>')
+
+
+def test_a_missing_public_page_is_a_public_404_in_its_language(client, site):
+    response = client.get("/kk/nothing-here/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="kk">' in html and 'class="public"' in html
+    assert 'href="http://testserver/en/" hreflang="en"' in html
+    assert "csrf" not in html.lower()
 
 
 def test_staff_home_redirects_anonymous_to_login(client):

@@ -1,0 +1,104 @@
+"""Every public address worth walking, found rather than listed: each live Wagtail page
+in each language it is published in, the notice a language without it shows, and the
+fixed pages (home, help form, help sent, a missing page) in every language. Pages
+that other parts add later (legal texts, lessons, stories) are walked with no change
+here, as soon as the demo or a test publishes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+from wagtail.models import Page
+
+from himoya.public_site.content import child_page, home_page, locale
+from himoya.public_site.content import translation as translate
+from himoya.public_site.models import ContactsPage, ContentPage, StepsPage
+from himoya.public_site.views import sent_url
+
+LANGS = [code for code, _name in settings.LANGUAGES]
+
+
+@dataclass(frozen=True)
+class Address:
+    path: str
+    status: int
+    what: str  # for messages: which kind of page this is
+
+
+def public_addresses() -> list[Address]:
+    found: list[Address] = []
+    for lang in LANGS:
+        with translation.override(lang):
+            found.append(Address(f"/{lang}/help/", 200, "help form"))
+            found.append(Address(sent_url("KZ-2026-00042"), 200, "help sent"))
+        found.append(Address(f"/{lang}/no-such-page-here/", 404, "missing page"))
+    pages = Page.objects.live().filter(depth__gte=2).select_related("locale").order_by("path")
+    for page in pages:
+        url = page.get_url()
+        lang = page.locale.language_code
+        if not url or not url.startswith(f"/{lang}/"):
+            continue
+        found.append(Address(url, 200, type(page.specific).__name__))
+        have = set(
+            page.get_translations(inclusive=True)
+            .live()
+            .values_list("locale__language_code", flat=True)
+        )
+        for other in sorted(set(LANGS) - have):
+            # The same path in a language the page was not translated to: the notice
+            # that offers the languages it has (404, so that it is not indexed).
+            found.append(Address(f"/{other}/{url[len(lang) + 2 :]}", 404, "untranslated notice"))
+    return sorted(set(found), key=lambda a: a.path)
+
+
+def ensure_wagtail_root() -> None:
+    """Wagtail's root page comes from its migration; a transactional test that ran
+    earlier in the same process emptied the table, so it is made again when missing."""
+    if not Page.objects.filter(depth=1).exists():
+        root = Page(title="Root", slug="root", locale=locale(settings.LANGUAGE_CODE))
+        Page.add_root(instance=root)
+
+
+def publish_extra_pages() -> None:
+    """A steps page in every language and a page in Russian and English only, under
+    slugs no demo uses: so the walk always meets a content page, a steps page and the
+    untranslated notice, whatever the demo publishes."""
+    ensure_wagtail_root()
+    home = home_page(title="Главная (тест)", intro="<p>Помощь (тест)</p>")
+    steps = child_page(
+        home,
+        StepsPage(
+            title="Семь шагов (проверка)",
+            slug="walk-steps",
+            show_in_menus=False,
+            steps=[
+                (
+                    "step",
+                    {
+                        "title": "Сообщите третьим лицам",
+                        "meaning": "<p>Смысл шага (проверка)</p>",
+                        "where": "<p>Куда идти (проверка)</p>",
+                    },
+                )
+            ],
+        ),
+    )
+    about = child_page(
+        home,
+        ContentPage(
+            title="О проверке",
+            slug="walk-about",
+            intro="Кратко (проверка)",
+            body=[("heading", "Раздел (проверка)")],
+        ),
+    )
+    child_page(home, ContactsPage(title="Контакты (проверка)", slug="walk-contacts"))
+    for code in LANGS:
+        if code == settings.LANGUAGE_CODE:
+            continue
+        if home.get_translation_or_none(locale(code)) is None:
+            translate(home, code, title=f"Home {code} (test)")
+        translate(steps, code, title=f"Steps {code} (test)")
+    translate(about, "en", title="About the check")
