@@ -8,6 +8,8 @@
   upload is a new version; letters keep the version they were made from.
 * A letter is case work (``case.edit``). Signing it off is a lawyer's act: the
   organisation's lawyers who may work on the case (``letters.sign``).
+* A batch (the same letter for many cases) is made by the organisation's lawyers and
+  coordinators (``letters.batch.create``), each case still under ``case.edit``.
 """
 
 from __future__ import annotations
@@ -32,3 +34,8 @@ def template_manage(user: Any, obj: Any) -> bool:
 @policy("letters.sign")
 def letter_sign(user: Any, case: Any) -> bool:
     return user.role == Role.LAWYER and can(user, "case.edit", case)
+
+
+@policy("letters.batch.create")
+def batch_create(user: Any, obj: Any) -> bool:
+    return bool(user.organisation_id) and user.role in (Role.LAWYER, Role.COORDINATOR)
