@@ -68,9 +68,7 @@ def test_a_job_run_again_for_a_ready_letter_does_nothing(staff, shipped):
     assert AuditEvent.objects.filter(action="letter.generate").count() == 1
 
 
-def test_a_consent_revoked_before_the_job_fails_the_letter_with_the_reason(
-    staff, shipped, english
-):
+def test_a_consent_revoked_before_the_job_fails_the_letter_with_the_reason(staff, shipped, english):
     letter = _draft(staff)
     consent = Consent.objects.get(person=staff.victim, kind="sharing")
     documentation.consent_revoke(actor=staff.lawyer, consent=consent)
@@ -78,9 +76,7 @@ def test_a_consent_revoked_before_the_job_fails_the_letter_with_the_reason(
     letter.refresh_from_db()
     assert letter.generation == Generation.FAILED and letter.generation_error == "consent"
     assert not letter.docx and not letter.pdf
-    page = make_client(staff.lawyer).get(
-        f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    page = make_client(staff.lawyer).get(f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert "could not be made" in page.content.decode()
     assert "consented to sharing" in page.content.decode()
     assert AuditEvent.objects.get(action="letter.generate").data["error"] == "consent"
