@@ -122,9 +122,10 @@ def letter_batch_create(
                 }
             )
         user = user_of(actor)
-        assert user is not None
+        if user is None or user.organisation is None:
+            raise PermissionDenied
         batch = LetterBatch.objects.create(
-            organisation_id=user.organisation_id,
+            organisation=user.organisation,
             recipient=recipient,
             template=template,
             created_by=user,

@@ -9,8 +9,8 @@ import json
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from docx import Document
 from django.test import TestCase
+from docx import Document
 from pypdf import PdfReader
 
 from himoya.core.models import AuditEvent
