@@ -134,7 +134,11 @@ def letter_files(request: HttpRequest, pk: int) -> HttpResponse:
     """The polled part of a letter's page: its files, or that they are being made."""
     letter = selectors.access_letter(staff_user(request), pk)
     failure = failure_reason(letter) if letter.generation == Generation.FAILED else ""
-    return render(request, "letters/_files.html", {"letter": letter, "reason": failure})
+    response = render(request, "letters/_files.html", {"letter": letter, "reason": failure})
+    if request.headers.get("HX-Request") and letter.generation != Generation.PENDING:
+        # The sign-off and the rest of the page depend on the files: htmx reloads it.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_GET

@@ -50,6 +50,8 @@ def test_a_letter_is_prepared_in_the_background_and_the_pages_say_so(staff, ship
     assert letter.pdf.open("rb").read(5) == b"%PDF-"
     files = client.get(f"/staff/letters/{letter.pk}/files/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Download PDF" in files.content.decode() and "hx-trigger" not in files.content.decode()
+    polled = client.get(f"/staff/letters/{letter.pk}/files/", HTTP_HX_REQUEST="true")
+    assert polled["HX-Refresh"] == "true"
     panel = client.get(f"/staff/letters/case/{staff.case.pk}/panel/", HTTP_ACCEPT_LANGUAGE="en")
     assert "hx-trigger" not in panel.content.decode()
     event = AuditEvent.objects.get(action="letter.generate")
