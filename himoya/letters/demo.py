@@ -21,7 +21,7 @@ from himoya.cases.models import Case
 from himoya.core.demo_loader import DemoContext
 from himoya.documentation import services as documentation
 from himoya.documentation.models import Consent, ConsentKind
-from himoya.letters import services
+from himoya.letters import generation, services
 from himoya.letters.models import Letter, LetterTemplate, Recipient
 
 FACTS = (
@@ -109,9 +109,13 @@ def _make(ctx: DemoContext, lawyer: Any, case: Case, recipient: Recipient, code:
     data["facts"] = data["facts"] or FACTS
     data["victim_name"] = data["victim_name"] or "Пострадавший (вымышленный)"
     data["city"] = "Алматы" if case.country == "KZ" else "Душанбе"
-    return services.letter_create(
+    letter = services.letter_create(
         actor=lawyer, case=case, recipient=recipient, template=template, data=data
     )
+    # The demo is loaded with no worker running: its letters are made here, and the job
+    # queued on commit finds them ready.
+    generation.generate_stored(actor=lawyer, letter_id=letter.pk)
+    return Letter.objects.get(pk=letter.pk)
 
 
 def _send(lawyer: Any, letter: Letter, sent_on: dt.date, number: str) -> None:

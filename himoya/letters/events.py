@@ -54,6 +54,14 @@ register(
     _l("Answer read by OCR"),
     _l("Read the text of an answer's scan for the search."),
 )
+register(
+    "letter.generate",
+    _l("Letter's files made"),
+    _l("Made a letter's DOCX and PDF in the background, or recorded why they could not be made."),
+)
+register(
+    "letter.batch.create", _l("Letter batch made"), _l("Made the same letter for several cases.")
+)
 register("letter.download", _l("Letter downloaded"), _l("Downloaded a letter's file."))
 register("letter.remind", _l("Overdue answer reminded"), _l("Reminded of an overdue answer."))
 register("letter.recipient.save", _l("Recipient saved"), _l("Saved a recipient of letters."))

@@ -79,3 +79,15 @@ class AnswerForm(forms.Form):
     def __init__(self, *args: Any, recipients: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["forwarded_to"].queryset = recipients  # type: ignore[attr-defined]
+
+
+class BatchForm(ComposeForm):
+    """A batch's common values (each left empty takes the case's own) and its cases."""
+
+    cases = forms.MultipleChoiceField(
+        label=_("cases"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, fields: list[Field], cases: list[Any], **kw: Any) -> None:
+        super().__init__(*args, fields=fields, **kw)
+        self.fields["cases"].choices = [(str(c.pk), c.number) for c in cases]  # type: ignore[attr-defined]

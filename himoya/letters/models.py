@@ -162,6 +162,37 @@ class AnswerReading(models.TextChoices):
     FAILED = "failed", _("the reading failed")
 
 
+class Generation(models.TextChoices):
+    """Where the making of a letter's DOCX and PDF by the worker is (``letters.generation``)."""
+
+    PENDING = "pending", _("being prepared")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("could not be made")
+
+
+class LetterBatch(models.Model):
+    """The same letter (one recipient, one template version) made for many cases at
+    once. It holds no personal data: which cases it went to is in its letters."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="+")
+    template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
+
+    def __str__(self) -> str:
+        return f"letter batch {self.pk}"
+
+
 def letter_path(instance: Letter, filename: str) -> str:
     return f"letters/{timezone.now():%Y}/{filename}"
 
@@ -218,6 +249,15 @@ class Letter(models.Model):
         max_length=10, choices=AnswerReading.choices, blank=True, default=""
     )
     reminded_on = models.DateField(null=True, blank=True)
+    generation = models.CharField(
+        max_length=8, choices=Generation.choices, default=Generation.PENDING
+    )
+    # Why the worker could not make the files, as a code ("consent", "fields:facts,place",
+    # "template", "render") that the page words in the reader's language; never the data.
+    generation_error = models.CharField(max_length=300, blank=True, default="")
+    batch = models.ForeignKey(
+        LetterBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -15,14 +15,18 @@ from himoya.cases.models import Case
 from himoya.cases.panels import case_page, dashboard
 from himoya.core.panels import Panel
 from himoya.letters import selectors
-from himoya.letters.models import Letter
+from himoya.letters.models import Generation, Letter
 
 
 def letters(request: HttpRequest, case: Case, forms: Mapping[str, Any]) -> dict[str, Any]:
     rows = list(
         Letter.objects.filter(case=case).select_related("recipient", "template", "clock_at")
     )
-    return {"letters": rows, "today": timezone.localdate()}
+    return {
+        "letters": rows,
+        "today": timezone.localdate(),
+        "letters_pending": any(r.generation == Generation.PENDING for r in rows),
+    }
 
 
 case_page.register(

@@ -10,6 +10,8 @@
   organisation's lawyers who may work on the case (``letters.sign``).
 * That a domestic remedy was ineffective (for the escalation route) is recorded and
   withdrawn by the case's lawyer only (``letters.remedy.record``).
+* A batch (the same letter for many cases) is made by the organisation's lawyers and
+  coordinators (``letters.batch.create``), each case still under ``case.edit``.
 """
 
 from __future__ import annotations
@@ -46,3 +48,8 @@ def remedy_record(user: Any, case: Any) -> bool:
         and case.lawyer_id == user.pk
         and can(user, "case.edit", case)
     )
+
+
+@policy("letters.batch.create")
+def batch_create(user: Any, obj: Any) -> bool:
+    return bool(user.organisation_id) and user.role in (Role.LAWYER, Role.COORDINATOR)

@@ -2,7 +2,8 @@
 its event (audit, and for a case's letter its timeline) inside it.
 
 ``generate_letter`` is the one way a letter is made from a template, from plain data;
-``letter_create`` is it for a case, with the consent check and the stored, sealed result.
+``letter_create`` is it for a case, with the consent check and the stored, sealed data;
+the worker makes its files (``generation.py``), and a batch makes many (``batches.py``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
@@ -35,11 +34,14 @@ from himoya.documentation.models import ConsentKind
 from himoya.documentation.services import require_consent, victims
 from himoya.letters import rendering
 from himoya.letters.deadlines import answer_due
+from himoya.letters.generation import letter_generate
 from himoya.letters.models import (
     AnswerReading,
     Channel,
     DayKind,
+    Generation,
     Letter,
+    LetterBatch,
     LetterStatus,
     LetterTemplate,
     Outcome,
@@ -211,8 +213,64 @@ def template_upload(
 # ---------------------------------------------------------------- a case's letters
 
 
-def _file(content: bytes, ext: str) -> ContentFile[bytes]:
-    return ContentFile(content, name=f"{uuid.uuid4().hex}.{ext}")
+def check_letter(case: Case, recipient: Recipient, template: LetterTemplate) -> None:
+    """Refuses a recipient and template that do not go together, or with this case."""
+    if recipient.kind not in template.kinds:
+        raise ValidationError({"template": _("This template is not written for this recipient.")})
+    if template.language not in recipient.language_list:
+        raise ValidationError(
+            {"template": _("The recipient does not accept letters in this language.")}
+        )
+    if recipient.country and recipient.country != case.country:
+        raise ValidationError({"recipient": _("The recipient is in another country.")})
+
+
+def missing_required(template: LetterTemplate, data: Mapping[str, Any]) -> None:
+    """Refuses data that leaves a required field of the template empty, naming each."""
+    missing = rendering.missing_fields(rendering.parse_fields(template.fields), data)
+    if missing:
+        raise ValidationError(
+            {f.name: _("Fill in “%(field)s”.") % {"field": f.label} for f in missing}
+        )
+
+
+def draft_letter(
+    *,
+    actor: Any,
+    case: Case,
+    recipient: Recipient,
+    template: LetterTemplate,
+    data: Mapping[str, str],
+    batch: LetterBatch | None = None,
+) -> Letter:
+    """Stores a draft letter and queues the making of its files; the caller holds the
+    transaction, checked the permission, the pairing and the fields."""
+    require_consent(case, ConsentKind.SHARING)
+    letter = Letter.objects.create(
+        case=case,
+        recipient=recipient,
+        template=template,
+        data=json.dumps(dict(data), ensure_ascii=False),
+        batch=batch,
+        created_by=user_of(actor),
+    )
+    record_event(
+        actor=actor,
+        action="letter.create",
+        obj=letter,
+        organisation=case.organisation,
+        case=case,
+        data={
+            "case": case.pk,
+            "letter": letter.pk,
+            "recipient": recipient.pk,
+            "code": template.code,
+            "version": template.version,
+            "batch": batch.pk if batch is not None else None,
+        },
+    )
+    enqueue_on_commit(letter_generate, letter.pk)
+    return letter
 
 
 def letter_create(
@@ -223,45 +281,18 @@ def letter_create(
     template: LetterTemplate,
     data: Mapping[str, Any],
 ) -> Letter:
-    """A draft letter of ``case`` with its DOCX and PDF. A letter tells its recipient
+    """A draft letter of ``case``; the worker makes its DOCX and PDF
+    (``generation.letter_generate``) once this commits. A letter tells its recipient
     about the victim, so every victim of the case must have consented to sharing: the
-    check runs inside the transaction (a revocation waits for it)."""
+    check runs inside the transaction (a revocation waits for it), and again when the
+    files are made. A required field left empty is refused here, with its name."""
     require(actor, "case.edit", case)
-    if recipient.kind not in template.kinds:
-        raise ValidationError({"template": _("This template is not written for this recipient.")})
-    if template.language not in recipient.language_list:
-        raise ValidationError(
-            {"template": _("The recipient does not accept letters in this language.")}
-        )
-    if recipient.country and recipient.country != case.country:
-        raise ValidationError({"recipient": _("The recipient is in another country.")})
+    check_letter(case, recipient, template)
     clean = {str(k): str(v or "") for k, v in data.items()}
+    missing_required(template, clean)
     with transaction.atomic():
-        require_consent(case, ConsentKind.SHARING)
-        generated = generate_letter(template, clean)
-        letter = Letter(
-            case=case,
-            recipient=recipient,
-            template=template,
-            data=json.dumps(clean, ensure_ascii=False),
-            created_by=user_of(actor),
-        )
-        letter.docx.save("letter.docx", _file(generated.docx, "docx"), save=False)
-        letter.pdf.save("letter.pdf", _file(generated.pdf, "pdf"), save=False)
-        letter.save()
-        record_event(
-            actor=actor,
-            action="letter.create",
-            obj=letter,
-            organisation=case.organisation,
-            case=case,
-            data={
-                "case": case.pk,
-                "letter": letter.pk,
-                "recipient": recipient.pk,
-                "code": template.code,
-                "version": template.version,
-            },
+        letter = draft_letter(
+            actor=actor, case=case, recipient=recipient, template=template, data=clean
         )
     return letter
 
@@ -301,6 +332,8 @@ def letter_sign(*, actor: Any, letter: Letter) -> Letter:
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         if locked.status != LetterStatus.DRAFT:
             raise ValidationError(_("Only a draft can be signed off."))
+        if locked.generation != Generation.DONE:
+            raise ValidationError(_("The letter's files are not ready yet."))
         locked.status = LetterStatus.SIGNED
         locked.signed_by = user_of(actor)
         locked.signed_at = timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from himoya.letters import route_panel, staff_views, views
+from himoya.letters import batch_views, route_panel, staff_views, views
 
 app_name = "letters"
 
@@ -20,6 +20,11 @@ urlpatterns = [
         route_panel.remedy_withdraw,
         name="remedy_withdraw",
     ),
+    path("case/<int:pk>/panel/", views.case_panel, name="case_panel"),
+    path("batches/new/", batch_views.batch_new, name="batch_new"),
+    path("batches/<int:pk>/", batch_views.batch_detail, name="batch"),
+    path("batches/<int:pk>/status/", batch_views.batch_status, name="batch_status"),
+    path("<int:pk>/files/", views.letter_files, name="files"),
     path("<int:pk>/", views.letter_detail, name="detail"),
     path("<int:pk>/sign/", views.letter_sign, name="sign"),
     path("<int:pk>/dispatch/", views.letter_dispatch, name="dispatch"),

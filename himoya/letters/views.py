@@ -22,9 +22,10 @@ from himoya.core import uploads
 from himoya.core.idempotency import submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_user
-from himoya.letters import rendering, selectors, selfhelp, services
+from himoya.letters import panels, rendering, selectors, selfhelp, services
 from himoya.letters.forms import AnswerForm, ComposeForm, DispatchForm, StartForm
-from himoya.letters.models import Letter, LetterTemplate, Recipient
+from himoya.letters.generation import failure_reason
+from himoya.letters.models import Generation, Letter, LetterTemplate, Recipient
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,7 +67,13 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     if isinstance(made, HttpResponse):
                         return made
-                    messages.success(request, _("The letter is made. A lawyer signs it off."))
+                    messages.success(
+                        request,
+                        _(
+                            "The letter is made; its files are being prepared. "
+                            "A lawyer signs it off."
+                        ),
+                    )
                     return redirect("letters:detail", made.pk)
     else:
         form = ComposeForm(fields=fields, initial=services.case_prefill(case, recipient))
@@ -116,9 +123,32 @@ def _detail(request: HttpRequest, letter: Letter, status: int = 200, **forms: An
             "answer_form": forms.get("answer_form")
             or AnswerForm(recipients=recipients, initial={"answered_on": timezone.localdate()}),
             "today": timezone.localdate(),
+            "failure": failure_reason(letter) if letter.generation == Generation.FAILED else "",
         },
         status=status,
     )
+
+
+@require_GET
+def letter_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """The polled part of a letter's page: its files, or that they are being made."""
+    letter = selectors.access_letter(staff_user(request), pk)
+    failure = failure_reason(letter) if letter.generation == Generation.FAILED else ""
+    response = render(request, "letters/_files.html", {"letter": letter, "reason": failure})
+    if request.headers.get("HX-Request") and letter.generation != Generation.PENDING:
+        # The sign-off and the rest of the page depend on the files: htmx reloads it.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+def case_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The polled "Letters" panel of a case's page, while files are being made."""
+    user = staff_user(request)
+    case = case_selectors.access_case(user, pk, audit=False)
+    context = panels.letters(request, case, {})
+    context.update(case=case, can_edit=can(user, "case.edit", case))
+    return render(request, "letters/panel.html", context)
 
 
 @require_GET
@@ -221,7 +251,12 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "letters/deadlines.html",
-        {"letters": rows, "today": today, "soon": today + dt.timedelta(days=3)},
+        {
+            "letters": rows,
+            "today": today,
+            "soon": today + dt.timedelta(days=3),
+            "can_batch": can(user, "letters.batch.create", None),
+        },
     )
 
 

@@ -9,12 +9,14 @@ import json
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import TestCase
 from docx import Document
 from pypdf import PdfReader
 
 from himoya.core.models import AuditEvent
 from himoya.letters.models import Letter, LetterStatus, LetterTemplate, Recipient
 from tests.api.world import API, api_client, openapi, send
+from tests.conftest import run_queued_tasks
 from tests.letters.test_letters import DATA, PNG, _consent
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +48,21 @@ def _create(client, case, **data):
 def test_a_lawyer_makes_signs_sends_and_records_the_answer(staff, shipped):
     _consent(staff)
     client = api_client(staff.lawyer)
-    response = _create(client, staff.case, facts="Вымышленные факты: ұрып-соғу (API).")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = _create(client, staff.case, facts="Вымышленные факты: ұрып-соғу (API).")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["status"] == "draft" and body["files"] == ["docx", "pdf"]
+    assert body["status"] == "draft" and body["files"] == []
+    assert body["generation"] == "pending"
     assert body["recipient"]["verified"] and "76" in body["recipient"]["legal_basis"]
     pk = body["id"]
+    # Until the worker made the files, a download says so, and the letter is not signed.
+    waiting = client.get(f"{API}/letters/{pk}/pdf")
+    assert waiting.status_code == 409 and waiting.json()["code"] == "not_ready"
+    assert client.post(f"{API}/letters/{pk}/sign").status_code == 422
+    assert run_queued_tasks() == 1
+    made = client.get(f"{API}/letters/{pk}").json()
+    assert made["generation"] == "done" and made["files"] == ["docx", "pdf"]
     listed = client.get(f"{API}/cases/{staff.case.pk}/letters").json()
     assert [row["id"] for row in listed] == [pk]
 

@@ -24,6 +24,7 @@ from himoya.letters.shipped import load_shipped
 from himoya.reference.models import Region, Term
 from himoya.reference.vocab_data import load_reference_data
 from tests.browser_helpers import PageGuard, login, shoot
+from tests.conftest import run_queued_tasks
 from tests.factories import TeamFactory, UserFactory, open_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,6 +94,11 @@ def test_a_lawyer_writes_sends_and_follows_a_letter(page, live_server, org, lang
     _submit(page, "form.letter-compose button[name=create]")
     letter = Letter.objects.get()
     assert page.url.endswith(f"/staff/letters/{letter.pk}/")
+    # The files are the worker's: the page says they are being prepared, and its poll
+    # brings the downloads in once the job (run here, by the worker's code) made them.
+    assert page.locator("#letter-files[data-generation=pending]").count() == 1
+    assert run_queued_tasks() == 1
+    page.wait_for_selector(f"a[href='/staff/letters/{letter.pk}/file/docx/']", timeout=20000)
 
     docx = _download(page, f"a[href='/staff/letters/{letter.pk}/file/docx/']")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)

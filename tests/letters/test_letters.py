@@ -21,6 +21,7 @@ from himoya.letters import rendering, services
 from himoya.letters.models import Letter, LetterStatus, LetterTemplate, Recipient
 from tests.conftest import make_client
 from tests.factories import UserFactory
+from tests.letters.jobs import with_files
 
 pytestmark = pytest.mark.django_db
 
@@ -69,12 +70,14 @@ DATA = {
 
 def _letter(staff, **data):
     _consent(staff)
-    return services.letter_create(
-        actor=staff.lawyer,
-        case=staff.case,
-        recipient=_prosecutor(),
-        template=_statement(),
-        data={**DATA, **data},
+    return with_files(
+        lambda: services.letter_create(
+            actor=staff.lawyer,
+            case=staff.case,
+            recipient=_prosecutor(),
+            template=_statement(),
+            data={**DATA, **data},
+        )
     )
 
 

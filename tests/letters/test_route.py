@@ -14,6 +14,7 @@ from himoya.letters.route import CHECK, NO, SENT, YES, case_route
 from himoya.letters.route_data import STEPS
 from himoya.litigation import services as litigation
 from tests.conftest import make_client
+from tests.letters.jobs import with_files
 from tests.letters.test_letters import DATA, _consent, _letter, _statement
 
 pytestmark = pytest.mark.django_db
@@ -79,12 +80,14 @@ def _to_committee(staff: Any, kind: str, on: dt.date) -> Letter:
         content=bytes(_statement().content),
     )
     _consent(staff)
-    letter = services.letter_create(
-        actor=staff.lawyer,
-        case=staff.case,
-        recipient=Recipient.objects.get(kind=kind),
-        template=template,
-        data=DATA,
+    letter = with_files(
+        lambda: services.letter_create(
+            actor=staff.lawyer,
+            case=staff.case,
+            recipient=Recipient.objects.get(kind=kind),
+            template=template,
+            data=DATA,
+        )
     )
     return _send(staff, letter, on)
 

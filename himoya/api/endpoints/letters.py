@@ -26,7 +26,8 @@ from himoya.core import uploads
 from himoya.core.policies import can
 from himoya.letters import selectors, services
 from himoya.letters.forms import AnswerForm, DispatchForm
-from himoya.letters.models import Letter, LetterTemplate
+from himoya.letters.generation import failure_reason
+from himoya.letters.models import Generation, Letter, LetterTemplate
 
 router = Router(tags=["letters"])
 
@@ -63,11 +64,19 @@ class LetterOut(Schema):
     outcome: str
     answer_note: str
     files: list[str]
+    # "pending" until the worker made the DOCX and PDF, then "done"; "failed" with
+    # generation_error saying why (a required field, the consent, the template).
+    generation: str
+    generation_error: str
     created_at: dt.datetime
 
     @staticmethod
     def resolve_case(letter: Letter) -> int:
         return letter.case_id
+
+    @staticmethod
+    def resolve_generation_error(letter: Letter) -> str:
+        return failure_reason(letter) if letter.generation == Generation.FAILED else ""
 
     @staticmethod
     def resolve_files(letter: Letter) -> list[str]:
@@ -140,9 +149,10 @@ def letter_list(request: HttpRequest, case_id: int) -> list[Letter]:
     operation_id="letter_create",
 )
 def letter_create(request: HttpRequest, case_id: int, payload: LetterIn) -> Any:
-    """Makes a draft letter (DOCX and PDF) from a template version for one of the
-    recipients the case may write to (its country's and the UN's). Refused with 422
-    naming the missing consent or field."""
+    """Makes a draft letter from a template version for one of the recipients the case
+    may write to (its country's and the UN's). Refused with 422 naming the missing
+    consent or field. Its DOCX and PDF are made in the background: ``generation`` is
+    ``pending`` until they are, and their downloads answer 409 ``not_ready``."""
     user = current_user(request)
     case = access_case(user, case_id, audit=False)
     if not can(user, "case.edit", case):
@@ -175,6 +185,10 @@ def letter_get(request: HttpRequest, letter_id: int) -> Letter:
 def _download(request: HttpRequest, letter_id: int, which: str, content_type: str) -> Any:
     user = current_user(request)
     letter = _letter(request, letter_id)
+    if letter.generation == Generation.PENDING:
+        return 409, {"detail": _("The letter's files are being prepared."), "code": "not_ready"}
+    if letter.generation == Generation.FAILED:
+        return 409, {"detail": failure_reason(letter), "code": "failed"}
     handle = services.letter_file(actor=user, letter=letter, which=which)
     if handle is None:
         raise ninja_errors.HttpError(404, _("The letter has no such file."))
