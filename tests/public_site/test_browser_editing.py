@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _click(page: Any, selector: str) -> None:
     # The action is in the footer's drop-down menu; a click on the element itself runs
     # the same handlers as opening the menu and choosing it.
-    page.locator(selector).first.evaluate("(button) => button.click()")
+    with page.expect_navigation():
+        page.locator(selector).first.evaluate("(button) => button.click()")
     page.wait_for_load_state()
 
 
@@ -44,10 +45,6 @@ def test_editor_submits_moderator_approves(browser, live_server, org, settings) 
         page.fill("#id_title", "Новости бюро (тест)")
         page.fill("#id_intro", "Вымышленная новость для проверки.")
         page.locator("#id_slug").evaluate("(field) => { field.value = 'news-test'; }")
-        from wagtail.models import WorkflowPage
-
-        print("WP", list(WorkflowPage.objects.values_list("page_id", "workflow__active")))
-        print("HOME", home.pk, home.path, list(home.get_ancestors().values_list("pk", "path")))
         _click(page, "button[name=action-submit]")
         created = ContentPage.objects.get(slug="news-test")
         assert not created.live
