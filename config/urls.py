@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from himoya.public_site.documents import serve_document
+from himoya.public_site.editing import cms_login
 from himoya.public_site.views import serve as serve_page
 
 admin.site.site_header = "Himoya"
@@ -23,7 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # two-factor authentication as every staff page before Wagtail sees the request.
     # Wagtail's own sign-in and sign-out pages are never shown: ours (allauth, with 2FA)
     # are the only way in and out, and Wagtail's login page links other hosts.
-    path("staff/cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("staff/cms/login/", cms_login, name="cms_login"),
     path("staff/cms/logout/", RedirectView.as_view(pattern_name="account_logout")),
     path("staff/cms/", include(wagtailadmin_urls)),
     # Templates to download and other documents of the public site: read through our

@@ -9,6 +9,14 @@ class PublicSiteConfig(AppConfig):
 
     def ready(self) -> None:
         from himoya.documentation.signals import consent_revoked
-        from himoya.public_site import events, panels, policies, story_services  # noqa: F401
+        from himoya.public_site import (  # noqa: F401
+            cms_audit,
+            editing,
+            events,
+            panels,
+            policies,
+            story_services,
+        )
 
         consent_revoked.connect(story_services.on_consent_revoked, dispatch_uid="stories")
+        cms_audit.connect()

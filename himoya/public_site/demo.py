@@ -1,11 +1,10 @@
 """Demo content of the public site: the home page in the four languages (fictional
-organisation). The other pages (seven steps, rights, about, contacts, privacy) are
-still to be written for the demo."""
+organisation); the pages below it are in ``pages_demo``."""
 
 from __future__ import annotations
 
 from himoya.core.demo_loader import DemoContext
-from himoya.public_site import content, legal_demo, lessons_demo, stories_demo
+from himoya.public_site import content, legal_demo, lessons_demo, pages_demo, stories_demo
 
 HOME = {
     "ru": (
@@ -40,6 +39,7 @@ def load(ctx: DemoContext) -> None:
         title, intro = HOME[code]
         if home.get_translation_or_none(content.locale(code)) is None:
             content.translation(home, code, title=title, intro=intro)
+    pages_demo.load(ctx, home)
     legal_demo.load(home)
     stories_demo.load(ctx)
     lessons_demo.load(ctx, home)

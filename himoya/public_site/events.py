@@ -1,34 +1,83 @@
-"""The events of the public site's stories (see himoya.core.events). Their data holds
-ids and the language; never the story's text. A story behind a case goes on that case's
-timeline: the staff side keeps the link the public page does not show."""
+"""The events of the public site (see himoya.core.events).
+
+Stories: their data holds ids and the language, never the story's text; a story behind a
+case goes on that case's timeline (the staff side keeps the link the public page does
+not show). Editing: what staff do in Wagtail's admin (recorded from Wagtail's log
+entries by ``cms_audit``) and who holds a content role."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _l
+from typing import Any
 
-from himoya.core.events import register
+from django.utils.translation import gettext_lazy as _
+
+from himoya.core.events import Names, register
 
 register(
     "story.propose",
-    _l("Public story proposed"),
-    _l("Proposed a public story for review."),
+    _("Public story proposed"),
+    _("Proposed a public story for review."),
     timeline=True,
 )
-register("story.write", _l("Public story written"), _l("Wrote a public story for review."))
+register("story.write", _("Public story written"), _("Wrote a public story for review."))
 register(
     "story.publish",
-    _l("Public story published"),
-    _l("Approved the anonymisation and published a public story."),
+    _("Public story published"),
+    _("Approved the anonymisation and published a public story."),
     timeline=True,
 )
 register(
     "story.publish.general",
-    _l("Public story published"),
-    _l("Approved the anonymisation and published a public story."),
+    _("Public story published"),
+    _("Approved the anonymisation and published a public story."),
 )
 register(
     "story.withdraw",
-    _l("Public story withdrawn"),
-    _l("Withdrew a public story: the publication consent was revoked."),
+    _("Public story withdrawn"),
+    _("Withdrew a public story: the publication consent was revoked."),
     timeline=True,
 )
+
+
+def _page(message: Any) -> Any:
+    def sentence(data: Any, names: Names) -> str | None:
+        title = data.get("title")
+        return str(message) % {"title": title} if title else None
+
+    return sentence
+
+
+def _role_label(code: Any) -> str:
+    from himoya.public_site.editing import ContentRole
+
+    return str(ContentRole(code).label) if code in ContentRole.values else str(code)
+
+
+def _role_change(data: Any, names: Names) -> str | None:
+    roles = data.get("content_role")
+    if not isinstance(roles, list) or len(roles) != 2:
+        return None
+    return str(_("Content role changed from “%(old)s” to “%(new)s”.")) % {
+        "old": _role_label(roles[0]),
+        "new": _role_label(roles[1]),
+    }
+
+
+register("content.role", _("Content role changed"), _role_change)
+register("content.page_create", _("Public page created"), _page(_("“%(title)s”")))
+register("content.page_edit", _("Public page draft saved"), _page(_("“%(title)s”")))
+register("content.page_submit", _("Public page submitted for review"), _page(_("“%(title)s”")))
+register("content.page_approve", _("Public page approved"), _page(_("“%(title)s”")))
+register("content.page_reject", _("Public page sent back for changes"), _page(_("“%(title)s”")))
+register("content.page_publish", _("Public page published"), _page(_("“%(title)s”")))
+register("content.page_schedule", _("Public page publication scheduled"), _page(_("“%(title)s”")))
+register("content.page_unpublish", _("Public page unpublished"), _page(_("“%(title)s”")))
+register("content.page_delete", _("Public page deleted"), _page(_("“%(title)s”")))
+register("content.page_other", _("Public page changed"), _page(_("“%(title)s”")))
+register("content.image_upload", _("Image uploaded"), _page(_("“%(title)s”")))
+register("content.image_edit", _("Image changed"), _page(_("“%(title)s”")))
+register("content.image_delete", _("Image deleted"), _page(_("“%(title)s”")))
+register("content.document_upload", _("Document uploaded"), _page(_("“%(title)s”")))
+register("content.document_edit", _("Document changed"), _page(_("“%(title)s”")))
+register("content.document_delete", _("Document deleted"), _page(_("“%(title)s”")))
+register("content.model_other", _("Site content changed"), _page(_("“%(title)s”")))
