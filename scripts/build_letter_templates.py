@@ -3,6 +3,10 @@ python-docx, so they can be rebuilt and reviewed as text. Run from the repositor
 
     python scripts/build_letter_templates.py
 
+The first two templates are written out below; the others are lists of blocks in the
+letter_texts_*.py modules beside this script (one module per kind of letter, every
+language of a template side by side), laid out by :func:`from_blocks`.
+
 The wording follows ../shared/domain.md (seed 001's route; KZ Criminal Code art. 146,
 TJ Criminal Code art. 143-1) and asks for nothing the law was not shown to require.
 Placeholders are Jinja (``{{ victim_name }}``), filled by docxtpl in a sandbox.
@@ -15,6 +19,15 @@ from pathlib import Path
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
+from letter_texts_common import Block
+from letter_texts_complaints import conditions_complaint, medical_examination, officers_complaint
+from letter_texts_requests import (
+    cover_letter,
+    sentence_request,
+    visit_request,
+    whereabouts_request,
+)
+from letter_texts_un import communication, urgent_appeal
 
 OUT = Path(__file__).resolve().parent.parent / "himoya" / "letters" / "fixtures"
 
@@ -121,6 +134,41 @@ def ombudsman_appeal() -> Document:
     return doc
 
 
+def from_blocks(blocks: list[Block]) -> Document:
+    doc = _doc()
+    for kind, text in blocks:
+        if kind == "r":
+            _right(doc, text)
+        elif kind == "t":
+            _title(doc, text)
+        elif kind == "h":
+            doc.add_paragraph().add_run(text).bold = True
+        elif kind == "p":
+            _para(doc, text)
+        elif kind == "l":
+            doc.add_paragraph(text)
+        else:
+            raise ValueError(f"unknown block kind {kind!r}")
+    return doc
+
+
+NATIONAL = ("ru", "kk", "tg")
+UN = ("ru", "en")
+# code -> (the blocks of one language, the languages it is written in); the codes and
+# languages are those of himoya/letters/shipped.py TEMPLATES.
+BLOCKS = {
+    "officers-complaint": (officers_complaint, NATIONAL),
+    "monitoring-visit-request": (visit_request, NATIONAL),
+    "detainee-complaint-cover": (cover_letter, NATIONAL),
+    "medical-examination-request": (medical_examination, NATIONAL),
+    "detention-conditions-complaint": (conditions_complaint, NATIONAL),
+    "whereabouts-request": (whereabouts_request, NATIONAL),
+    "sentence-request": (sentence_request, NATIONAL),
+    "un-individual-communication": (communication, UN),
+    "sr-torture-urgent-appeal": (urgent_appeal, UN),
+}
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     builds = {
@@ -130,6 +178,11 @@ def main() -> None:
     for name, build in builds.items():
         build().save(OUT / name)
         print(OUT / name)
+    for code, (blocks, languages) in BLOCKS.items():
+        for language in languages:
+            name = f"{code}.{language}.docx"
+            from_blocks(blocks(language)).save(OUT / name)
+            print(OUT / name)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from himoya.letters.shipped_templates import shipped_templates
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 APK_KZ = (
@@ -286,6 +288,7 @@ TEMPLATES: list[dict[str, Any]] = [
         "file": "ombudsman-appeal.ru.docx",
         "source": "Seed 001 (step 4) (../shared/domain.md)",
     },
+    *shipped_templates(),
 ]
 
 
