@@ -14,6 +14,8 @@ Placeholders are Jinja (``{{ victim_name }}``), filled by docxtpl in a sandbox.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +23,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from letter_texts_common import Block
 from letter_texts_complaints import conditions_complaint, medical_examination, officers_complaint
+from letter_texts_first import ombudsman_appeal as ombudsman_blocks
+from letter_texts_first import torture_statement as statement_blocks
 from letter_texts_requests import (
     cover_letter,
     sentence_request,
@@ -157,6 +161,8 @@ UN = ("ru", "en")
 # code -> (the blocks of one language, the languages it is written in); the codes and
 # languages are those of himoya/letters/shipped.py TEMPLATES.
 BLOCKS = {
+    "torture-statement-prosecutor": (statement_blocks, ("kk", "tg")),
+    "ombudsman-appeal": (ombudsman_blocks, ("kk", "tg")),
     "officers-complaint": (officers_complaint, NATIONAL),
     "monitoring-visit-request": (visit_request, NATIONAL),
     "detainee-complaint-cover": (cover_letter, NATIONAL),
@@ -169,6 +175,21 @@ BLOCKS = {
 }
 
 
+def _save(doc: Document, path: Path) -> None:
+    """Writes ``path`` unless it already holds the same document: a Word file's zip
+    carries the time it was written, and a rebuild should not change every fixture."""
+    out = io.BytesIO()
+    doc.save(out)
+    if path.exists():
+        with zipfile.ZipFile(path) as old, zipfile.ZipFile(out) as new:
+            if all(old.read(n) == new.read(n) for n in new.namelist()) and set(
+                old.namelist()
+            ) == set(new.namelist()):
+                return
+    path.write_bytes(out.getvalue())
+    print(path)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     builds = {
@@ -176,13 +197,11 @@ def main() -> None:
         "ombudsman-appeal.ru.docx": ombudsman_appeal,
     }
     for name, build in builds.items():
-        build().save(OUT / name)
-        print(OUT / name)
+        _save(build(), OUT / name)
     for code, (blocks, languages) in BLOCKS.items():
         for language in languages:
             name = f"{code}.{language}.docx"
-            from_blocks(blocks(language)).save(OUT / name)
-            print(OUT / name)
+            _save(from_blocks(blocks(language)), OUT / name)
 
 
 if __name__ == "__main__":
