@@ -73,6 +73,10 @@ DEADLINE_KK = (
     "белгіленген мерзімде беруіңізді сұраймын."
 )
 
+# The same, when an organisation writes in the first person plural (the cover letter).
+DEADLINE_RU_WE = DEADLINE_RU.replace("Ответ прошу", "Ответ просим")
+DEADLINE_KK_WE = DEADLINE_KK.replace("сұраймын", "сұраймыз")
+
 STATE_RU = (
     "{% if country == 'KZ' %}Республика Казахстан{% elif country == 'TJ' %}"
     "Республика Таджикистан{% else %}{{ country }}{% endif %}"

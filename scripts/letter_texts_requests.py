@@ -6,7 +6,15 @@ whereabouts, and a convict's requests about the sentence (parole and the like)."
 
 from __future__ import annotations
 
-from letter_texts_common import DEADLINE_KK, DEADLINE_RU, HEADER, Block, closing
+from letter_texts_common import (
+    DEADLINE_KK,
+    DEADLINE_KK_WE,
+    DEADLINE_RU,
+    DEADLINE_RU_WE,
+    HEADER,
+    Block,
+    closing,
+)
 
 
 def visit_request(language: str) -> list[Block]:
@@ -135,7 +143,7 @@ def cover_letter(language: str) -> list[Block]:
                 "Если вопрос не относится к Вашей компетенции, просим направить жалобу "
                 "по принадлежности и уведомить об этом заявителя и нас.",
             ),
-            ("p", DEADLINE_RU),
+            ("p", DEADLINE_RU_WE),
             (
                 "p",
                 "Приложение: жалоба {{ victim_name }}{% if pages %} на {{ pages }} л.{% endif %}",
@@ -156,7 +164,7 @@ def cover_letter(language: str) -> list[Block]:
                 "Егер мәселе Сіздің құзыретіңізге жатпаса, шағымды тиесілілігі бойынша "
                 "жіберіп, бұл туралы шағым иесі мен бізге хабарлауды сұраймыз.",
             ),
-            ("p", DEADLINE_KK),
+            ("p", DEADLINE_KK_WE),
             (
                 "p",
                 "Қосымша: шағым{% if pages %}, {{ pages }} парақ{% endif %}.",
@@ -217,7 +225,7 @@ def whereabouts_request(language: str) -> list[Block]:
                 "4. Если сведений о задержании нет, принять меры к установлению его (её) "
                 "местонахождения.",
             ),
-            ("p", "5. Ответ направить мне письменно."),
+            ("p", "5. О результатах сообщить мне письменно."),
             ("p", DEADLINE_RU),
         ],
         "kk": [
