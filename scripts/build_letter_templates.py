@@ -3,6 +3,10 @@ python-docx, so they can be rebuilt and reviewed as text. Run from the repositor
 
     python scripts/build_letter_templates.py
 
+The first two templates are written out below; the others are lists of blocks in the
+letter_texts_*.py modules beside this script (one module per kind of letter, every
+language of a template side by side), laid out by :func:`from_blocks`.
+
 The wording follows ../shared/domain.md (seed 001's route; KZ Criminal Code art. 146,
 TJ Criminal Code art. 143-1) and asks for nothing the law was not shown to require.
 Placeholders are Jinja (``{{ victim_name }}``), filled by docxtpl in a sandbox.
@@ -10,11 +14,24 @@ Placeholders are Jinja (``{{ victim_name }}``), filled by docxtpl in a sandbox.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
+from letter_texts_common import Block
+from letter_texts_complaints import conditions_complaint, medical_examination, officers_complaint
+from letter_texts_first import ombudsman_appeal as ombudsman_blocks
+from letter_texts_first import torture_statement as statement_blocks
+from letter_texts_requests import (
+    cover_letter,
+    sentence_request,
+    visit_request,
+    whereabouts_request,
+)
+from letter_texts_un import communication, urgent_appeal
 
 OUT = Path(__file__).resolve().parent.parent / "himoya" / "letters" / "fixtures"
 
@@ -121,6 +138,58 @@ def ombudsman_appeal() -> Document:
     return doc
 
 
+def from_blocks(blocks: list[Block]) -> Document:
+    doc = _doc()
+    for kind, text in blocks:
+        if kind == "r":
+            _right(doc, text)
+        elif kind == "t":
+            _title(doc, text)
+        elif kind == "h":
+            doc.add_paragraph().add_run(text).bold = True
+        elif kind == "p":
+            _para(doc, text)
+        elif kind == "l":
+            doc.add_paragraph(text)
+        else:
+            raise ValueError(f"unknown block kind {kind!r}")
+    return doc
+
+
+NATIONAL = ("ru", "kk", "tg")
+UN = ("ru", "en")
+# code -> (the blocks of one language, the languages it is written in); the codes and
+# languages are those of himoya/letters/shipped.py TEMPLATES.
+BLOCKS = {
+    "torture-statement-prosecutor": (statement_blocks, ("kk", "tg")),
+    "ombudsman-appeal": (ombudsman_blocks, ("kk", "tg")),
+    "officers-complaint": (officers_complaint, NATIONAL),
+    "monitoring-visit-request": (visit_request, NATIONAL),
+    "detainee-complaint-cover": (cover_letter, NATIONAL),
+    "medical-examination-request": (medical_examination, NATIONAL),
+    "detention-conditions-complaint": (conditions_complaint, NATIONAL),
+    "whereabouts-request": (whereabouts_request, NATIONAL),
+    "sentence-request": (sentence_request, NATIONAL),
+    "un-individual-communication": (communication, UN),
+    "sr-torture-urgent-appeal": (urgent_appeal, UN),
+}
+
+
+def _save(doc: Document, path: Path) -> None:
+    """Writes ``path`` unless it already holds the same document: a Word file's zip
+    carries the time it was written, and a rebuild should not change every fixture."""
+    out = io.BytesIO()
+    doc.save(out)
+    if path.exists():
+        with zipfile.ZipFile(path) as old, zipfile.ZipFile(out) as new:
+            if all(old.read(n) == new.read(n) for n in new.namelist()) and set(
+                old.namelist()
+            ) == set(new.namelist()):
+                return
+    path.write_bytes(out.getvalue())
+    print(path)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     builds = {
@@ -128,8 +197,11 @@ def main() -> None:
         "ombudsman-appeal.ru.docx": ombudsman_appeal,
     }
     for name, build in builds.items():
-        build().save(OUT / name)
-        print(OUT / name)
+        _save(build(), OUT / name)
+    for code, (blocks, languages) in BLOCKS.items():
+        for language in languages:
+            name = f"{code}.{language}.docx"
+            _save(from_blocks(blocks(language)), OUT / name)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from himoya.letters.shipped_templates import shipped_templates
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 APK_KZ = (
@@ -286,6 +288,44 @@ TEMPLATES: list[dict[str, Any]] = [
         "file": "ombudsman-appeal.ru.docx",
         "source": "Seed 001 (step 4) (../shared/domain.md)",
     },
+    # The first two in Kazakh and Tajik: only Kazakhstan's, or only Tajikistan's, bodies
+    # take them, and their text names the country, so they do not ask for it.
+    *[
+        {
+            "code": code,
+            "language": language,
+            "title": title,
+            "recipient_kinds": kinds,
+            "fields": fields.replace("\ncountry|Страна (KZ или TJ)|1", ""),
+            "file": f"{code}.{language}.docx",
+            "source": source,
+        }
+        for code, kinds, fields, source, titles in (
+            (
+                "torture-statement-prosecutor",
+                "prosecutor_general,prosecutor_regional",
+                STATEMENT_FIELDS,
+                "Seed 001 (step 3); KZ Criminal Code art. 146, TJ Criminal Code art. 143-1 "
+                "(../shared/domain.md)",
+                {
+                    "kk": "Прокуратураға азаптау туралы арыз",
+                    "tg": "Ариза ба прокуратура дар бораи шиканҷа",
+                },
+            ),
+            (
+                "ombudsman-appeal",
+                "ombudsman",
+                OMBUDSMAN_FIELDS,
+                "Seed 001 (step 4) (../shared/domain.md)",
+                {
+                    "kk": "Адам құқықтары жөніндегі уәкілге өтініш",
+                    "tg": "Муроҷиат ба Ваколатдор оид ба ҳуқуқи инсон",
+                },
+            ),
+        )
+        for language, title in titles.items()
+    ],
+    *shipped_templates(),
 ]
 
 

@@ -61,7 +61,9 @@ def a_letter(w: World) -> Letter:
         recipients="Прокуратура (тест)",
     )
     recipient = Recipient.objects.get(country="KZ", kind="prosecutor_general")
-    template = LetterTemplate.objects.get(code="torture-statement-prosecutor", version=1)
+    template = LetterTemplate.objects.get(
+        code="torture-statement-prosecutor", language="ru", version=1
+    )
     data = {**letter_services.case_prefill(w.case, recipient), "place": "ИВС тестовый"}
     return letter_services.letter_create(
         actor=w.a_lawyer, case=w.case, recipient=recipient, template=template, data=data

@@ -31,7 +31,7 @@ def devices(staff):
 
 def _ids():
     recipient = Recipient.objects.get(country="KZ", kind="prosecutor_general")
-    template = LetterTemplate.objects.get(code="torture-statement-prosecutor")
+    template = LetterTemplate.objects.get(code="torture-statement-prosecutor", language="ru")
     return recipient.pk, template.pk
 
 

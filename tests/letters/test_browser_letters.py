@@ -79,7 +79,7 @@ def test_a_lawyer_writes_sends_and_follows_a_letter(page, live_server, org, lang
     page.goto(f"{base}/staff/cases/{case.pk}/")
     _submit(page, f"#letters a[href='/staff/letters/case/{case.pk}/new/']")
     page.select_option("#id_recipient", str(prosecutor.pk))
-    template = LetterTemplate.objects.get(code="torture-statement-prosecutor")
+    template = LetterTemplate.objects.get(code="torture-statement-prosecutor", language="ru")
     page.select_option("#id_template", str(template.pk))
     _submit(page, "form.letter-start button[type=submit]")
     # The case's facts are filled in; the lawyer completes them and previews.
