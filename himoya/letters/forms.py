@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from himoya.core.idempotency import OnceFormMixin
 from himoya.letters.models import Channel, LetterTemplate, Outcome, Recipient
-from himoya.letters.rendering import Field
+from himoya.letters.rendering import LONG_FIELDS, Field
 
 
 def recipient_label(r: Recipient) -> str:
@@ -38,7 +38,7 @@ class ComposeForm(OnceFormMixin, forms.Form):
     def __init__(self, *args: Any, fields: list[Field], **kw: Any) -> None:
         super().__init__(*args, **kw)
         for f in fields:
-            long = f.name in ("facts", "injuries", "prior_appeals", "perpetrators")
+            long = f.name in LONG_FIELDS
             self.fields[f.name] = forms.CharField(
                 label=f.label,
                 required=False,  # the service names what is missing, in one place

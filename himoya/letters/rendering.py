@@ -36,6 +36,31 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 PDF_FONTS = '"DejaVu Serif", "DejaVu Sans", serif'
 
 
+# Fields whose answers run to paragraphs (the facts, what was done, what is asked), in
+# the shipped templates and those a steward writes with the same names: the staff and
+# the public forms give them a text area.
+LONG_FIELDS = frozenset(
+    {
+        "arrest_details",
+        "conditions",
+        "articles",
+        "documents",
+        "facts",
+        "final_decision",
+        "injuries",
+        "interim_measures",
+        "other_procedures",
+        "perpetrators",
+        "prior_appeals",
+        "remedies_sought",
+        "request",
+        "steps_taken",
+        "victim_details",
+        "visits",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Field:
     name: str

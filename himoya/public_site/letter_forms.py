@@ -8,12 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from himoya.letters.rendering import Field
+from himoya.letters.rendering import LONG_FIELDS, Field
 from himoya.letters.selfhelp import FIELD_MAX_CHARS
 from himoya.public_site import spam
 
-# Fields a person writes at length; the rest are a line.
-LONG_FIELDS = ("facts", "injuries", "prior_appeals", "perpetrators", "request", "conditions")
 FORMATS = (("pdf", "PDF"), ("docx", "DOCX"))
 
 
