@@ -66,3 +66,17 @@ def self_help_letter(template: LetterTemplate, data: Mapping[str, Any]) -> rende
     fields = rendering.parse_fields(template.fields)
     clean = {f.name: str(data.get(f.name) or "").strip()[:FIELD_MAX_CHARS] for f in fields}
     return services.generate_letter(template, clean)
+
+
+# What a blank form shows where a field's answer goes.
+BLANK = "________________________"
+
+
+def blank_form(template: LetterTemplate) -> bytes:
+    """``template`` as a DOCX form to print and fill by hand: every field a line to
+    write on, and the country left open (a Russian template then names the law in
+    general words), so that the download shows no template syntax."""
+    fields = rendering.parse_fields(template.fields)
+    data = {f.name: BLANK for f in fields}
+    data["country"] = ""
+    return rendering.render_docx(bytes(template.content), data)

@@ -7,16 +7,17 @@ as it is (an editor may have changed it)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files import File
+from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from himoya.accounts.models import User
 from himoya.core.demo_loader import DEMO_EMAIL_DOMAIN, DemoContext
+from himoya.letters.models import LetterTemplate
+from himoya.letters.selfhelp import blank_form
 from himoya.public_site import content
 from himoya.public_site.editing import ContentRole, content_role_set
 from himoya.public_site.models import ContactsPage, ContentPage, StepsPage
@@ -24,35 +25,45 @@ from himoya.public_site.pages_demo_steps import STEPS
 from himoya.public_site.pages_demo_text import ABOUT, CONTACTS, PRIVACY, RIGHTS
 
 LANGUAGES = ("kk", "tg", "en")
-FIXTURES = Path(__file__).resolve().parent.parent / "letters" / "fixtures"
-# The letters app's shipped templates, offered for download on the steps that use them.
-TEMPLATES = {
-    "prosecutor": (
-        "torture-statement-prosecutor.ru.docx",
-        "Заявление о пытках в прокуратуру (образец)",
-    ),
-    "ombudsman": ("ombudsman-appeal.ru.docx", "Обращение к Уполномоченному (образец)"),
+# The letters app's shipped templates, offered for download on the steps that use them
+# as blank forms (``letters.selfhelp.blank_form``), in the page's language where the
+# template is written in it (no English: the bodies of Kazakhstan and Tajikistan do not
+# take letters in English, so the English page offers the Russian form and says so).
+TEMPLATES = {"prosecutor": "torture-statement-prosecutor", "ombudsman": "ombudsman-appeal"}
+TITLES = {
+    ("prosecutor", "ru"): "Заявление о пытках в прокуратуру (образец)",
+    ("prosecutor", "kk"): "Азаптау туралы прокуратураға арыз (үлгі)",
+    ("prosecutor", "tg"): "Ариза дар бораи шиканҷа ба прокуратура (намуна)",
+    ("ombudsman", "ru"): "Обращение к Уполномоченному (образец)",
+    ("ombudsman", "kk"): "Адам құқықтары жөніндегі уәкілге өтініш (үлгі)",
+    ("ombudsman", "tg"): "Муроҷиат ба Ваколатдор оид ба ҳуқуқи инсон (намуна)",
 }
 # Demo accounts of the organisation running the site that edit and moderate its pages.
 EDITORS = {"monitor": ContentRole.EDITOR, "coordinator": ContentRole.MODERATOR}
 
 
-def _documents() -> dict[str, Any]:
+def _documents(language: str) -> dict[str, Any]:
     document_model = get_document_model()
+    written = language if language in ("ru", "kk", "tg") else "ru"
     found = {}
-    for key, (filename, title) in TEMPLATES.items():
+    for key, code in TEMPLATES.items():
+        title = TITLES[(key, written)]
         document = document_model.objects.filter(title=title).first()
-        if document is None:
-            with (FIXTURES / filename).open("rb") as handle:
-                document = document_model(title=title, file=File(handle, name=filename))
-                document._set_document_file_metadata()
-                document.save()
+        template = (
+            LetterTemplate.objects.filter(code=code, language=written).order_by("-version").first()
+        )
+        if document is None and template is not None:
+            form = ContentFile(blank_form(template), name=f"{code}.{written}.docx")
+            document = document_model(title=title, file=form)
+            document._set_document_file_metadata()
+            document.save()
         found[key] = document
     return found
 
 
-def _steps_fields(language: str, documents: dict[str, Any]) -> dict[str, Any]:
+def _steps_fields(language: str) -> dict[str, Any]:
     text = STEPS[language]
+    documents = _documents(language)
     return {
         "title": text["title"],
         "intro": text["intro"],
@@ -98,9 +109,8 @@ def _editors(ctx: DemoContext) -> None:
 
 
 def load(ctx: DemoContext, home: Page) -> None:
-    documents = _documents()
     languages = ("ru", *LANGUAGES)
-    _page(home, "steps", StepsPage, {c: _steps_fields(c, documents) for c in languages})
+    _page(home, "steps", StepsPage, {c: _steps_fields(c) for c in languages})
     for slug, model, text in [
         ("rights", ContentPage, RIGHTS),
         ("about", ContentPage, ABOUT),
