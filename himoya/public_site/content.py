@@ -19,6 +19,17 @@ def locale(code: str) -> Locale:
     return found
 
 
+def tree_root() -> Page:
+    """The root of Wagtail's page tree. Wagtail's migration makes it; a database emptied
+    since (``flush``, a test's transactional cleanup) has none, and it is made again."""
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(
+            instance=Page(title="Root", slug="root", locale=locale(settings.LANGUAGE_CODE))
+        )
+    return root
+
+
 def home_page(*, title: str, intro: str = "") -> HomePage:
     """The default language's home page, made the default site's root (replacing
     Wagtail's placeholder "Welcome" page, which has no content of ours)."""
@@ -26,7 +37,7 @@ def home_page(*, title: str, intro: str = "") -> HomePage:
         existing = HomePage.objects.filter(locale=locale(settings.LANGUAGE_CODE)).first()
         if existing is not None:
             return existing
-        root = Page.get_first_root_node()
+        root = tree_root()
         # Wagtail's placeholder holds the slug "home" and the default site: both go.
         Site.objects.filter(is_default_site=True).delete()
         for placeholder in root.get_children().filter(slug="home"):

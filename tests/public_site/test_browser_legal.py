@@ -10,9 +10,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from wagtail.models import Page
 
-from himoya.public_site import content, legal_demo
+from himoya.public_site import legal_demo
 from tests.public_site.site import build_site
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,8 +41,6 @@ CASES = {
 def _site() -> None:
     # A transactional test starts from a flushed database: Wagtail's root page, made by
     # its migrations, may be gone.
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=content.locale("ru")))
     legal_demo.load(build_site()["home"])
 
 

@@ -53,19 +53,10 @@ def public_addresses() -> list[Address]:
     return sorted(set(found), key=lambda a: a.path)
 
 
-def ensure_wagtail_root() -> None:
-    """Wagtail's root page comes from its migration; a transactional test that ran
-    earlier in the same process emptied the table, so it is made again when missing."""
-    if not Page.objects.filter(depth=1).exists():
-        root = Page(title="Root", slug="root", locale=locale(settings.LANGUAGE_CODE))
-        Page.add_root(instance=root)
-
-
 def publish_extra_pages() -> None:
     """A steps page in every language and a page in Russian and English only, under
     slugs no demo uses: so the walk always meets a content page, a steps page and the
     untranslated notice, whatever the demo publishes."""
-    ensure_wagtail_root()
     home = home_page(title="Главная (тест)", intro="<p>Помощь (тест)</p>")
     steps = child_page(
         home,

@@ -12,6 +12,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("letters", "0003_answer_reading")]
+    dependencies = [("letters", "0006_letter_generation_and_batches")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
