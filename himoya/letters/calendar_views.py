@@ -46,7 +46,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, form: CorrectionForm, obj: CalendarCorrection | None) -> HttpResponse:
+def _page(
+    request: HttpRequest, form: CorrectionForm, obj: CalendarCorrection | None
+) -> HttpResponse:
     title = _("Edit the calendar correction") if obj else _("Add a calendar correction")
     return render(
         request,

@@ -134,7 +134,9 @@ def correction_save(
     return target
 
 
-def redate_waiting(*, actor: Any, country: str, day: dt.date, correction: CalendarCorrection) -> int:
+def redate_waiting(
+    *, actor: Any, country: str, day: dt.date, correction: CalendarCorrection
+) -> int:
     """Counts again the due dates of the answers awaited in ``country`` whose count ran
     through ``day`` (a day after it cannot change a count that ended before), and
     records each move on the case's timeline. Inside the caller's transaction."""

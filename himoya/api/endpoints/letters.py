@@ -25,9 +25,9 @@ from himoya.cases.selectors import access_case
 from himoya.core import uploads
 from himoya.core.policies import can
 from himoya.letters import selectors, services
+from himoya.letters.corrections import letter_due_basis
 from himoya.letters.forms import AnswerForm, DispatchForm
 from himoya.letters.generation import failure_reason
-from himoya.letters.corrections import letter_due_basis
 from himoya.letters.models import Generation, Letter, LetterTemplate
 
 router = Router(tags=["letters"])
