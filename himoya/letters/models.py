@@ -117,8 +117,14 @@ class CalendarCorrection(models.Model):
     url = models.URLField(_("address of the source"), max_length=500, blank=True)
     verified = models.BooleanField(_("verified"), default=False)
     active = models.BooleanField(_("in use"), default=True)
+    # Empty for the corrections shipped by a migration.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 

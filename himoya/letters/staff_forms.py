@@ -99,7 +99,9 @@ class CorrectionForm(OnceFormMixin, forms.Form):
         max_length=300,
         help_text=_("The decree or order (its number and date), or where it was published."),
     )
-    url = forms.URLField(label=_("address of the source"), required=False, max_length=500)
+    url = forms.URLField(
+        label=_("address of the source"), required=False, max_length=500, assume_scheme="https"
+    )
     verified = forms.BooleanField(
         label=_("verified"),
         required=False,

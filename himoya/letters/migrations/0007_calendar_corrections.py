@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('verified', models.BooleanField(default=False, verbose_name='verified')),
                 ('active', models.BooleanField(default=True, verbose_name='in use')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={
                 'verbose_name': 'calendar correction',
