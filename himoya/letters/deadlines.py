@@ -14,7 +14,7 @@ docs/letters.md, tests in tests/letters/test_deadlines.py):
 * TJ 2025 (Navruz 21-24 March, Independence Day 9 September) against the package and
   a published holiday calendar (trek.zone); no official Tajik decree was read. That
   calendar also lists Monday 10 March and Monday 31 March 2025 as days off, which the
-  package lacks: a TJ due date across them may come a day early (the safe side).
+  package lacks: they ship as unverified corrections (migration letters.0007).
 
 On top of the package lie the stewards' corrections (``models.CalendarCorrection``: a
 day off the package lacks, or a weekend day made working, each with its source and a
@@ -153,7 +153,7 @@ def working_days_between(
 
 def answer_due(rule: DeadlineRule | None, sent_on: dt.date, country: str) -> dt.date | None:
     """The date an answer is due by ``rule`` counted from ``sent_on`` in ``country``'s
-    calendar; None when no rule is known (the UN bodies set none)."""
+    calendar (the package's, with the stewards' corrections); None when no rule is known (the UN bodies set none)."""
     if rule is None or not rule.days:
         return None
     if rule.day_kind == CALENDAR:
