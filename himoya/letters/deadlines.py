@@ -153,7 +153,8 @@ def working_days_between(
 
 def answer_due(rule: DeadlineRule | None, sent_on: dt.date, country: str) -> dt.date | None:
     """The date an answer is due by ``rule`` counted from ``sent_on`` in ``country``'s
-    calendar (the package's, with the stewards' corrections); None when no rule is known (the UN bodies set none)."""
+    calendar (the package's, with the stewards' corrections); None when no rule is known
+    (the UN bodies set none)."""
     if rule is None or not rule.days:
         return None
     if rule.day_kind == CALENDAR:
