@@ -93,3 +93,20 @@ register(
     _l("Letter template put on or off the public site"),
     _l("Put a letter template on the public site, or took it off."),
 )
+
+
+def _calendar_save(d: Data, names: Names) -> str:
+    return _("Saved a correction of the calendar of %(country)s for %(date)s.") % {
+        "country": d.get("country", ""),
+        "date": show_stored(d.get("day", "")),
+    }
+
+
+def _due_move(d: Data, names: Names) -> str:
+    return _(
+        "The answer's due date moved from %(old)s to %(new)s with a correction of the calendar."
+    ) % {"old": show_stored(d.get("from", "")), "new": show_stored(d.get("to", ""))}
+
+
+register("letter.calendar.save", _l("Calendar correction saved"), _calendar_save)
+register("letter.due.move", _l("Answer's due date moved"), _due_move, timeline=True)

@@ -97,6 +97,57 @@ class Recipient(models.Model):
         return [code.strip() for code in self.languages.split(",") if code.strip()]
 
 
+class CorrectionKind(models.TextChoices):
+    DAY_OFF = "day_off", _("day off")
+    WORKING_DAY = "working_day", _("working day")
+
+
+class CalendarCorrection(models.Model):
+    """A day the ``holidays`` package has wrong for a country: a day off it lacks (moved
+    by the government, or decreed) or a weekend day made working. ``deadlines`` applies
+    the active ones on top of the package. A legal fact: ``source`` says where it comes
+    from and ``verified`` stays false until a steward confirmed it there; a correction
+    found wrong is retired (``active`` false), not deleted."""
+
+    country = models.CharField(_("country"), max_length=2)
+    day = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=CorrectionKind.choices)
+    what = models.CharField(_("what it is"), max_length=300)
+    source = models.CharField(_("source"), max_length=300)
+    url = models.URLField(_("address of the source"), max_length=500, blank=True)
+    verified = models.BooleanField(_("verified"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+    # Empty for the corrections shipped by a migration.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["country", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "day"],
+                condition=models.Q(active=True),
+                name="calendar_correction_one_per_day",
+            )
+        ]
+        verbose_name = _("calendar correction")
+        verbose_name_plural = _("calendar corrections")
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.day.isoformat()} {self.kind}"
+
+    @property
+    def working(self) -> bool:
+        return self.kind == CorrectionKind.WORKING_DAY
+
+
 class LetterTemplate(models.Model):
     """One version of a Word template. A new upload under the same ``code`` and
     ``language`` is the next ``version``; letters keep the version they were made from.

@@ -3,6 +3,8 @@
 * Recipients are shared reference data of the whole instance (an address or deadline
   changed in one organisation would change every organisation's letters): reference
   stewards only (``letters.recipient.manage``), as for vocabularies.
+* The corrections of the countries' calendars (``letters.calendar.manage``) move every
+  organisation's due dates: reference stewards only, like the recipients.
 * Templates are shared too, and are written by the people who know the letters:
   stewards, and coordinators of any organisation (``letters.template.manage``). Each
   upload is a new version; letters keep the version they were made from.
@@ -25,6 +27,11 @@ from himoya.reference.policies import is_steward
 
 @policy("letters.recipient.manage")
 def recipient_manage(user: Any, obj: Any) -> bool:
+    return is_steward(user)
+
+
+@policy("letters.calendar.manage")
+def calendar_manage(user: Any, obj: Any) -> bool:
     return is_steward(user)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from himoya.core.idempotency import OnceFormMixin
-from himoya.letters.models import Channel, DayKind, RecipientKind
+from himoya.letters.models import Channel, CorrectionKind, DayKind, RecipientKind
 from himoya.reference.forms import CountryField, country_choices
 
 
@@ -83,3 +83,35 @@ class TemplateUploadForm(OnceFormMixin, forms.Form):
     )
     document = forms.FileField(label=_("Word document (.docx)"))
     source = forms.CharField(label=_("source"), required=False, max_length=300)
+
+
+class CorrectionForm(OnceFormMixin, forms.Form):
+    country = CountryField(label=_("country"))
+    day = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("kind"), choices=CorrectionKind.choices)
+    what = forms.CharField(
+        label=_("what it is"),
+        max_length=300,
+        help_text=_("E.g. “day off moved from Sunday 5 January”."),
+    )
+    source = forms.CharField(
+        label=_("source"),
+        max_length=300,
+        help_text=_("The decree or order (its number and date), or where it was published."),
+    )
+    url = forms.URLField(
+        label=_("address of the source"), required=False, max_length=500, assume_scheme="https"
+    )
+    verified = forms.BooleanField(
+        label=_("verified"),
+        required=False,
+        help_text=_("Only when you read the day in the official text named as the source."),
+    )
+    active = forms.BooleanField(label=_("in use"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "form_token"}

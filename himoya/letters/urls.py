@@ -1,6 +1,6 @@
 from django.urls import path
 
-from himoya.letters import batch_views, route_panel, staff_views, views
+from himoya.letters import batch_views, calendar_views, route_panel, staff_views, views
 
 app_name = "letters"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("recipients/", views.recipients, name="recipients"),
     path("recipients/new/", staff_views.recipient_new, name="recipient_new"),
     path("recipients/<int:pk>/", staff_views.recipient_edit, name="recipient_edit"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/new/", calendar_views.correction_new, name="correction_new"),
+    path("calendar/<int:pk>/", calendar_views.correction_edit, name="correction_edit"),
     path("templates/new/", staff_views.template_upload, name="template_upload"),
     path("templates/<int:pk>/file/", staff_views.template_download, name="template_download"),
     path("templates/<int:pk>/public/", staff_views.template_public, name="template_public"),

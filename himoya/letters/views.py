@@ -23,6 +23,7 @@ from himoya.core.idempotency import submit_once
 from himoya.core.policies import can
 from himoya.core.views import staff_user
 from himoya.letters import panels, rendering, selectors, selfhelp, services
+from himoya.letters.corrections import letter_due_basis, with_due_basis
 from himoya.letters.forms import AnswerForm, ComposeForm, DispatchForm, StartForm
 from himoya.letters.generation import failure_reason
 from himoya.letters.models import Generation, Letter, LetterTemplate, Recipient
@@ -123,6 +124,7 @@ def _detail(request: HttpRequest, letter: Letter, status: int = 200, **forms: An
             "answer_form": forms.get("answer_form")
             or AnswerForm(recipients=recipients, initial={"answered_on": timezone.localdate()}),
             "today": timezone.localdate(),
+            "due_basis": letter_due_basis(letter),
             "failure": failure_reason(letter) if letter.generation == Generation.FAILED else "",
         },
         status=status,
@@ -247,7 +249,7 @@ def letter_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def deadlines(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
-    rows = list(selectors.waiting(user)[:500])
+    rows = with_due_basis(selectors.waiting(user)[:500])
     return render(
         request,
         "letters/deadlines.html",

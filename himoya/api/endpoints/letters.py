@@ -25,6 +25,7 @@ from himoya.cases.selectors import access_case
 from himoya.core import uploads
 from himoya.core.policies import can
 from himoya.letters import selectors, services
+from himoya.letters.corrections import letter_due_basis
 from himoya.letters.forms import AnswerForm, DispatchForm
 from himoya.letters.generation import failure_reason
 from himoya.letters.models import Generation, Letter, LetterTemplate
@@ -60,6 +61,9 @@ class LetterOut(Schema):
     outgoing_number: str
     clock_at: RecipientRef | None
     due_on: dt.date | None
+    # False when the due date was counted across a calendar correction nobody verified,
+    # or through a year of the holiday calendar nobody checked; None without a due date.
+    due_basis_verified: bool | None
     answered_on: dt.date | None
     outcome: str
     answer_note: str
@@ -77,6 +81,12 @@ class LetterOut(Schema):
     @staticmethod
     def resolve_generation_error(letter: Letter) -> str:
         return failure_reason(letter) if letter.generation == Generation.FAILED else ""
+
+    @staticmethod
+    def resolve_due_basis_verified(letter: Letter) -> bool | None:
+        if letter.due_on is None:
+            return None
+        return letter_due_basis(letter).verified
 
     @staticmethod
     def resolve_files(letter: Letter) -> list[str]:
