@@ -60,6 +60,12 @@ register(
     _l("Made a letter's DOCX and PDF in the background, or recorded why they could not be made."),
 )
 register(
+    "letter.regenerate",
+    _l("Letter's files asked for again"),
+    _l("Asked for a letter's files again after they could not be made."),
+    timeline=True,
+)
+register(
     "letter.batch.create", _l("Letter batch made"), _l("Made the same letter for several cases.")
 )
 register("letter.download", _l("Letter downloaded"), _l("Downloaded a letter's file."))
