@@ -125,7 +125,9 @@ def _detail(request: HttpRequest, letter: Letter, status: int = 200, **forms: An
             "today": timezone.localdate(),
             "failure": failure_reason(letter) if letter.generation == Generation.FAILED else "",
             "regenerate_form": forms.get("regenerate_form")
-            or ComposeForm(fields=rendering.parse_fields(letter.template.fields), initial=data),
+            or ComposeForm(
+                fields=rendering.parse_fields(letter.template.fields), initial=data, once=False
+            ),
         },
         status=status,
     )
