@@ -99,3 +99,8 @@ register(
     _l("Letter template put on or off the public site"),
     _l("Put a letter template on the public site, or took it off."),
 )
+register(
+    "letter.files.sweep",
+    _l("Orphan letter files swept"),
+    _l("Looked for letter files no letter refers to, and removed them when asked."),
+)

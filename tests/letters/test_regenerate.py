@@ -77,7 +77,12 @@ def test_after_the_consent_is_recorded_the_files_are_made_again(staff, shipped, 
     again = _regenerate(letter, staff.lawyer)
     assert again.generation == Generation.PENDING and again.generation_error == ""
     event = AuditEvent.objects.get(action="letter.regenerate")
-    assert event.data == {"case": staff.case.pk, "letter": letter.pk, "failed": "consent", "fields": []}
+    assert event.data == {
+        "case": staff.case.pk,
+        "letter": letter.pk,
+        "failed": "consent",
+        "fields": [],
+    }
     assert run_queued_tasks() == 1
     letter.refresh_from_db()
     assert letter.generation == Generation.DONE and letter.docx and letter.pdf
@@ -125,11 +130,20 @@ def test_the_letter_page_offers_it_to_the_lawyer_and_takes_corrected_fields(
     staff, shipped, english
 ):
     letter = _failed_for_fields(staff)
-    page = make_client(staff.lawyer).get(f"/staff/letters/{letter.pk}/").content.decode()
+    page = (
+        make_client(staff.lawyer)
+        .get(f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
     assert "Make the files again" in page and f"/staff/letters/{letter.pk}/regenerate/" in page
     # The case's doctor reads the letter, without the action; a POST is refused.
     doctor = make_client(staff.doctor)
-    assert "Make the files again" not in doctor.get(f"/staff/letters/{letter.pk}/").content.decode()
+    assert (
+        "Make the files again"
+        not in doctor.get(
+            f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    )
     assert doctor.post(f"/staff/letters/{letter.pk}/regenerate/", {}).status_code == 403
     outsider = make_client(staff.b_coordinator)
     assert outsider.post(f"/staff/letters/{letter.pk}/regenerate/", {}).status_code == 404
@@ -147,7 +161,7 @@ def test_the_letter_page_offers_it_to_the_lawyer_and_takes_corrected_fields(
     assert Letter.objects.get(pk=letter.pk).generation == Generation.PENDING
     assert run_queued_tasks() == 1
     assert Letter.objects.get(pk=letter.pk).generation == Generation.DONE
-    page = lawyer.get(f"/staff/letters/{letter.pk}/").content.decode()
+    page = lawyer.get(f"/staff/letters/{letter.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Make the files again" not in page and "Download PDF" in page
 
 
