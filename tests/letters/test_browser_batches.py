@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from himoya.letters.models import Generation, Letter, LetterBatch
 from tests.browser_helpers import PageGuard, login, shoot
@@ -27,6 +28,10 @@ def test_a_lawyer_makes_a_batch_and_watches_it_get_ready(page, live_server, staf
     first = _case(staff, "Первый Вымышленный")
     second = _case(staff, "Второй Вымышленный")
     refused = _case(staff, "Без Согласия", consent=False)
+    # Staff sign in with a second factor, as in real use.
+    secret = generate_totp_secret()
+    TOTP.activate(staff.lawyer, secret)
+    staff.lawyer.totp_secret = secret
     base = live_server.url
     guard = PageGuard(page, base)
     login(page, base, staff.lawyer)
