@@ -43,6 +43,18 @@ class SearchInUrl(Exception):
         self.path = path
 
 
+class Refused(Exception):
+    """A refusal an endpoint words itself, answered by ``api.errors`` as ``{"detail",
+    "code"}`` with ``status`` (e.g. 409 ``not_ready``, 413 ``too_large``): raised, not
+    returned as a ``(status, body)`` pair, which django-ninja deprecates."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+
+
 def require_casework(user: User) -> None:
     """Collections of cases and persons: refused outright to roles that never see any
     (a single record answers 404 instead, through the access helpers)."""

@@ -8,7 +8,9 @@
   staff pages show, audited as ``crypto.damaged``; a damaged name of a person the
   response only mentions is marked in place (``PersonBrief.damaged``) instead;
 * ``PermissionDenied`` -> 403, ``Http404`` -> 404 (missing and forbidden alike);
-* bad or missing credentials -> 401, too many requests -> 429.
+* bad or missing credentials -> 401, too many requests -> 429;
+* an endpoint's own refusal (``common.Refused``: a letter's files not ready, 409; an
+  upload over the limit, 413) -> its status with ``{"detail", "code"}``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from himoya.api.auth import (
     Throttled,
     authentication_failed_message,
 )
-from himoya.api.common import RoleForbids, SearchInUrl
+from himoya.api.common import Refused, RoleForbids, SearchInUrl
 from himoya.cases.services import ConcurrentEdit
 from himoya.core import damage
 from himoya.core.crypto import DecryptionError
@@ -175,6 +177,9 @@ def install(api: NinjaAPI) -> None:
         }
         return _json(api, request, body, 400)
 
+    def on_refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+        return _json(api, request, {"detail": exc.detail, "code": exc.code}, exc.status)
+
     def on_damaged(request: HttpRequest, exc: DecryptionError) -> HttpResponse:
         # Not a server error: the request was right and the server works; the stored
         # record is what cannot be read (a database writer moved or altered it).
@@ -197,6 +202,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(DecryptionError, on_damaged)  # type: ignore[arg-type]
     api.add_exception_handler(PydanticError, on_response_invalid)  # type: ignore[arg-type]
     api.add_exception_handler(SearchInUrl, on_search_in_url)  # type: ignore[arg-type]
+    api.add_exception_handler(Refused, on_refused)  # type: ignore[arg-type]
     api.add_exception_handler(ConcurrentEdit, on_concurrent_edit)  # type: ignore[arg-type]
     api.add_exception_handler(ValidationError, on_validation)  # type: ignore[arg-type]
     api.add_exception_handler(NinjaValidationError, on_input)  # type: ignore[arg-type]

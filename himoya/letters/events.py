@@ -60,6 +60,12 @@ register(
     _l("Made a letter's DOCX and PDF in the background, or recorded why they could not be made."),
 )
 register(
+    "letter.regenerate",
+    _l("Letter's files asked for again"),
+    _l("Asked for a letter's files again after they could not be made."),
+    timeline=True,
+)
+register(
     "letter.batch.create", _l("Letter batch made"), _l("Made the same letter for several cases.")
 )
 register("letter.download", _l("Letter downloaded"), _l("Downloaded a letter's file."))
@@ -110,3 +116,8 @@ def _due_move(d: Data, names: Names) -> str:
 
 register("letter.calendar.save", _l("Calendar correction saved"), _calendar_save)
 register("letter.due.move", _l("Answer's due date moved"), _due_move, timeline=True)
+register(
+    "letter.files.sweep",
+    _l("Orphan letter files swept"),
+    _l("Looked for letter files no letter refers to, and removed them when asked."),
+)

@@ -297,6 +297,49 @@ def letter_create(
     return letter
 
 
+def letter_regenerate(
+    *, actor: Any, letter: Letter, data: Mapping[str, Any] | None = None
+) -> Letter:
+    """Queues the making of a failed letter's files again, once whoever may edit the
+    case fixed what failed: the consent recorded since, or the fields (``data``, the
+    template's fields to change; the others keep their stored value). Refused while the
+    consent is still missing or a required field still empty, so that the worker is
+    not asked for a letter that would fail the same way."""
+    case = letter.case
+    require(actor, "case.edit", case)
+    names = {f.name for f in rendering.parse_fields(letter.template.fields)}
+    changes = {str(k): str(v or "") for k, v in (data or {}).items()}
+    unknown = sorted(set(changes) - names)
+    if unknown:
+        raise ValidationError(
+            {name: _("The letter's template has no such field.") for name in unknown}
+        )
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if locked.generation != Generation.FAILED:
+            raise ValidationError(_("Only a letter whose files could not be made is made again."))
+        stored = letter_data(locked)
+        changed = sorted(n for n, v in changes.items() if stored.get(n, "") != v)
+        merged = {**stored, **changes}
+        missing_required(locked.template, merged)
+        require_consent(case, ConsentKind.SHARING)
+        previous = locked.generation_error.split(":")[0]
+        locked.data = json.dumps(merged, ensure_ascii=False)
+        locked.generation = Generation.PENDING
+        locked.generation_error = ""
+        locked.save(update_fields=["data", "generation", "generation_error"])
+        record_event(
+            actor=actor,
+            action="letter.regenerate",
+            obj=locked,
+            organisation=case.organisation,
+            case=case,
+            data={"case": case.pk, "letter": locked.pk, "failed": previous, "fields": changed},
+        )
+        enqueue_on_commit(letter_generate, locked.pk)
+    return locked
+
+
 def letter_date(value: dt.date | None) -> str:
     """A date as letters to the authorities of Kazakhstan and Tajikistan write it
     (day first, ``core.formats``), whatever the language of the staff page."""

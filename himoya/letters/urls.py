@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:pk>/files/", views.letter_files, name="files"),
     path("<int:pk>/", views.letter_detail, name="detail"),
     path("<int:pk>/sign/", views.letter_sign, name="sign"),
+    path("<int:pk>/regenerate/", views.letter_regenerate, name="regenerate"),
     path("<int:pk>/dispatch/", views.letter_dispatch, name="dispatch"),
     path("<int:pk>/answer/", views.letter_answer, name="answer"),
     path("<int:pk>/file/<str:which>/", views.letter_download, name="download"),

@@ -126,6 +126,10 @@ def _detail(request: HttpRequest, letter: Letter, status: int = 200, **forms: An
             "today": timezone.localdate(),
             "due_basis": letter_due_basis(letter),
             "failure": failure_reason(letter) if letter.generation == Generation.FAILED else "",
+            "regenerate_form": forms.get("regenerate_form")
+            or ComposeForm(
+                fields=rendering.parse_fields(letter.template.fields), initial=data, once=False
+            ),
         },
         status=status,
     )
@@ -189,6 +193,25 @@ def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The letter is signed off."))
     return redirect("letters:detail", letter.pk)
+
+
+@require_POST
+def letter_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Makes a failed letter's files again, with the fields as corrected on its page."""
+    user = staff_user(request)
+    letter = selectors.access_letter(user, pk)
+    fields = rendering.parse_fields(letter.template.fields)
+    form = ComposeForm(request.POST, fields=fields, once=False)
+    if form.is_valid():
+        data = {f.name: form.cleaned_data.get(f.name, "") for f in fields}
+        try:
+            services.letter_regenerate(actor=user, letter=letter, data=data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The letter's files are being made again."))
+            return redirect("letters:detail", letter.pk)
+    return _detail(request, letter, status=400, regenerate_form=form)
 
 
 def _refused(request: HttpRequest, message: str, pk: int) -> HttpResponse:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from himoya.api import schemas as s
-from himoya.api.common import created, current_user
+from himoya.api.common import Refused, created, current_user
 from himoya.core import uploads
 from himoya.core.policies import can
 from himoya.evidence import selectors, services
@@ -72,7 +72,7 @@ def evidence_add(request: HttpRequest, case_id: int) -> Any:
         files = request.FILES  # parsed here, under the guard when it was installed
         refused = uploads.upload_refusal(request)
         if refused:
-            return 413, {"detail": refused, "code": "too_large"}
+            raise Refused(413, "too_large", refused)
         upload = files.get("file")
         if upload is None:
             raise ValidationError({"file": _('Attach the file as the field "file".')})

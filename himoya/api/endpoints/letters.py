@@ -20,7 +20,7 @@ from ninja import Router, Schema
 from ninja import errors as ninja_errors
 
 from himoya.api import schemas as s
-from himoya.api.common import created, current_user
+from himoya.api.common import Refused, created, current_user
 from himoya.cases.selectors import access_case
 from himoya.core import uploads
 from himoya.core.policies import can
@@ -196,9 +196,9 @@ def _download(request: HttpRequest, letter_id: int, which: str, content_type: st
     user = current_user(request)
     letter = _letter(request, letter_id)
     if letter.generation == Generation.PENDING:
-        return 409, {"detail": _("The letter's files are being prepared."), "code": "not_ready"}
+        raise Refused(409, "not_ready", _("The letter's files are being prepared."))
     if letter.generation == Generation.FAILED:
-        return 409, {"detail": failure_reason(letter), "code": "failed"}
+        raise Refused(409, "failed", failure_reason(letter))
     handle = services.letter_file(actor=user, letter=letter, which=which)
     if handle is None:
         raise ninja_errors.HttpError(404, _("The letter has no such file."))
@@ -244,6 +244,26 @@ def letter_sign(request: HttpRequest, letter_id: int) -> Letter:
     return _letter(request, letter_id)
 
 
+class RegenerateIn(Schema):
+    # The template's fields to correct; those left out keep the value stored.
+    data: dict[str, str] = {}
+
+
+@router.post(
+    "/letters/{int:letter_id}/regenerate",
+    response={200: LetterOut, **s.ERRORS},
+    operation_id="letter_regenerate",
+)
+def letter_regenerate(request: HttpRequest, letter_id: int, payload: RegenerateIn) -> Letter:
+    """Makes a failed letter's DOCX and PDF again (``generation`` back to ``pending``),
+    once what failed is fixed: the victims' consent recorded since, or the fields
+    corrected in ``data``. Refused with 422 while the consent is still missing, a
+    required field still empty, or the letter did not fail."""
+    user = current_user(request)
+    services.letter_regenerate(actor=user, letter=_letter(request, letter_id), data=payload.data)
+    return _letter(request, letter_id)
+
+
 def _form_input(request: HttpRequest, letter: Letter, policy: uploads.UploadPolicy) -> Any:
     """The body parsed under the upload guard when it is still unread (a token's
     call); a session's call had its body read by the CSRF check, within the global
@@ -259,8 +279,8 @@ def _form_input(request: HttpRequest, letter: Letter, policy: uploads.UploadPoli
     return uploads.upload_refusal(request)
 
 
-def _too_large(message: str) -> Any:
-    return 413, {"detail": message, "code": "too_large"}
+def _too_large(message: str) -> Refused:
+    return Refused(413, "too_large", message)
 
 
 @router.post(
@@ -280,7 +300,7 @@ def letter_dispatch(request: HttpRequest, letter_id: int) -> Any:
     letter = _letter(request, letter_id)
     refused = _form_input(request, letter, services.PROOF)
     if refused:
-        return _too_large(refused)
+        raise _too_large(refused)
     form = DispatchForm(request.POST, request.FILES)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
@@ -311,7 +331,7 @@ def letter_answer(request: HttpRequest, letter_id: int) -> Any:
     letter = _letter(request, letter_id)
     refused = _form_input(request, letter, services.ANSWER)
     if refused:
-        return _too_large(refused)
+        raise _too_large(refused)
     form = AnswerForm(request.POST, request.FILES, recipients=selectors.recipients_for(letter.case))
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0006_letter_generation_and_batches'),
+        ('letters', '0007_shipped_templates_issue_10'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
