@@ -135,9 +135,9 @@ def test_schedule_command_lists_every_job_and_its_next_run() -> None:
     assert reminders.endswith("himoya.cases.tasks.reminders_enqueue_daily")
     [pages] = [line for line in lines if line.startswith("public_site.scheduled_pages ")]
     assert "every 5m" in pages
-    with override_settings(HIMOYA_SCHEDULE=["cases.reminders=25:00"]):
-        with pytest.raises(CommandError, match="neither a time of day"):
-            call_command("schedule", stdout=io.StringIO())
+    wrong = override_settings(HIMOYA_SCHEDULE=["cases.reminders=25:00"])
+    with wrong, pytest.raises(CommandError, match="neither a time of day"):
+        call_command("schedule", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize(
