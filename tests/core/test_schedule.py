@@ -57,15 +57,16 @@ def test_two_workers_enqueue_a_due_job_once(start_worker) -> None:
 
 
 def test_an_interval_is_kept_between_runs_by_several_workers(start_worker) -> None:
-    env = {"HIMOYA_SCHEDULE": "testapp.tick=1s"}
+    env = {"HIMOYA_SCHEDULE": "testapp.tick=2s"}
     for _ in range(2):
         start_worker("--schedule-interval", "0.05", schedule=True, env=env)
     until(lambda: len(_ticks()) >= 4, "the job was enqueued four times", timeout=60)
     ticks = _ticks()
     gaps = [(b - a).total_seconds() for a, b in zip(ticks, ticks[1:], strict=False)]
-    # Never early (a little slack for the time the enqueue itself takes), and not late by
-    # much more than a look.
-    assert all(0.95 <= gap < 2.5 for gap in gaps), gaps
+    # Never early: a gap is the interval less at most the time one enqueue took (the task
+    # row's time is taken after the due time was checked). Late only by a look or a busy
+    # machine.
+    assert all(1.8 <= gap < 6 for gap in gaps), gaps
 
 
 def test_no_schedule_and_batch_enqueue_nothing(start_worker) -> None:
