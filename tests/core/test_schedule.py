@@ -39,11 +39,12 @@ def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+# Generous waits: starting a worker takes long on a loaded machine.
 def test_two_workers_enqueue_a_due_job_once(start_worker) -> None:
     for _ in range(2):
         start_worker("--schedule-interval", "0.05", schedule=True)
-    until(lambda: live_workers() == 2, "both workers hold their liveness lock")
-    until(lambda: len(_ticks()) >= 1, "a worker enqueued the due job")
+    until(lambda: live_workers() == 2, "both workers hold their liveness lock", timeout=120)
+    until(lambda: len(_ticks()) >= 1, "a worker enqueued the due job", timeout=120)
     # Each worker looks about 20 times a second: give both many chances to enqueue again.
     time.sleep(2)
     assert len(_ticks()) == 1
@@ -60,7 +61,7 @@ def test_an_interval_is_kept_between_runs_by_several_workers(start_worker) -> No
     env = {"HIMOYA_SCHEDULE": "testapp.tick=2s"}
     for _ in range(2):
         start_worker("--schedule-interval", "0.05", schedule=True, env=env)
-    until(lambda: len(_ticks()) >= 4, "the job was enqueued four times", timeout=60)
+    until(lambda: len(_ticks()) >= 4, "the job was enqueued four times", timeout=120)
     ticks = _ticks()
     gaps = [(b - a).total_seconds() for a, b in zip(ticks, ticks[1:], strict=False)]
     # Never early: a gap is the interval less at most the time one enqueue took (the task
@@ -71,7 +72,7 @@ def test_an_interval_is_kept_between_runs_by_several_workers(start_worker) -> No
 
 def test_no_schedule_and_batch_enqueue_nothing(start_worker) -> None:
     start_worker("--schedule-interval", "0.05")  # the fixture adds --no-schedule
-    until(lambda: live_workers() == 1, "the worker holds its liveness lock")
+    until(lambda: live_workers() == 1, "the worker holds its liveness lock", timeout=120)
     time.sleep(1.5)
     code, out = finish(start_worker("--batch", "--schedule-interval", "0.05", schedule=True))
     assert code == 0, out
