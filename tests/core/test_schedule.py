@@ -74,7 +74,8 @@ def test_no_schedule_and_batch_enqueue_nothing(start_worker) -> None:
     start_worker("--schedule-interval", "0.05")  # the fixture adds --no-schedule
     until(lambda: live_workers() == 1, "the worker holds its liveness lock", timeout=120)
     time.sleep(1.5)
-    code, out = finish(start_worker("--batch", "--schedule-interval", "0.05", schedule=True))
+    batch = start_worker("--batch", "--schedule-interval", "0.05", schedule=True)
+    code, out = finish(batch, timeout=120)
     assert code == 0, out
     assert not ScheduledJob.objects.exists()
     assert not DBTaskResult.objects.exists()
@@ -82,7 +83,7 @@ def test_no_schedule_and_batch_enqueue_nothing(start_worker) -> None:
 
 def test_a_wrong_setting_stops_the_worker_before_it_starts(start_worker) -> None:
     env = {"HIMOYA_SCHEDULE": "testapp.nothing=5m"}
-    code, out = finish(start_worker(schedule=True, env=env))
+    code, out = finish(start_worker(schedule=True, env=env), timeout=120)
     assert code != 0
     assert "HIMOYA_SCHEDULE names no such job: testapp.nothing" in out
     assert not ScheduledJob.objects.exists()
