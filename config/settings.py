@@ -306,6 +306,9 @@ HIMOYA_IMPORT_READER_MEMORY_MB = ENV.integer("HIMOYA_IMPORT_READER_MEMORY_MB", 1
 # Finished import jobs (their file name and report) are deleted after this many days
 # (`himoya purge-import-jobs`).
 HIMOYA_IMPORT_JOB_RETENTION_DAYS = ENV.integer("HIMOYA_IMPORT_JOB_RETENTION_DAYS", 30)
+# Periodic jobs the workers enqueue (himoya/core/schedule.py, `himoya schedule`): changes
+# to their timing, e.g. "cases.reminders=08:30,public_site.scheduled_pages=2m,x.y=off".
+HIMOYA_SCHEDULE = ENV.items("HIMOYA_SCHEDULE", [])
 # Error pages (DEBUG) and error e-mails show no settings, environment or locals of the
 # encryption code, and no ciphertext anywhere.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "himoya.core.debug.SafeReporterFilter"

@@ -191,15 +191,19 @@ def worker_env() -> dict[str, str]:
 @pytest.fixture
 def start_worker() -> Iterator[Callable[..., subprocess.Popen[str]]]:
     """Starts real ``himoya worker`` processes; the test needs ``transaction=True`` (the
-    worker sees only what the test committed). Those still running at the end are killed."""
+    worker sees only what the test committed). Those still running at the end are killed.
+    They enqueue no periodic jobs unless ``schedule=True``; ``env`` adds to their
+    environment."""
     started: list[subprocess.Popen[str]] = []
 
-    def start(*options: str) -> subprocess.Popen[str]:
+    def start(
+        *options: str, schedule: bool = False, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[str]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "himoya", "worker", "--no-startup-delay", "--no-reload"]
-            + ["--interval", "0.1", *options],
+            + ["--interval", "0.1", *([] if schedule else ["--no-schedule"]), *options],
             cwd=ROOT,
-            env=worker_env(),
+            env={**worker_env(), **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -123,3 +123,23 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job of ``himoya.core.schedule`` is next due, shared by every worker:
+    the worker that locks the row (``FOR UPDATE SKIP LOCKED``) enqueues the job and moves
+    ``next_run_at`` on in the same transaction, so a due time is taken once."""
+
+    name = models.CharField(_("job"), max_length=64, primary_key=True)
+    # The timing next_run_at was computed with ("07:00", "5m"): a changed setting
+    # recomputes it.
+    when = models.CharField(_("when"), max_length=32)
+    next_run_at = models.DateTimeField(_("next run"))
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name

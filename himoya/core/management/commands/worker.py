@@ -10,6 +10,10 @@ SIGTERM or SIGINT (Ctrl+C) lets the running task finish, then stops; a second on
 the task at once, rolls back its open transaction and marks it FAILED. A worker killed
 outright leaves its task RUNNING; the other workers notice within ``--sweep-interval``
 seconds and put it back in the queue (``himoya/core/workers.py``).
+
+Every worker also enqueues the periodic jobs when they are due (``himoya/core/schedule.py``,
+``himoya schedule`` lists them), once between all workers; ``--no-schedule`` leaves that
+to outside timers, and ``--batch`` never does it.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import signal
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
+from himoya.core.schedule import Scheduler, schedule
 from himoya.core.workers import (
     Liveness,
     OrphanSweeper,
@@ -53,14 +59,37 @@ class Command(db_worker.Command):
             help="Seconds between looks for tasks of dead workers; 0 turns it off "
             "(default: %(default)s).",
         )
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Do not enqueue the periodic jobs (reminders, scheduled pages, purges); "
+            "for deployments that run them from cron or systemd timers.",
+        )
+        parser.add_argument(
+            "--schedule-interval",
+            type=float,
+            default=30.0,
+            help="Seconds between looks for due periodic jobs (default: %(default)s).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         max_attempts: int = options.pop("max_attempts")
         sweep_interval: float = options.pop("sweep_interval")
+        no_schedule: bool = options.pop("no_schedule")
+        schedule_interval: float = options.pop("schedule_interval")
         if max_attempts < 1:
             raise CommandError("--max-attempts must be 1 or more")
         if sweep_interval < 0:
             raise CommandError("--sweep-interval must be 0 or more")
+        if schedule_interval <= 0:
+            raise CommandError("--schedule-interval must be more than 0")
+        scheduler = None
+        if not no_schedule and not options["batch"]:
+            try:
+                schedule.jobs()  # a wrong HIMOYA_SCHEDULE stops the worker here, not later
+            except ImproperlyConfigured as exc:
+                raise CommandError(str(exc)) from exc
+            scheduler = Scheduler(interval=schedule_interval)
         options["worker_id"] = himoya_worker_id(options["worker_id"])
         # Until the worker loop installs its own handlers, a stop request simply ends the
         # process cleanly (the liveness lock is released on the way out): nothing runs yet.
@@ -74,10 +103,11 @@ class Command(db_worker.Command):
                 interval=sweep_interval,
             )
         with Liveness(options["worker_id"]):
-            if sweeper is not None:
-                sweeper.start()
+            threads = [t for t in (sweeper, scheduler) if t is not None]
+            for thread in threads:
+                thread.start()
             try:
                 super().handle(*args, **options)
             finally:
-                if sweeper is not None:
-                    sweeper.stop()
+                for thread in threads:
+                    thread.stop()
