@@ -13,6 +13,8 @@ so Wagtail shows a story that is not live, or has unpublished changes, only to t
 may read it before publication (``story_services.visible_stories``: the organisation's
 coordinators and the author): the explorer, the search and the page chooser leave it out,
 and its admin pages (edit, preview, revisions, history) answer 404 like a missing page.
+Wagtail's page search has no hook, so the middleware answers it with a subclass that
+leaves the drafts out (the counts by page type beside the results still count them).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from wagtail.admin.views.pages.search import SearchView
 
 from himoya.public_site.stories import StoryPage
 from himoya.public_site.story_services import visible_stories
@@ -74,6 +77,15 @@ def hidden_story_pages(user: Any) -> QuerySet[StoryPage]:
     return drafts.exclude(pk__in=readable)
 
 
+SEARCH_VIEWS = frozenset({f"{PAGE_NAMESPACE}:search", f"{PAGE_NAMESPACE}:search_results"})
+
+
+class StorySafeSearchView(SearchView):
+    def annotate_queryset(self, pages: QuerySet[Any]) -> QuerySet[Any]:
+        hidden = hidden_story_pages(self.request.user).values("pk")
+        return super().annotate_queryset(pages).exclude(pk__in=hidden)
+
+
 class CmsLockdownMiddleware:
     """Refuses the permission pages of Wagtail's admin (403) and the admin pages of
     story drafts the user may not read (404). Acts only on /staff/cms/ paths, after
@@ -99,6 +111,11 @@ class CmsLockdownMiddleware:
             raise PermissionDenied(
                 _("Permissions are given on the staff pages, where each change is audited.")
             )
+        if match.view_name in SEARCH_VIEWS:
+            # Wagtail's page search has no queryset hook: ours leaves the drafts out.
+            view = StorySafeSearchView.as_view(results_only=match.url_name == "search_results")
+            response: HttpResponse = view(request, *view_args, **view_kwargs)
+            return response
         page_id = view_kwargs.get("page_id")
         if PAGE_NAMESPACE in match.namespaces and page_id is not None:
             if hidden_story_pages(request.user).filter(pk=page_id).exists():
