@@ -53,9 +53,7 @@ PAGE_NAMESPACE = "wagtailadmin_pages"
 
 
 def _refused_match(namespace: str, view_name: str) -> bool:
-    return bool(
-        set(namespace.split(":")) & REFUSED_NAMESPACES or view_name in REFUSED_VIEWS
-    )
+    return bool(set(namespace.split(":")) & REFUSED_NAMESPACES or view_name in REFUSED_VIEWS)
 
 
 def refused_url(url: str) -> bool:
@@ -117,9 +115,12 @@ class CmsLockdownMiddleware:
             response: HttpResponse = view(request, *view_args, **view_kwargs)
             return response
         page_id = view_kwargs.get("page_id")
-        if PAGE_NAMESPACE in match.namespaces and page_id is not None:
-            if hidden_story_pages(request.user).filter(pk=page_id).exists():
-                raise Http404
+        if (
+            PAGE_NAMESPACE in match.namespaces
+            and page_id is not None
+            and hidden_story_pages(request.user).filter(pk=page_id).exists()
+        ):
+            raise Http404
         return None
 
 
