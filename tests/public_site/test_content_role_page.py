@@ -1,5 +1,6 @@
 """The content role on the staff member's page: shown to and changed by the site
-organisation's coordinators only, through content_role_set (audited)."""
+organisation's coordinators only, through content_role_set (audited). Staff pages
+answer in Russian, the default language."""
 
 from __future__ import annotations
 
@@ -30,18 +31,18 @@ def _update(member: Any) -> str:
     return f"/staff/content-roles/{member.pk}/"
 
 
-def test_coordinator_gives_a_content_role_on_the_member_page(site_org: Any, english: None) -> None:
+def test_coordinator_gives_a_content_role_on_the_member_page(site_org: Any) -> None:
     coordinator = UserFactory(organisation=site_org, role=Role.COORDINATOR)
     member = UserFactory(organisation=site_org, role=Role.LAWYER)
     client = make_client(coordinator)
     page = client.get(_page(member)).content.decode()
     assert 'id="content-role"' in page
-    assert "Current content role: No content role" in page
+    assert "Текущая роль на сайте: Без роли на сайте" in page
 
     response = client.post(_update(member), {"content_role": "moderator"}, follow=True)
     assert response.redirect_chain[-1][0] == f"{_page(member)}#content-role"
-    assert "The content role has been changed." in response.content.decode()
-    assert "Current content role: Content moderator" in response.content.decode()
+    assert "Роль на сайте изменена." in response.content.decode()
+    assert "Текущая роль на сайте: Модератор сайта" in response.content.decode()
     assert content_role(member) == ContentRole.MODERATOR
     event = AuditEvent.objects.filter(action="content.role").get()
     assert (event.actor_id, event.object_id) == (coordinator.pk, str(member.pk))
@@ -55,13 +56,13 @@ def test_coordinator_gives_a_content_role_on_the_member_page(site_org: Any, engl
     assert AuditEvent.objects.filter(action="content.role").count() == 2
 
 
-def test_inactive_member_gets_no_content_role(site_org: Any, english: None) -> None:
+def test_inactive_member_gets_no_content_role(site_org: Any) -> None:
     coordinator = UserFactory(organisation=site_org, role=Role.COORDINATOR)
     member = UserFactory(organisation=site_org, role=Role.LAWYER, is_active=False)
     response = make_client(coordinator).post(
         _update(member), {"content_role": "editor"}, follow=True
     )
-    assert "An inactive account cannot get a content role." in response.content.decode()
+    assert "Неактивной учётной записи нельзя дать роль на сайте." in response.content.decode()
     assert content_role(member) == ContentRole.NONE
 
 
