@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "himoya.core.middleware.StaffAccessMiddleware",
+    # After the access check: Wagtail's permission pages and others' story drafts.
+    "himoya.public_site.cms_lockdown.CmsLockdownMiddleware",
     # After the access check: only a page the user may see can say it is damaged.
     "himoya.core.damage.DamagedRecordMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -45,6 +45,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/register/", include("himoya.stats.urls")),
     path("staff/outreach/", include("himoya.outreach.urls")),
     path("staff/stories/", include("himoya.public_site.staff_urls")),
+    path("staff/content-roles/", include("himoya.public_site.content_role_urls")),
     path("staff/api-tokens/", include("himoya.api.urls_tokens")),
     path("staff/", include("himoya.accounts.urls")),
     path("api/v1/", include("himoya.api.urls")),

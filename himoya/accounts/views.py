@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from himoya.accounts import audit_page, selectors, services
 from himoya.accounts.forms import InviteForm, StaffUpdateForm, TeamForm
 from himoya.accounts.models import Organisation, User
+from himoya.accounts.panels import member_page
 from himoya.core.access import access_object
 from himoya.core.audit_verify import (
     audit_verify_request,
@@ -137,7 +138,14 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/staff_edit.html",
-        {"member": member, "form": form, "role_requests": role_requests},
+        {
+            "member": member,
+            "form": form,
+            "role_requests": role_requests,
+            "panels": member_page.render(
+                request, member, user=request.user, shared={"member": member}
+            ),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -11,6 +11,7 @@ class PublicSiteConfig(AppConfig):
         from himoya.documentation.signals import consent_revoked
         from himoya.public_site import (  # noqa: F401
             cms_audit,
+            content_roles,
             editing,
             events,
             panels,

@@ -69,6 +69,17 @@ _COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "choose_document"),
 ]
 
+# Our snippets (lesson videos, legal topics): both roles add and change them (a video
+# reaches the public only through a lesson a moderator publishes); only moderators
+# delete, since a deletion takes the video off a live lesson at once.
+_SNIPPETS = ["lessonvideo", "legaltopic"]
+_MODEL_PERMISSIONS = {
+    ContentRole.EDITOR: [f"{verb}_{model}" for model in _SNIPPETS for verb in ("add", "change")],
+    ContentRole.MODERATOR: [
+        f"{verb}_{model}" for model in _SNIPPETS for verb in ("add", "change", "delete")
+    ],
+}
+
 
 def _permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -85,6 +96,9 @@ def editing_setup() -> dict[str, Group]:
         for role, name in GROUPS.items():
             group, _created = Group.objects.get_or_create(name=name)
             group.permissions.add(_permission("wagtailadmin", "access_admin"))
+            group.permissions.add(
+                *(_permission("public_site", codename) for codename in _MODEL_PERMISSIONS[role])
+            )
             for codename in _PAGE_PERMISSIONS[role]:
                 GroupPagePermission.objects.get_or_create(
                     group=group, page=root, permission=_permission("wagtailcore", codename)

@@ -61,6 +61,8 @@ class StoryPage(PublicPage):
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
     parent_page_types = ["public_site.StoryIndexPage"]
+    # Only story_propose makes one, with the review record without which it never goes live.
+    is_creatable = False
     subpage_types: list[str] = []
     template = "public_site/story_page.html"
 
