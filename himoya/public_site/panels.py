@@ -16,7 +16,7 @@ from himoya.core.policies import can
 from himoya.documentation.models import Consent, ConsentKind
 from himoya.documentation.services.consents import victims
 from himoya.public_site.story_forms import StoryProposeForm
-from himoya.public_site.story_services import case_stories
+from himoya.public_site.story_services import case_stories, visible_stories
 
 
 def _may_propose(user: Any, case: Case) -> bool:
@@ -30,8 +30,17 @@ def stories(request: HttpRequest, case: Case, forms: Mapping[str, Any]) -> dict[
             case=case, kind=ConsentKind.PUBLICATION, revoked_at__isnull=True
         ).values_list("person_id", flat=True)
     )
+    found = case_stories(case)
+    # A draft and its reviewer's note are for the author and the coordinators only.
+    readable = set(
+        visible_stories(request.user)
+        .filter(pk__in=[s.pk for s in found])
+        .values_list("pk", flat=True)  # type: ignore[arg-type]
+    )
+    for story in found:
+        story.readable = story.pk in readable  # type: ignore[attr-defined]
     return {
-        "stories": case_stories(case),
+        "stories": found,
         "publication_consent": bool(people) and all(p.pk in consented for p in people),
         "story_form": forms.get("story_form") or StoryProposeForm(),
     }
