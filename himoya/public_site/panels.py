@@ -13,6 +13,7 @@ from himoya.cases.models import Case
 from himoya.cases.panels import case_page
 from himoya.core.panels import Panel
 from himoya.core.policies import can
+from himoya.core.views import staff_user
 from himoya.documentation.models import Consent, ConsentKind
 from himoya.documentation.services.consents import victims
 from himoya.public_site.story_forms import StoryProposeForm
@@ -32,11 +33,8 @@ def stories(request: HttpRequest, case: Case, forms: Mapping[str, Any]) -> dict[
     )
     found = case_stories(case)
     # A draft and its reviewer's note are for the author and the coordinators only.
-    readable = set(
-        visible_stories(request.user)
-        .filter(pk__in=[s.pk for s in found])
-        .values_list("pk", flat=True)  # type: ignore[arg-type]
-    )
+    visible = visible_stories(staff_user(request)).filter(pk__in=[s.pk for s in found])
+    readable = set(visible.values_list("pk", flat=True))
     for story in found:
         story.readable = story.pk in readable  # type: ignore[attr-defined]
     return {

@@ -119,7 +119,7 @@ class StoryReview(models.Model):
     )
     approved_at = models.DateTimeField(null=True)
     # The reviewer's last "send back" note to the author: sealed, it may quote the text.
-    note = EncryptedTextField(_("note to the author"), blank=True, default="")
+    note = EncryptedTextField(_("note to the author"), blank=True, null=True)
     noted_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     noted_at = models.DateTimeField(null=True)
     withdrawn_at = models.DateTimeField(null=True)
