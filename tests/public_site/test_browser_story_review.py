@@ -19,7 +19,6 @@ from tests.browser_helpers import PageGuard, login
 from tests.documentation.conftest import TODAY
 from tests.factories import TeamFactory, UserFactory, open_case
 from tests.public_site.stories_site import build_stories_site
-from tests.public_site.walk import ensure_wagtail_root
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +51,6 @@ def _post(page: Any, selector: str) -> None:
 
 
 def test_propose_send_back_edit_resubmit_approve_publish(browser, page, live_server, org):
-    ensure_wagtail_root()  # an earlier transactional test may have emptied it
     build_stories_site()
     world = _world(org)
     base = live_server.url
@@ -124,7 +122,6 @@ def test_propose_send_back_edit_resubmit_approve_publish(browser, page, live_ser
 
 
 def test_a_kazakh_story_page_is_in_kazakh(browser, live_server, org):
-    ensure_wagtail_root()  # an earlier transactional test may have emptied it
     build_stories_site()
     world = _world(org)
     review = story_services.story_propose(
