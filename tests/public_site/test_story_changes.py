@@ -85,7 +85,7 @@ def test_an_edited_published_story_stays_live_until_the_new_text_is_approved(
     assert "приговора" in client.get(url).content.decode()
 
 
-def test_the_reviewer_approves_only_the_revision_they_read(staff, site):  # noqa: F811
+def test_the_reviewer_approves_only_the_revision_they_read(staff, site, english):  # noqa: F811
     _consent(staff)
     review = _propose(staff)
     read = review.page.latest_revision_id
@@ -159,7 +159,8 @@ def test_the_pages_send_back_edit_and_resubmit(staff, site, english):  # noqa: F
     # The author reads the note on the review page and on the case's panel.
     assert NOTE in author.get(url).content.decode()
     case_page = author.get(f"/staff/cases/{staff.case.pk}/").content.decode()
-    assert NOTE in case_page and "sent back for changes" in case_page
+    assert NOTE in case_page
+    assert "возвращена на доработку" in case_page  # the staff pages speak the user's language
     form = author.get(f"{url}edit/").content.decode()
     assert "Юристы добились расследования." in form
     assert reviewer.get(f"{url}edit/").status_code == 403
