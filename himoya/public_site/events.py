@@ -38,6 +38,23 @@ register(
     timeline=True,
 )
 
+# Sent back, edited, sent for review again: the note and the text stay out of the data.
+for code, label, message in (
+    (
+        "story.send_back",
+        _("Public story sent back for changes"),
+        _("Sent a public story back to its author with a note."),
+    ),
+    ("story.edit", _("Public story edited"), _("Saved a new text of a public story.")),
+    (
+        "story.resubmit",
+        _("Public story sent for review again"),
+        _("Sent a changed public story for review."),
+    ),
+):
+    register(code, label, message, timeline=True)
+    register(f"{code}.general", label, message)
+
 
 def _page(message: Any) -> Any:
     def sentence(data: Any, names: Names) -> str | None:

@@ -2,8 +2,11 @@
 
 * From a case: whoever may edit the case proposes (``case.edit``, checked by the service).
 * Without a case: the organisation's coordinators (``story.write``).
-* Approving and publishing: a coordinator of the story's organisation who did not write
-  it (``story.review``): the second pair of eyes on the anonymisation.
+* Editing and sending for review again: the author (``story.edit``), while they still may
+  edit the case (or, without a case, write stories): the service checks that too.
+* Approving, publishing and sending back for changes: a coordinator of the story's
+  organisation who did not write it (``story.review``): the second pair of eyes on the
+  anonymisation.
 """
 
 from __future__ import annotations
@@ -30,3 +33,8 @@ def story_review(user: Any, review: Any) -> bool:
         and user.organisation_id == review.organisation_id
         and user.pk != review.author_id
     )
+
+
+@policy("story.edit")
+def story_edit(user: Any, review: Any) -> bool:
+    return user.organisation_id == review.organisation_id and user.pk == review.author_id

@@ -46,6 +46,14 @@ def public_publications(
     return list(years.values())
 
 
+def public_count(organisation_id: int, year: int) -> int:
+    """How many publications of the year the site lists: the published statistics count
+    these, not the register's internal items (the yearly report for grants counts all)."""
+    return Publication.objects.filter(
+        organisation_id=organisation_id, public=True, published_on__year=year
+    ).count()
+
+
 def public_years_and_languages(organisation_slug: str) -> tuple[list[int], list[str]]:
     rows = Publication.objects.filter(organisation__slug=organisation_slug, public=True)
     years = sorted({d.year for d in rows.dates("published_on", "year")}, reverse=True)

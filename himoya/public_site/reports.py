@@ -29,6 +29,7 @@ from himoya.accounts.models import Organisation
 from himoya.cases.models import Sex
 from himoya.core.policies import SystemActor
 from himoya.public_site.models import TEXT_FEATURES, PublicPage
+from himoya.public_site.publications import public_count
 from himoya.reference.forms import country_label
 from himoya.reference.models import Term
 from himoya.stats.report import yearly_stats
@@ -83,7 +84,8 @@ def public_statistics(organisation: Organisation, year: int) -> YearStatistics:
         Figure(_("of them about minors"), shown(appeals["minors"])),
         Figure(_("Legal aid given"), shown(appeals["legal_aid"])),
         Figure(_("People who began rehabilitation"), shown(rehab["total"])),
-        Figure(_("Publications"), shown(report["publications"]["total"])),
+        # Only those the site lists: the register may hold internal items.
+        Figure(_("Publications"), shown(public_count(organisation.pk, year))),
         Figure(_("Trainings held"), shown(report["trainings"]["total"])),
     ]
     if appeals["total"] < THRESHOLD:

@@ -9,6 +9,8 @@ is revoked, without the case number being readable in the table.
 A story page may be live only in the revision its reviewer approved: ``StoryPage.save``
 refuses any other (Wagtail's Publish button, a workflow's "approve and publish", a
 scheduled publication), and the editor's action menu offers no Publish for story pages.
+A published story edited again stays live in its approved revision while the new draft
+waits for its own review.
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from himoya.core.fields import BlindIndexField, EncryptedCharField, SealedAutoField
+from himoya.core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedTextField,
+    SealedAutoField,
+)
 from himoya.public_site.models import TEXT_FEATURES, PublicPage
 
 USER = settings.AUTH_USER_MODEL
@@ -71,11 +78,11 @@ class StoryPage(PublicPage):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.live and self.pk is not None:
+            # Not the state: a published story whose new draft waits for review stays
+            # live in the revision approved before; a withdrawn one never returns.
             approved = StoryReview.objects.filter(
-                page_id=self.pk,
-                approved_revision_id=self.live_revision_id,
-                state=StoryReview.State.PUBLISHED,
-            )
+                page_id=self.pk, approved_revision_id=self.live_revision_id
+            ).exclude(state=StoryReview.State.WITHDRAWN)
             if self.live_revision_id is None or not approved.exists():
                 raise StoryNotApproved(
                     "a story goes live only in the revision its reviewer approved"
@@ -87,7 +94,9 @@ class StoryReview(models.Model):
     """The staff side of one story: its author, its review, the case behind it."""
 
     class State(models.TextChoices):
+        DRAFT = "draft", _("draft: not sent for review")
         REVIEW = "review", _("waiting for review")
+        CHANGES = "changes", _("sent back for changes")
         PUBLISHED = "published", _("published")
         WITHDRAWN = "withdrawn", _("withdrawn: publication consent revoked")
 
@@ -111,6 +120,10 @@ class StoryReview(models.Model):
         "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True)
+    # The reviewer's last "send back" note to the author: sealed, it may quote the text.
+    note = EncryptedTextField(_("note to the author"), blank=True, null=True)
+    noted_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    noted_at = models.DateTimeField(null=True)
     withdrawn_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

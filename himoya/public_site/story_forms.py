@@ -30,7 +30,24 @@ class StoryProposeForm(OnceFormMixin, forms.Form):
         self.fields["language"].choices = settings.LANGUAGES  # type: ignore[attr-defined]
 
 
+class StoryEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    summary = StoryProposeForm.base_fields["summary"]
+    body = StoryProposeForm.base_fields["body"]
+
+
+class StorySendBackForm(forms.Form):
+    note = forms.CharField(
+        label=_("What the author should change"),
+        max_length=5000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("Only the author and the coordinators read it."),
+    )
+
+
 class StoryApproveForm(forms.Form):
+    # The revision the reviewer read: an edit saved since then is not published unread.
+    revision = forms.IntegerField(widget=forms.HiddenInput)
     no_names = forms.BooleanField(
         label=_("No names: neither the person's nor relatives', officers' or witnesses'.")
     )

@@ -108,3 +108,38 @@ def test_a_year_under_five_shows_no_breakdown(client, site, org, english):
     section = client.get("/en/reports/").content.decode().split('id="statistics-2025"')[1]
     assert '<th scope="row">Appeals received</th><td>fewer than 5</td>' in section
     assert "<caption>" not in section
+
+
+def test_the_publications_figure_counts_only_those_marked_public(client, site, org, english):
+    from himoya.outreach.services import publication_create
+    from himoya.stats.report import yearly_stats
+
+    coordinator = UserFactory(organisation=org, role="coordinator", totp=False)
+    for n, public in enumerate([True] * 6 + [False] * 3):
+        publication_create(
+            actor=coordinator,
+            organisation=org,
+            published_on=dt.date(2025, 4, 1 + n),
+            language="ru",
+            title=f"Публикация {n}",
+            kind="article",
+            url="https://example.org/a",
+            public=public,
+        )
+    # A public one of another year is not this year's.
+    publication_create(
+        actor=coordinator,
+        organisation=org,
+        published_on=dt.date(2024, 4, 1),
+        language="ru",
+        title="Публикация 2024",
+        kind="article",
+        url="https://example.org/b",
+        public=True,
+    )
+    _reports_page(site, statistics_years=[("year", 2025)])
+    section = client.get("/en/reports/").content.decode().split('id="statistics-2025"')[1]
+    assert '<th scope="row">Publications</th><td>6</td>' in section
+    # The internal yearly report still counts the whole register.
+    report = yearly_stats(actor=coordinator, year=2025, organisation=org)
+    assert report["publications"]["total"] == 9

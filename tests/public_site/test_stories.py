@@ -281,7 +281,11 @@ def test_the_review_page_lets_another_coordinator_approve_and_not_the_author(sta
     assert "Дело о побоях в отделе" in client.get("/staff/stories/").content.decode()
     assert client.post(f"/staff/stories/{review.pk}/", {"no_names": "on"}).status_code == 400
     assert not StoryPage.objects.get(pk=review.page_id).live
-    assert client.post(f"/staff/stories/{review.pk}/", checks).status_code == 302
+    revision = StoryPage.objects.get(pk=review.page_id).latest_revision_id
+    assert (
+        client.post(f"/staff/stories/{review.pk}/", {**checks, "revision": revision}).status_code
+        == 302
+    )
     assert StoryPage.objects.get(pk=review.page_id).live
 
 
