@@ -126,9 +126,9 @@ class SearchResults:
         start, stop = bounds.start or 0, bounds.stop
         rows = self._rows(self._in_title, start, stop)
         if len(rows) < stop - start:
-            # The page runs past the title matches: the rest comes from the others.
-            skipped = 0 if rows else self._in_title.order_by().count()
-            offset = max(0, start - skipped)
+            # The page runs past the title matches: the others follow, from their first
+            # when this page holds title matches, else after those of earlier pages.
+            offset = 0 if rows else max(0, start - self._in_title.order_by().count())
             rows += self._rows(self._elsewhere, offset, offset + (stop - start) - len(rows))
         return rows
 
