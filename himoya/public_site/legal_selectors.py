@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -164,7 +164,8 @@ def browse(index_page: Any, params: Mapping[str, Any]) -> Browse:
         # The count goes at least one page past the one asked for, so that it has a
         # next page whenever there are more documents.
         found = SearchResults(pages, query, max(COUNT_CAP, min(wanted, MAX_PAGE) * PER_PAGE))
-        paginator = Paginator(found, PER_PAGE)
+        # Paginator reads only count() and slices, which is all SearchResults offers.
+        paginator: Paginator[Any] = Paginator(cast(Any, found), PER_PAGE)
         shown = paginator.get_page(number)
         if found.more_than_cap:
             more_than = number_format(found.cap, force_grouping=True)
