@@ -15,10 +15,11 @@ publication runs); text from ``bench/corpus.py``, whose word list shares "пыт
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import time
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -174,6 +175,78 @@ def public_pages(ctx: Context) -> dict[str, Any]:
     for params in QUERIES:
         label = "search " + " ".join(f"{k}={v}" for k, v in params.items())
         figures[label] = summary(timings(_request(get, params), ctx.runs))
-        found = browse(ru_index, params).paginator_page.paginator.count
-        figures[label]["found"] = found
+        shown = browse(ru_index, params)
+        figures[label]["found"] = _found(ru_index, params)
+        figures[label]["shown"] = shown.more_than or shown.paginator_page.paginator.count
+    # The database's part alone, the ranked query of the first version (ts_rank and a
+    # full count) against SearchResults, in the same run: the machine's load moves both.
+    for params in QUERIES[:3]:
+        label = "queries " + " ".join(f"{k}={v}" for k, v in params.items())
+        figures[label + " ts_rank+count"] = summary(
+            timings(functools.partial(_ranked_page, ru_index, params), ctx.runs)
+        )
+        figures[label + " capped"] = summary(
+            timings(functools.partial(_capped_page, ru_index, params), ctx.runs)
+        )
     return figures
+
+
+def _filtered(index: Any, params: dict[str, str]) -> Any:
+    from himoya.public_site.legal import LegalDocumentPage
+
+    pages = LegalDocumentPage.objects.child_of(index).live()
+    for name in ("country", "kind"):
+        if name in params:
+            pages = pages.filter(**{name: params[name]})
+    return pages
+
+
+def _found(index: Any, params: dict[str, str]) -> int:
+    """The exact number found, which the page no longer counts past 1,000."""
+    from himoya.public_site.legal import LegalSearchEntry
+    from himoya.public_site.legal_search import parse
+
+    tsquery = parse(params["q"]).tsquery
+    return (
+        LegalSearchEntry.objects.filter(page__in=_filtered(index, params).values("pk"))
+        .extra(where=["legal_vector @@ %s::tsquery"], params=[tsquery])
+        .count()
+    )
+
+
+def _ranked_page(index: Any, params: dict[str, str]) -> list[Any]:
+    """The first version's search (until 5 Dec 2026): full count, order by ts_rank."""
+    from django.core.paginator import Paginator
+    from django.db.models import BooleanField, FloatField
+    from django.db.models.expressions import RawSQL
+
+    from himoya.public_site.legal import LegalDocumentPage, LegalSearchEntry
+    from himoya.public_site.legal_search import parse
+
+    tsquery = parse(params["q"]).tsquery
+    entries = (
+        LegalSearchEntry.objects.filter(page__in=_filtered(index, params).values("pk"))
+        .annotate(
+            found=RawSQL("legal_vector @@ %s::tsquery", [tsquery], output_field=BooleanField()),
+            rank=RawSQL("ts_rank(legal_vector, %s::tsquery)", [tsquery], output_field=FloatField()),
+        )
+        .filter(found=True)
+        .order_by("-rank", "page_id")
+    )
+    page = Paginator(entries, 20).get_page(1)
+    by_pk = LegalDocumentPage.objects.in_bulk([entry.page_id for entry in page])
+    return [by_pk[entry.page_id] for entry in page]
+
+
+def _capped_page(index: Any, params: dict[str, str]) -> list[Any]:
+    """The same first page through SearchResults, as ``browse`` reads it (no excerpts)."""
+    from django.core.paginator import Paginator
+
+    from himoya.public_site.legal import LegalDocumentPage
+    from himoya.public_site.legal_search import parse
+    from himoya.public_site.legal_selectors import COUNT_CAP, SearchResults
+
+    found = SearchResults(_filtered(index, params), parse(params["q"]), COUNT_CAP)
+    page = Paginator(cast(Any, found), 20).get_page(1)
+    by_pk = LegalDocumentPage.objects.in_bulk([entry.page_id for entry in page])
+    return [by_pk[entry.page_id] for entry in page]

@@ -32,16 +32,21 @@ def index_documents(pages: Iterable[LegalDocumentPage]) -> int:
             continue
         body = plain_text([page.body])
         text = " ".join(part for part in (page.source_citation, body) if part)
-        vector = document_vector(page.title, text, _language(page))
-        rows.append((page.pk, vector, text))
+        language = _language(page)
+        vector = document_vector(page.title, text, language)
+        title = document_vector(page.title, "", language)
+        rows.append((page.pk, vector, title, page.date, text))
     with transaction.atomic(), connection.cursor() as cursor:
         LegalSearchEntry.objects.filter(page_id__in=gone).delete()
         if rows:
-            # The literal is cast by PostgreSQL's tsvector input, not parsed as text.
+            # The literals are cast by PostgreSQL's tsvector input, not parsed as text.
             cursor.executemany(
-                "INSERT INTO public_site_legalsearchentry (page_id, legal_vector, text) "
-                "VALUES (%s, %s::tsvector, %s) ON CONFLICT (page_id) DO UPDATE "
-                "SET legal_vector = EXCLUDED.legal_vector, text = EXCLUDED.text",
+                "INSERT INTO public_site_legalsearchentry "
+                "(page_id, legal_vector, title_vector, date, text) "
+                "VALUES (%s, %s::tsvector, %s::tsvector, %s, %s) ON CONFLICT (page_id) "
+                "DO UPDATE SET legal_vector = EXCLUDED.legal_vector, "
+                "title_vector = EXCLUDED.title_vector, date = EXCLUDED.date, "
+                "text = EXCLUDED.text",
                 rows,
             )
     return len(rows)

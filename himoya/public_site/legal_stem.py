@@ -36,6 +36,11 @@ _FLEETING = re.compile(rf"^(.+[{_CONSONANTS}])[оеё]([{_CONSONANTS}])$")
 _KK_SLOTS: list[list[tuple[str, int]]] = [
     # case
     [
+        # Plural, third-person possessive and the accusative's one-letter "-н" at once
+        # ("құқықтарын", their rights): "-н" alone is not a suffix to strip, too many
+        # stems end in н ("тұтқын", "шағын"), but after "-лары"/"-тері" it can be nothing
+        # else. The slots below then find nothing more to peel, as after "-лар".
+        *[(s, 3) for s in ("ларын", "лерін", "дарын", "дерін", "тарын", "терін")],
         *[(s, 3) for s in ("дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі")],
         *[(s, 3) for s in ("нан", "нен", "дан", "ден", "тан", "тен")],
         *[(s, 3) for s in ("ның", "нің", "дың", "дің", "тың", "тің")],
@@ -74,6 +79,14 @@ _TG_SLOTS: list[list[tuple[str, int]]] = [
 ]
 
 
+# A Kazakh stem ending in a voiceless қ, к or п voices it before a vowel-initial suffix
+# ("құқық", right: "құқығы", his right; "көмек": "көмегі"; "талап": "талабы"), so the
+# peeled stem ends in ғ, г or б. Native Kazakh words do not end in these voiced stops, so
+# turning a stem's last ғ, г, б back into қ, к, п (always, peeled or not, so a loanword
+# like "клуб" still meets "клубы") brings both forms to one stem.
+_KK_DEVOICED = str.maketrans("ғгб", "қкп")
+
+
 def _peel(word: str, slots: list[list[tuple[str, int]]]) -> str:
     for slot in slots:
         for suffix, shortest in sorted(slot, key=lambda item: -len(item[0])):
@@ -81,6 +94,13 @@ def _peel(word: str, slots: list[list[tuple[str, int]]]) -> str:
                 word = word[: -len(suffix)]
                 break
     return word
+
+
+def _kazakh(word: str) -> str:
+    stem = _peel(word, _KK_SLOTS)
+    if len(stem) >= 3:
+        stem = stem[:-1] + stem[-1].translate(_KK_DEVOICED)
+    return stem
 
 
 @lru_cache(maxsize=65536)
@@ -95,7 +115,7 @@ def stems(word: str, language: str) -> tuple[str, ...]:
                 return (stem, fleeting.group(1) + fleeting.group(2))
         return (stem,)
     if language == "kk":
-        return (_peel(word, _KK_SLOTS),)
+        return (_kazakh(word),)
     if language == "tg":
         return (_peel(word, _TG_SLOTS),)
     return (word,)
