@@ -1,9 +1,12 @@
 """Demo content of the public site: the home page in the four languages (fictional
-organisation); the pages below it are in ``pages_demo``."""
+organisation); the pages below it are in ``pages_demo``; the shipped letter templates
+offered for self-help, as a coordinator would offer them."""
 
 from __future__ import annotations
 
 from himoya.core.demo_loader import DemoContext
+from himoya.letters.models import LetterTemplate
+from himoya.letters.selfhelp import template_set_public
 from himoya.public_site import content, legal_demo, lessons_demo, pages_demo, stories_demo
 
 HOME = {
@@ -43,3 +46,7 @@ def load(ctx: DemoContext) -> None:
     legal_demo.load(home)
     stories_demo.load(ctx)
     lessons_demo.load(ctx, home)
+    for code in ("torture-statement-prosecutor", "ombudsman-appeal"):
+        shipped = LetterTemplate.objects.filter(code=code, language="ru").order_by("-version")
+        if shipped:
+            template_set_public(actor=ctx.actor, template=shipped[0], public=True)

@@ -21,7 +21,9 @@ from himoya.cases.models import Appeal
 from himoya.core.demo_loader import load_demo
 from tests.conftest import ROOT, loud_skip
 from tests.public_site.walk import (
+    FILE,
     LANGS,
+    PUBLIC_DEMO,
     Address,
     ensure_wagtail_root,
     public_addresses,
@@ -37,7 +39,7 @@ BLOCKING = {"serious", "critical"}
 @pytest.fixture
 def demo_site(settings: Any) -> list[Address]:
     ensure_wagtail_root()
-    load_demo()
+    load_demo(only=PUBLIC_DEMO)
     publish_extra_pages()
     settings.HIMOYA_HELP_MIN_SECONDS = 0
     addresses = public_addresses()
@@ -45,6 +47,8 @@ def demo_site(settings: Any) -> list[Address]:
     kinds = {a.what for a in addresses}
     assert {"HomePage", "StepsPage", "ContentPage", "ContactsPage"} <= kinds, kinds
     assert {"help form", "help sent", "missing page", "untranslated notice"} <= kinds, kinds
+    fixed = {"publications", "letter templates", "letter form", "legal search", FILE}
+    assert fixed <= kinds, kinds
     return addresses
 
 
@@ -114,6 +118,9 @@ def _walk_with_javascript(browser: Any, base: str, addresses: list[Address], axe
     try:
         for address in addresses:
             current["path"] = address.path
+            if address.is_file:
+                failures += _file_failures(context, base, address)
+                continue
             answer = page.goto(base + address.path, wait_until="load")
             if answer is None or answer.status != address.status:
                 status = answer and answer.status
@@ -127,16 +134,31 @@ def _walk_with_javascript(browser: Any, base: str, addresses: list[Address], axe
                 context.clear_cookies()
             for violation in _blocking_violations(page, axe):
                 failures.append(f"{address.path}: axe {violation}")
-        for lang in LANGS:
-            # The help form as it comes back with errors: messages, aria-invalid fields.
-            current["path"] = path = f"/{lang}/help/ (sent empty)"
-            page.goto(f"{base}/{lang}/help/")
+        forms = [a.path for a in addresses if a.what in ("help form", "letter form")]
+        for form in forms:
+            # Each form as it comes back with errors: messages, aria-invalid fields.
+            current["path"] = path = f"{form} (sent empty)"
+            page.goto(base + form)
             page.locator("form.help-form [type=submit]").click()
             if page.locator(".field.has-error").count() == 0:
                 failures.append(f"{path}: no field marked as wrong")
             failures += [f"{path}: axe {v}" for v in _blocking_violations(page, axe)]
     finally:
         context.close()
+    return failures
+
+
+def _file_failures(context: Any, base: str, address: Address) -> list[str]:
+    """A download is no page to look at: its status, that it comes as an attachment and
+    that it sets no cookie."""
+    answer = context.request.get(base + address.path)
+    failures = []
+    if answer.status != address.status:
+        failures.append(f"{address.path}: status {answer.status}, not {address.status}")
+    if not answer.headers.get("content-disposition", "").startswith("attachment"):
+        failures.append(f"{address.path}: not sent as a file to download")
+    if cookie := answer.headers.get("set-cookie"):
+        failures.append(f"{address.path}: sets a cookie: {cookie}")
     return failures
 
 
@@ -147,6 +169,8 @@ def _walk_without_javascript(browser: Any, base: str, addresses: list[Address]) 
     failures: list[str] = []
     try:
         for address in addresses:
+            if address.is_file:
+                continue
             answer = page.goto(base + address.path)
             if answer is None or answer.status != address.status:
                 failures.append(f"{address.path}: no JavaScript, status {answer and answer.status}")
