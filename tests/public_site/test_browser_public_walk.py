@@ -1,13 +1,16 @@
 """The public side leaks nothing and shuts nobody out. A real Chromium walks every
 public address (tests/public_site/walk.py: each live page in each language, the
-untranslated notices, home, help form, help sent, a missing page) on the demo data
-and checks, for each:
+untranslated notices, home, help form, help sent, a missing page, publications, the
+letter templates and their forms, a legal search) on the public part of the demo data
+(walk.PUBLIC_DEMO) and checks, for each:
 
 - every request the page makes goes to the site's own host;
 - no response sets a cookie and the browser holds none (before any form is used);
 - axe-core (node_modules, `npm ci`) finds no serious or critical violation;
 - with JavaScript off the page still shows its heading and text;
-and the help form, with JavaScript off, registers a request in every language."""
+each form sent empty comes back with its fields marked, and axe finds nothing there;
+each legal file comes as a download and sets no cookie; and the help form, with
+JavaScript off, registers a request in every language."""
 
 from __future__ import annotations
 
