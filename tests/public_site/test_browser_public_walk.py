@@ -183,8 +183,12 @@ def _walk_without_javascript(browser: Any, base: str, addresses: list[Address]) 
             heading = page.locator("main h1").first
             if not heading.is_visible() or not heading.inner_text().strip():
                 failures.append(f"{address.path}: no visible heading without JavaScript")
-            if len(page.locator("main").inner_text().strip()) < 20:
+            text = page.locator("main").inner_text().strip()
+            if len(text) < 20:
                 failures.append(f"{address.path}: almost no text without JavaScript")
+            # A template comment or tag that spans lines is printed, not hidden.
+            if "{#" in text or "{%" in text:
+                failures.append(f"{address.path}: template syntax shown as text")
             if page.locator("script").count():
                 failures.append(f"{address.path}: loads a script")
     finally:
