@@ -7,9 +7,12 @@ from typing import Any
 
 from himoya.public_site import content
 from himoya.public_site.models import ContentPage, StepsPage
+from tests.public_site.walk import ensure_wagtail_root
 
 
 def build_site() -> dict[str, Any]:
+    # A transactional test run before (the public walk) may have emptied the page tree.
+    ensure_wagtail_root()
     home = content.home_page(title="Главная (тест)", intro="<p>Помощь (тест)</p>")
     steps = content.child_page(
         home,
