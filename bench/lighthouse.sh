@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Lighthouse (node_modules, `npm ci`) on the mobile profile against Debian's Chromium, for
-# the public home page, a content page and the help form, served as `make run` serves
-# them (runserver, demo data) from a database of its own in var/lighthouse.
+# the public home page, a content page, a legal database article, the help form and a
+# video lesson, served as `make run` serves them (runserver, demo data) from a database
+# of its own in var/lighthouse.
 # Prints a Markdown table (performance, accessibility, bytes transferred) for
 # bench/README.md; the JSON reports stay in var/lighthouse/reports.
-#   bench/lighthouse.sh [PATH ...]     (default: /ru/, the first content page, /ru/help/)
-# Environment: PORT (8765), CHROME_PATH (/usr/bin/chromium), VENV (.venv).
+#   bench/lighthouse.sh [PATH ...]     (default: the pages above, in Russian)
+# Environment: PORT (8765), CHROME_PATH (/usr/bin/chromium), VENV (.venv);
+# RUNNING=1: measure the server already listening on PORT (demo loaded), start nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8765}"
@@ -20,8 +22,6 @@ HIMOYA="$VENV/bin/himoya"
 reports="$HIMOYA_VAR_DIR/reports"
 mkdir -p "$reports"
 
-"$HIMOYA" migrate --noinput -v 0
-"$HIMOYA" demo >"$HIMOYA_VAR_DIR/demo.log" 2>&1 || { cat "$HIMOYA_VAR_DIR/demo.log" >&2; exit 1; }
 server=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
@@ -29,21 +29,34 @@ cleanup() {
     "$VENV/bin/python" -m himoya.core.embedded_db stop "$HIMOYA_VAR_DIR/pg" >/dev/null || true
   fi
 }
-trap cleanup EXIT
-"$HIMOYA" runserver --noreload "127.0.0.1:$PORT" >"$HIMOYA_VAR_DIR/server.log" 2>&1 &
-server=$!
+if [ -z "${RUNNING:-}" ]; then
+  "$HIMOYA" migrate --noinput -v 0
+  "$HIMOYA" demo >"$HIMOYA_VAR_DIR/demo.log" 2>&1 || { cat "$HIMOYA_VAR_DIR/demo.log" >&2; exit 1; }
+  trap cleanup EXIT
+  "$HIMOYA" runserver --noreload "127.0.0.1:$PORT" >"$HIMOYA_VAR_DIR/server.log" 2>&1 &
+  server=$!
+fi
 for _ in $(seq 120); do
   curl -fso /dev/null "http://127.0.0.1:$PORT/ru/" && break
   sleep 0.5
 done
 
 if [ $# -eq 0 ]; then
-  # The first published page below the Russian home page that is not the help form.
-  content=$("$HIMOYA" shell -c "
+  # The first published Russian page of each kind: content, legal article, video lesson.
+  read -r content legal lesson < <("$HIMOYA" shell -c "
 from wagtail.models import Page
-page = Page.objects.live().filter(depth__gte=3, locale__language_code='ru').order_by('path').first()
-print(page.get_url() if page else '')" 2>/dev/null | tail -1)
-  set -- /ru/ ${content:+"$content"} /ru/help/
+from himoya.public_site.legal import LegalDocumentPage
+from himoya.public_site.lessons import LessonPage
+from himoya.public_site.models import ContentPage
+def first(model, **kw):
+    page = model.objects.live().filter(locale__language_code='ru', **kw).order_by('path').first()
+    return page.get_url() if page else '-'
+print(first(ContentPage), first(LegalDocumentPage), first(LessonPage, video__isnull=False))
+" 2>/dev/null | tail -1)
+  set -- /ru/
+  for path in "$content" "$legal" /ru/help/ "$lesson"; do
+    [ "$path" = "-" ] || set -- "$@" "$path"
+  done
 fi
 
 echo "| page | performance | accessibility | bytes transferred |"

@@ -21,18 +21,8 @@ from himoya.cases.models import Case
 from himoya.core.demo_loader import DemoContext
 from himoya.documentation import services as documentation
 from himoya.documentation.models import Consent, ConsentKind
-from himoya.letters import generation, selfhelp, services
+from himoya.letters import generation, services
 from himoya.letters.models import Letter, LetterTemplate, Recipient
-
-# Offered on the public site to people who write on their own, in every language
-# shipped: a statement of torture, an appeal to the Ombudsman, the two requests
-# relatives make first.
-PUBLIC_TEMPLATES = (
-    "torture-statement-prosecutor",
-    "ombudsman-appeal",
-    "whereabouts-request",
-    "medical-examination-request",
-)
 
 FACTS = (
     "Задержанного избили в изоляторе временного содержания, требуя подписать признание; "
@@ -41,11 +31,6 @@ FACTS = (
 
 
 def load(ctx: DemoContext) -> None:
-    for template in LetterTemplate.objects.filter(code__in=PUBLIC_TEMPLATES, public=False):
-        if not LetterTemplate.objects.filter(
-            code=template.code, language=template.language, version__gt=template.version
-        ).exists():
-            selfhelp.template_set_public(actor=ctx.actor, template=template, public=True)
     today = timezone.localdate()
     kz = _cases(ctx, "demo-kz", 2)
     if len(kz) == 2:

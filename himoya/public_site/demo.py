@@ -1,10 +1,23 @@
 """Demo content of the public site: the home page in the four languages (fictional
-organisation); the pages below it are in ``pages_demo``."""
+organisation); the pages below it are in ``pages_demo``; the shipped letter templates
+offered for self-help, as a coordinator would offer them."""
 
 from __future__ import annotations
 
 from himoya.core.demo_loader import DemoContext
+from himoya.letters.models import LetterTemplate
+from himoya.letters.selfhelp import template_set_public
 from himoya.public_site import content, legal_demo, lessons_demo, pages_demo, stories_demo
+
+# The letter templates offered to people who write on their own, in every language
+# shipped: a statement of torture, an appeal to the Ombudsman, and the two requests
+# relatives make first.
+PUBLIC_TEMPLATES = (
+    "torture-statement-prosecutor",
+    "ombudsman-appeal",
+    "whereabouts-request",
+    "medical-examination-request",
+)
 
 HOME = {
     "ru": (
@@ -43,3 +56,9 @@ def load(ctx: DemoContext) -> None:
     legal_demo.load(home)
     stories_demo.load(ctx)
     lessons_demo.load(ctx, home)
+    for template in LetterTemplate.objects.filter(code__in=PUBLIC_TEMPLATES):
+        newer = LetterTemplate.objects.filter(
+            code=template.code, language=template.language, version__gt=template.version
+        )
+        if not template.public and not newer.exists():
+            template_set_public(actor=ctx.actor, template=template, public=True)

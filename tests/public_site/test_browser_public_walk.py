@@ -1,13 +1,16 @@
 """The public side leaks nothing and shuts nobody out. A real Chromium walks every
 public address (tests/public_site/walk.py: each live page in each language, the
-untranslated notices, home, help form, help sent, a missing page) on the demo data
-and checks, for each:
+untranslated notices, home, help form, help sent, a missing page, publications, the
+letter templates and their forms, a legal search) on the public part of the demo data
+(walk.PUBLIC_DEMO) and checks, for each:
 
 - every request the page makes goes to the site's own host;
 - no response sets a cookie and the browser holds none (before any form is used);
 - axe-core (node_modules, `npm ci`) finds no serious or critical violation;
 - with JavaScript off the page still shows its heading and text;
-and the help form, with JavaScript off, registers a request in every language."""
+each form sent empty comes back with its fields marked, and axe finds nothing there;
+each legal file comes as a download and sets no cookie; and the help form, with
+JavaScript off, registers a request in every language."""
 
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ from himoya.cases.models import Appeal
 from himoya.core.demo_loader import load_demo
 from tests.conftest import ROOT, loud_skip
 from tests.public_site.walk import (
+    FILE,
     LANGS,
+    PUBLIC_DEMO,
     Address,
     public_addresses,
     publish_extra_pages,
@@ -35,14 +40,18 @@ BLOCKING = {"serious", "critical"}
 
 @pytest.fixture
 def demo_site(settings: Any) -> list[Address]:
-    load_demo()  # makes Wagtail's root again if an earlier test's cleanup removed it
+    load_demo(only=PUBLIC_DEMO)  # makes Wagtail's root again if a cleanup removed it
     publish_extra_pages()
     settings.HIMOYA_HELP_MIN_SECONDS = 0
+    # Each form is sent once per language from the one test address.
+    settings.HIMOYA_HELP_RATE_LIMIT = settings.HIMOYA_LETTER_RATE_LIMIT = "1000/10m/key"
     addresses = public_addresses()
     # The walk must meet every kind of page, or it proves less than it says.
     kinds = {a.what for a in addresses}
     assert {"HomePage", "StepsPage", "ContentPage", "ContactsPage"} <= kinds, kinds
     assert {"help form", "help sent", "missing page", "untranslated notice"} <= kinds, kinds
+    fixed = {"publications", "letter templates", "letter form", "legal search", FILE}
+    assert fixed <= kinds, kinds
     return addresses
 
 
@@ -112,6 +121,9 @@ def _walk_with_javascript(browser: Any, base: str, addresses: list[Address], axe
     try:
         for address in addresses:
             current["path"] = address.path
+            if address.is_file:
+                failures += _file_failures(context, base, address)
+                continue
             answer = page.goto(base + address.path, wait_until="load")
             if answer is None or answer.status != address.status:
                 status = answer and answer.status
@@ -125,16 +137,31 @@ def _walk_with_javascript(browser: Any, base: str, addresses: list[Address], axe
                 context.clear_cookies()
             for violation in _blocking_violations(page, axe):
                 failures.append(f"{address.path}: axe {violation}")
-        for lang in LANGS:
-            # The help form as it comes back with errors: messages, aria-invalid fields.
-            current["path"] = path = f"/{lang}/help/ (sent empty)"
-            page.goto(f"{base}/{lang}/help/")
+        forms = [a.path for a in addresses if a.what in ("help form", "letter form")]
+        for form in forms:
+            # Each form as it comes back with errors: messages, aria-invalid fields.
+            current["path"] = path = f"{form} (sent empty)"
+            page.goto(base + form)
             page.locator("form.help-form [type=submit]").click()
             if page.locator(".field.has-error").count() == 0:
                 failures.append(f"{path}: no field marked as wrong")
             failures += [f"{path}: axe {v}" for v in _blocking_violations(page, axe)]
     finally:
         context.close()
+    return failures
+
+
+def _file_failures(context: Any, base: str, address: Address) -> list[str]:
+    """A download is no page to look at: its status, that it comes as an attachment and
+    that it sets no cookie."""
+    answer = context.request.get(base + address.path)
+    failures = []
+    if answer.status != address.status:
+        failures.append(f"{address.path}: status {answer.status}, not {address.status}")
+    if not answer.headers.get("content-disposition", "").startswith("attachment"):
+        failures.append(f"{address.path}: not sent as a file to download")
+    if cookie := answer.headers.get("set-cookie"):
+        failures.append(f"{address.path}: sets a cookie: {cookie}")
     return failures
 
 
@@ -145,6 +172,8 @@ def _walk_without_javascript(browser: Any, base: str, addresses: list[Address]) 
     failures: list[str] = []
     try:
         for address in addresses:
+            if address.is_file:
+                continue
             answer = page.goto(base + address.path)
             if answer is None or answer.status != address.status:
                 failures.append(f"{address.path}: no JavaScript, status {answer and answer.status}")
@@ -152,8 +181,12 @@ def _walk_without_javascript(browser: Any, base: str, addresses: list[Address]) 
             heading = page.locator("main h1").first
             if not heading.is_visible() or not heading.inner_text().strip():
                 failures.append(f"{address.path}: no visible heading without JavaScript")
-            if len(page.locator("main").inner_text().strip()) < 20:
+            text = page.locator("main").inner_text().strip()
+            if len(text) < 20:
                 failures.append(f"{address.path}: almost no text without JavaScript")
+            # A template comment or tag that spans lines is printed, not hidden.
+            if "{#" in text or "{%" in text:
+                failures.append(f"{address.path}: template syntax shown as text")
             if page.locator("script").count():
                 failures.append(f"{address.path}: loads a script")
     finally:

@@ -52,6 +52,22 @@ def test_an_untranslated_page_says_so_and_offers_its_languages(client, site, lan
     assert 'href="http://testserver/en/about/"' in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "not translated yet"), ("ru", "ещё не переведено")]
+)
+def test_a_language_without_the_page_is_announced_as_untranslated(client, site, lang, said):
+    """Not in a tooltip only (no screen reader reads a title on plain text): in text
+    hidden from the eye, in the page's language, after the language's own name."""
+    html = client.get(f"/{lang}/about/").content.decode()
+    switcher = html.split('class="langswitch"')[1].split("</nav>")[0]
+    for code, name in [("kk", "Қазақ тілі"), ("tg", "Тоҷикӣ")]:
+        assert (
+            f'<span lang="{code}">{name}</span><span class="visually-hidden"> ({said})</span>'
+            in switcher
+        )
+    assert "visually-hidden" not in switcher.split('lang="kk"')[0]  # translated ones: none
+
+
 def test_a_page_in_no_language_is_a_plain_404(client, site):
     assert client.get("/kk/nothing-here/").status_code == 404
 

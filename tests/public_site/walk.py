@@ -1,23 +1,36 @@
 """Every public address worth walking, found rather than listed: each live Wagtail page
 in each language it is published in, the notice a language without it shows, and the
-fixed pages (home, help form, help sent, a missing page) in every language. Pages
-that other parts add later (legal texts, lessons, stories) are walked with no change
-here, as soon as the demo or a test publishes them."""
+fixed pages (home, help form, help sent, a missing page, publications, the letter
+templates and each public template's form) in every language; for each legal database,
+a search that finds something (its matches are marked); each legal file to download
+(a file, not a page: checked for its status and cookies only). Pages that other parts
+add later are walked with no change here, as soon as the demo or a test publishes them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import translation
 from wagtail.models import Page
 
+from himoya.letters.selfhelp import public_templates
 from himoya.public_site.content import child_page, home_page, locale
 from himoya.public_site.content import translation as translate
+from himoya.public_site.legal import LegalDocumentPage, LegalIndexPage
 from himoya.public_site.models import ContactsPage, ContentPage, StepsPage
 from himoya.public_site.views import sent_url
 
 LANGS = [code for code, _name in settings.LANGUAGES]
+
+# The apps whose demo data the public pages show: the organisations and their people
+# (accounts), the facilities cases need (reference), the cases stories are told from and
+# the reports count (cases), the publications (outreach), and the pages themselves.
+# The other apps' demo data (letters, evidence, hearings, imports...) shows only on
+# staff pages: skipping it keeps every public address (the same 140 on 5 Dec 2026) and
+# takes about a fifth off loading the demo; most of the rest is the Wagtail pages' own.
+PUBLIC_DEMO = {"accounts", "reference", "cases", "outreach", "public_site"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +38,13 @@ class Address:
     path: str
     status: int
     what: str  # for messages: which kind of page this is
+
+    @property
+    def is_file(self) -> bool:
+        return self.what == FILE
+
+
+FILE = "legal file"
 
 
 def public_addresses() -> list[Address]:
@@ -34,6 +54,11 @@ def public_addresses() -> list[Address]:
             found.append(Address(f"/{lang}/help/", 200, "help form"))
             found.append(Address(sent_url("KZ-2026-00042"), 200, "help sent"))
         found.append(Address(f"/{lang}/no-such-page-here/", 404, "missing page"))
+        found.append(Address(f"/{lang}/publications/", 200, "publications"))
+        found.append(Address(f"/{lang}/letters/", 200, "letter templates"))
+        for template in public_templates():
+            found.append(Address(f"/{lang}/letters/{template.pk}/", 200, "letter form"))
+    found += _legal_addresses()
     pages = Page.objects.live().filter(depth__gte=2).select_related("locale").order_by("path")
     for page in pages:
         url = page.get_url()
@@ -51,6 +76,22 @@ def public_addresses() -> list[Address]:
             # that offers the languages it has (404, so that it is not indexed).
             found.append(Address(f"/{other}/{url[len(lang) + 2 :]}", 404, "untranslated notice"))
     return sorted(set(found), key=lambda a: a.path)
+
+
+def _legal_addresses() -> list[Address]:
+    found = []
+    for index in LegalIndexPage.objects.live().select_related("locale"):
+        first = LegalDocumentPage.objects.live().child_of(index).order_by("path").first()
+        words = [w for w in (first.title if first else "").split() if len(w) > 4]
+        url = index.get_url()
+        if words and url:
+            # A word of a document's title: the search finds at least that document.
+            found.append(Address(f"{url}?{urlencode({'q': words[0]})}", 200, "legal search"))
+    documents = LegalDocumentPage.objects.live().filter(file__isnull=False)
+    for document in documents.select_related("locale"):
+        lang = document.locale.language_code
+        found.append(Address(f"/{lang}/legal-file/{document.pk}/", 200, FILE))
+    return found
 
 
 def publish_extra_pages() -> None:
