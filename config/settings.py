@@ -296,6 +296,10 @@ STATIC_ROOT = Path(ENV.text("HIMOYA_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(ENV.text("HIMOYA_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are never served by URL: every download goes through a view that checks access.
 MEDIA_URL = "/staff/files/"
+# The public site's lesson videos and captions: published to anyone, so kept unencrypted,
+# and therefore outside MEDIA_ROOT, where every file is encrypted (rotate-keys rewrites
+# them all).
+HIMOYA_PUBLIC_MEDIA_ROOT = Path(ENV.text("HIMOYA_PUBLIC_MEDIA_ROOT", str(VAR_DIR / "public-media")))
 HIMOYA_MAX_UPLOAD_BYTES = ENV.integer("HIMOYA_MAX_UPLOAD_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploads stay in memory up to the upload limit and are refused beyond it, so plaintext

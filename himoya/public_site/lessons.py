@@ -38,12 +38,19 @@ from himoya.public_site.models import TEXT_FEATURES, PublicPage
 
 
 class LessonStorage(FileSystemStorage):
-    """MEDIA_ROOT/lessons, followed when MEDIA_ROOT changes (as FileSystemStorage
-    follows it for its own default)."""
+    """HIMOYA_PUBLIC_MEDIA_ROOT/lessons: outside MEDIA_ROOT, whose files are all
+    encrypted. Followed when the setting changes (as FileSystemStorage follows
+    MEDIA_ROOT for its own default)."""
 
     @cached_property
     def base_location(self) -> str:
-        return str(Path(settings.MEDIA_ROOT) / "lessons")
+        return str(Path(settings.HIMOYA_PUBLIC_MEDIA_ROOT) / "lessons")
+
+    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
+        if setting == "HIMOYA_PUBLIC_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
 
 
 def lesson_storage() -> FileSystemStorage:

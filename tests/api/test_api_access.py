@@ -106,6 +106,7 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
         "letter_create": {"recipient": 1, "template": 1, "data": {"facts": "B was here"}},
         "letter_dispatch": {"sent_on": str(TODAY()), "channel": "post"},
         "letter_answer": {"answered_on": str(TODAY()), "outcome": "accepted"},
+        "letter_regenerate": {"data": {"facts": "B was here"}},
     }
 
 

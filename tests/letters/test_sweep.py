@@ -13,7 +13,9 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from himoya.core.models import AuditEvent
-from himoya.letters import sweep
+from himoya.core.schedule import schedule
+from himoya.letters import sweep, tasks
+from tests.conftest import run_queued_tasks
 from tests.letters.test_letters import _letter
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +71,19 @@ def test_only_old_files_no_letter_refers_to_are_swept(staff, shipped, capsys, se
     assert list(sweep.orphan_files(now=time.time() + 2 * HOUR)) == [
         young.relative_to(settings.MEDIA_ROOT).as_posix()
     ]
+
+
+def test_the_scheduled_sweep_removes_old_orphans(staff, shipped, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    letter = _letter(staff)
+    old = _stray("letters/2026/0badf00d.pdf", 2 * HOUR)
+    young = _stray("letters/2026/facefeed.pdf", 60)
+    assert {job.name for job in schedule.jobs()} >= {"letters.orphan_files"}
+    # Queued as the schedule queues it, run by the worker's own code in this process.
+    assert tasks.letter_files_sweep_enqueue_daily()
+    run_queued_tasks()
+    assert not old.exists() and young.exists()
+    letter.refresh_from_db()
+    assert letter.pdf.open("rb").read(5) == b"%PDF-"
+    event = AuditEvent.objects.filter(action="letter.files.sweep").order_by("seq").last()
+    assert event is not None and event.data == {"found": 1, "deleted": 1}

@@ -78,7 +78,8 @@ def build_lessons(home: Any) -> dict[str, Any]:
 @pytest.fixture
 def lesson_media_root(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    settings.HIMOYA_PUBLIC_MEDIA_ROOT = tmp_path / "public-media"
+    return settings.HIMOYA_PUBLIC_MEDIA_ROOT
 
 
 # A word of each language's second caption (lessons_demo.CAPTIONS), to tell the tracks apart.
