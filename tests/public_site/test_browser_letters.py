@@ -54,7 +54,7 @@ def test_fill_a_public_template_and_download_it(
     settings.HIMOYA_HELP_MIN_SECONDS = 0
     load_shipped(Recipient, LetterTemplate)
     coordinator = UserFactory(organisation=org, role=Role.COORDINATOR, totp=False)
-    template = LetterTemplate.objects.get(code="torture-statement-prosecutor")
+    template = LetterTemplate.objects.get(code="torture-statement-prosecutor", language="ru")
     selfhelp.template_set_public(actor=coordinator, template=template, public=True)
     events = AuditEvent.objects.count()
     context = browser.new_context(

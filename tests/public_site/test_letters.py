@@ -46,7 +46,7 @@ def quick(settings: Any) -> None:
 
 @pytest.fixture
 def statement(shipped: Any, coordinator: Any) -> LetterTemplate:
-    template = LetterTemplate.objects.get(code="torture-statement-prosecutor")
+    template = LetterTemplate.objects.get(code="torture-statement-prosecutor", language="ru")
     return selfhelp.template_set_public(actor=coordinator, template=template, public=True)
 
 
