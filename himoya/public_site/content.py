@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from himoya.public_site.models import HomePage
 
@@ -20,8 +20,11 @@ def locale(code: str) -> Locale:
 
 
 def tree_root() -> Page:
-    """The root of Wagtail's page tree. Wagtail's migration makes it; a database emptied
-    since (``flush``, a test's transactional cleanup) has none, and it is made again."""
+    """The root of Wagtail's page tree. Wagtail's migrations make it and the root of the
+    collections (where documents go); a database emptied since (``flush``, a test's
+    transactional cleanup) has neither, and both are made again."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(

@@ -33,7 +33,6 @@ from wagtail.models import (
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
-    Page,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -41,6 +40,7 @@ from wagtail.models import (
 
 from himoya.core.events import record_event
 from himoya.core.policies import SystemActor, policy, require
+from himoya.public_site import content
 
 
 class ContentRole(models.TextChoices):
@@ -90,7 +90,7 @@ def editing_setup() -> dict[str, Group]:
     collection, and the review workflow on every page. Idempotent; repairs what an
     administrator removed in Wagtail's admin."""
     with transaction.atomic():
-        root = Page.get_first_root_node()
+        root = content.tree_root()  # also makes the collections' root when missing
         collection = Collection.get_first_root_node()
         groups: dict[str, Group] = {}
         for role, name in GROUPS.items():
