@@ -5,8 +5,9 @@ offered for self-help, as a coordinator would offer them."""
 from __future__ import annotations
 
 from himoya.core.demo_loader import DemoContext
-from himoya.letters.models import LetterTemplate
+from himoya.letters.models import LetterTemplate, Recipient
 from himoya.letters.selfhelp import template_set_public
+from himoya.letters.shipped import load_shipped
 from himoya.public_site import content, legal_demo, lessons_demo, pages_demo, stories_demo
 
 # The letter templates offered to people who write on their own, in every language
@@ -46,6 +47,9 @@ HOME = {
 
 
 def load(ctx: DemoContext) -> None:
+    # The shipped letter templates back the steps page's forms and the self-help pages;
+    # their migration loaded them, but a flushed database (a test's cleanup) has none.
+    load_shipped(Recipient, LetterTemplate)
     title, intro = HOME["ru"]
     home = content.home_page(title=title, intro=intro)
     for code in ("kk", "tg", "en"):

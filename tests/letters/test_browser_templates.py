@@ -25,6 +25,7 @@ from himoya.letters.shipped import load_shipped
 from himoya.reference.models import Region, Term
 from himoya.reference.vocab_data import load_reference_data
 from tests.browser_helpers import PageGuard, login
+from tests.conftest import run_queued_tasks
 from tests.factories import TeamFactory, UserFactory, open_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,7 +111,11 @@ def test_a_lawyer_makes_every_template_in_every_language(page, live_server, org)
         _submit(page, "form.letter-compose button[name=create]")
         letter = Letter.objects.get(template=template)
         assert page.url.endswith(f"/staff/letters/{letter.pk}/"), template
-        pdf = _download(page, f"a[href='/staff/letters/{letter.pk}/file/pdf/']")
+        # The worker makes the files (its code, run here); the page's poll shows them.
+        assert run_queued_tasks() == 1, template
+        pdf_link = f"a[href='/staff/letters/{letter.pk}/file/pdf/']"
+        page.wait_for_selector(pdf_link, timeout=20000)
+        pdf = _download(page, pdf_link)
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
         flat = "".join(text.split())
         assert "".join(prefill["victim_name"].split()) in flat, template
