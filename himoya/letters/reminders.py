@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from himoya.core.events import record_event
+from himoya.core.formats import show_date
 from himoya.core.mail import mail_staff
 from himoya.core.policies import SystemActor
 from himoya.letters.models import Letter, LetterStatus
@@ -63,7 +64,7 @@ def _mail(user: Any, letter: Letter, base_url: str) -> None:
         subject = _("Overdue answer: case %(number)s") % {"number": letter.case.number}
         body = _("The answer to a letter in case %(number)s was due on %(date)s.") % {
             "number": letter.case.number,
-            "date": str(letter.due_on),
+            "date": show_date(letter.due_on),
         }
         if base_url:
             body += "\n\n" + base_url.rstrip("/") + f"/staff/letters/{letter.pk}/"

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from himoya.core.formats import show_date
 from himoya.core.models import AuditEvent
 from himoya.letters import services
 from himoya.letters.models import Letter, Recipient
@@ -50,7 +52,10 @@ def test_an_overdue_answer_reminds_once_a_day(
         assert _reminders() == expected
         assert [m.to for m in mailoutbox] == [[staff.lawyer.email]] * expected
         assert Letter.objects.get(pk=letter.pk).reminded_on == day
-    assert "14" in mailoutbox[0].body and staff.case.number in mailoutbox[0].subject
+    # The due date in the lawyer's language's rule (14.04.2025 in Russian), as pages show it.
+    with translation.override(staff.lawyer.language or settings.LANGUAGE_CODE):
+        assert show_date(D(2025, 4, 14)) in mailoutbox[0].body
+    assert staff.case.number in mailoutbox[0].subject
     # On the dashboard it is one line, however many reminders were sent.
     page = make_client(staff.lawyer).get(DASHBOARD).content.decode()
     assert page.count(f'data-letter="{letter.pk}"') == 1
