@@ -131,6 +131,8 @@ def test_a_due_date_across_an_unverified_correction_says_so(staff, shipped, stew
     assert 'data-due-basis="unverified"' in row
     api = client.get(f"/api/v1/letters/{letter.pk}").json()
     assert api["due_on"] == "2025-03-26" and api["due_basis_verified"] is False
+    listed = client.get(f"/api/v1/cases/{letter.case_id}/letters").json()
+    assert [(x["id"], x["due_basis_verified"]) for x in listed] == [(letter.pk, False)]
 
     # A steward confirms it from the decree: the mark goes; the date stays.
     correction_save(actor=steward, correction=_shipped_tj(10), verified=True)

@@ -25,7 +25,7 @@ from himoya.cases.selectors import access_case
 from himoya.core import uploads
 from himoya.core.policies import can
 from himoya.letters import selectors, services
-from himoya.letters.corrections import letter_due_basis
+from himoya.letters.corrections import letter_due_basis, with_due_basis
 from himoya.letters.forms import AnswerForm, DispatchForm
 from himoya.letters.generation import failure_reason
 from himoya.letters.models import Generation, Letter, LetterTemplate
@@ -86,7 +86,10 @@ class LetterOut(Schema):
     def resolve_due_basis_verified(letter: Letter) -> bool | None:
         if letter.due_on is None:
             return None
-        return letter_due_basis(letter).verified
+        # A list computes every letter's basis at once (``with_due_basis``), one read of
+        # the corrections per country; a single letter reads them here.
+        basis = getattr(letter, "due_basis", None)
+        return (basis if basis is not None else letter_due_basis(letter)).verified
 
     @staticmethod
     def resolve_files(letter: Letter) -> list[str]:
@@ -146,7 +149,7 @@ def letter_list(request: HttpRequest, case_id: int) -> list[Letter]:
     user = current_user(request)
     case = access_case(user, case_id)
     # The case's read is audited (case.view); a letter's list names no person.
-    return list(
+    return with_due_basis(
         selectors.visible_letters(user)
         .filter(case=case)
         .select_related("recipient", "template", "clock_at")
